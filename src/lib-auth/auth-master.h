@@ -1,0 +1,41 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef AUTH_MASTER_H
+#define AUTH_MASTER_H
+
+/* Client of Cove's auth-master protocol (doc/protocols.md), used by the
+   post-login workers, lmtp, cove-deliver and coveadm. Blocking
+   request/response over the auth-master unix socket; each call connects,
+   asks, and disconnects, bounded by a timeout.
+
+     C: VERSION\t1\t0
+     C: REQUEST\tID\tCOOKIE          -> trade a login cookie for the user
+     C: USER\tID\tNAME\tservice=S   -> userdb lookup
+     S: USER\tID\tNAME\tuid=..\tgid=..\thome=..[\tmail=..][\tk=v...]
+     S: NOTFOUND\tID
+     S: FAIL\tID\treason=...                                           */
+
+#include <sys/types.h>
+
+struct auth_user_reply {
+	const char *username;
+	/* (uid_t)-1 / (gid_t)-1 when the userdb gave none */
+	uid_t uid;
+	gid_t gid;
+	const char *home;	/* NULL if none */
+	const char *mail;	/* mail_location override, or NULL */
+	/* every field as "key=value", NULL-terminated */
+	const char *const *fields;
+};
+
+/* Returns 1 and fills reply_r (from pool) on success, 0 if the cookie is
+   unknown or expired (or the user does not exist), -1 on a temporary
+   failure with error_r. */
+int auth_master_cookie_lookup(const char *socket_path, const char *cookie,
+			      pool_t pool, struct auth_user_reply *reply_r,
+			      const char **error_r);
+int auth_master_user_lookup(const char *socket_path, const char *username,
+			    const char *service, pool_t pool,
+			    struct auth_user_reply *reply_r,
+			    const char **error_r);
+
+#endif

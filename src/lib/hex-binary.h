@@ -1,0 +1,14 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef HEX_BINARY_H
+#define HEX_BINARY_H
+
+#include "str.h"
+
+/* Lowercase hex of data, in the temporary frame. */
+const char *binary_to_hex(const unsigned char *data, size_t size);
+void binary_to_hex_append(string_t *dest, const unsigned char *data,
+			  size_t size);
+/* Returns 0, or -1 on a non-hex character or odd length. */
+int hex_to_binary(const char *data, buffer_t *dest);
+
+#endif

@@ -1,0 +1,51 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef LOG_H
+#define LOG_H
+
+/* Logging. Every line is written with one write(2) to stderr (the master
+   points every child's stderr at log_path, or the terminal with -F) as:
+     2026-11-23 17:10:00 imap(alice)<1234>: Error: message
+   The process name and user come from log_init() / log_set_user(). */
+
+#include <stdarg.h>
+
+enum log_type {
+	LOG_TYPE_DEBUG,
+	LOG_TYPE_INFO,
+	LOG_TYPE_WARNING,
+	LOG_TYPE_ERROR,
+	LOG_TYPE_FATAL,
+	LOG_TYPE_PANIC,
+};
+
+/* Exit status of i_fatal(): the master logs it and restarts with back-off. */
+#define FATAL_DEFAULT 89
+
+/* Sets the process name shown in every line ("imap", "lmtp", "master"). */
+void log_init(const char *process_name);
+/* Sets (or clears with NULL) the user shown as "imap(alice)". */
+void log_set_user(const char *user);
+/* Enables i_debug() output. Off by default. */
+void log_set_debug(bool enable);
+bool log_is_debug(void);
+/* Opens path for appending and makes it this process's stderr, so that
+   children inherit it. Returns 0, or -1 with error_r set. */
+int log_open_file(const char *path, const char **error_r);
+
+void log_message(enum log_type type, const char *fmt, ...) ATTR_FORMAT(2, 3);
+void log_vmessage(enum log_type type, const char *fmt, va_list args)
+	ATTR_FORMAT(2, 0);
+
+void i_debug(const char *fmt, ...) ATTR_FORMAT(1, 2);
+void i_info(const char *fmt, ...) ATTR_FORMAT(1, 2);
+void i_warning(const char *fmt, ...) ATTR_FORMAT(1, 2);
+void i_error(const char *fmt, ...) ATTR_FORMAT(1, 2);
+/* For startup and configuration failures only: logs and exits with
+   FATAL_DEFAULT (or status). */
+void i_fatal(const char *fmt, ...) ATTR_FORMAT(1, 2) ATTR_NORETURN;
+void i_fatal_status(int status, const char *fmt, ...)
+	ATTR_FORMAT(2, 3) ATTR_NORETURN;
+/* Broken internal invariant: logs and abort()s. */
+void i_panic(const char *fmt, ...) ATTR_FORMAT(1, 2) ATTR_NORETURN;
+
+#endif
