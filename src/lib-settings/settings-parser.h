@@ -37,6 +37,7 @@
    error and reports all of them, one per line, in error_r. */
 
 #include "array.h"
+#include "str.h"
 
 enum setting_type {
 	SET_BOOL,	/* yes/no */

@@ -32,4 +32,13 @@ void *t_malloc(size_t size);
    otherwise copies. */
 void *t_realloc(void *mem, size_t old_size, size_t new_size);
 
+/* Called by lib_init() / lib_deinit(). */
+void data_stack_init(void);
+void data_stack_deinit(void);
+/* Frame depth right now; the id the next t_push() returns. */
+unsigned int data_stack_get_frame_id(void);
+/* Pops every frame down to (and including) id without the order check:
+   for a harness that longjmp()ed out of nested frames. */
+void data_stack_unwind(unsigned int id);
+
 #endif

@@ -50,6 +50,16 @@ typedef uint64_t uoff_t;
 #define i_unreached() \
 	i_panic("file %s: line %d: unreached", __FILE__, __LINE__)
 
+/* Zero-fills the struct that p points to. */
+#define i_zero(p) memset((p), 0, sizeof(*(p)))
+/* Closes *fd, logs a failure, and sets *fd to -1. */
+#define i_close_fd(fd) \
+	STMT_START { \
+		if (close(*(fd)) < 0) \
+			i_error("close(%d) failed: %m", *(fd)); \
+		*(fd) = -1; \
+	} STMT_END
+
 /* Heap allocation. Never returns NULL (aborts on out of memory) and the
    memory is zero-filled. i_realloc() zero-fills the grown part. */
 void *i_malloc(size_t size);

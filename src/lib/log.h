@@ -32,6 +32,15 @@ bool log_is_debug(void);
    children inherit it. Returns 0, or -1 with error_r set. */
 int log_open_file(const char *path, const char **error_r);
 
+/* Frees what log_init() allocated (lib_deinit() calls it). */
+void log_deinit(void);
+
+/* Called by i_panic() and i_fatal() with the formatted message before
+   anything is logged. A hook that returns lets the process log and
+   abort/exit as usual; the unit-test harness longjmp()s out instead. */
+typedef void log_fatal_hook_t(enum log_type type, const char *message);
+void log_set_fatal_hook(log_fatal_hook_t *hook);
+
 void log_message(enum log_type type, const char *fmt, ...) ATTR_FORMAT(2, 3);
 void log_vmessage(enum log_type type, const char *fmt, va_list args)
 	ATTR_FORMAT(2, 0);

@@ -1,0 +1,29 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* The command table and its lookup. */
+
+#include "lib.h"
+#include "master-service.h"
+#include "admin-cmd.h"
+
+const struct admin_cmd *const admin_cmd_all[] = {
+	&admin_cmd_config,
+	&admin_cmd_reload,
+	&admin_cmd_stop,
+	NULL
+};
+
+const struct admin_cmd *admin_cmd_find(const char *name)
+{
+	for (unsigned int i = 0; admin_cmd_all[i] != NULL; i++) {
+		if (strcmp(admin_cmd_all[i]->name, name) == 0)
+			return admin_cmd_all[i];
+	}
+	return NULL;
+}
+
+void admin_cmd_print_usage(const struct admin_cmd *cmd)
+{
+	fprintf(stderr, "usage: coveadm %s%s%s\n", cmd->name,
+		cmd->usage[0] == '\0' ? "" : " ", cmd->usage);
+}

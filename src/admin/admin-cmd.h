@@ -1,0 +1,43 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef ADMIN_CMD_H
+#define ADMIN_CMD_H
+
+/* coveadm's command table: one entry per command, with its usage and help
+   text. Each command group lives in its own admin-cmd-*.c file and
+   registers its entries in admin_cmd_all[] (admin-cmd.c). */
+
+/* Exit codes scripts can rely on (sysexits.h values, as doveadm). */
+enum admin_exit_code {
+	ADMIN_EXIT_OK = 0,
+	ADMIN_EXIT_USAGE = 64,
+	ADMIN_EXIT_NOUSER = 67,
+	ADMIN_EXIT_NOMAILBOX = 68,
+	ADMIN_EXIT_TEMPFAIL = 75,
+	ADMIN_EXIT_CONFIG = 78,
+};
+
+struct admin_context {
+	const char *config_path;
+	const struct master_service_settings *set;
+};
+
+struct admin_cmd {
+	const char *name;
+	const char *usage;
+	const char *help;
+	/* argv[0] is the command name. Returns an admin_exit_code. */
+	int (*run)(const struct admin_context *ctx, int argc, char *argv[]);
+};
+
+extern const struct admin_cmd admin_cmd_stop;
+extern const struct admin_cmd admin_cmd_reload;
+extern const struct admin_cmd admin_cmd_config;
+
+/* NULL-terminated */
+extern const struct admin_cmd *const admin_cmd_all[];
+
+const struct admin_cmd *admin_cmd_find(const char *name);
+/* Prints "usage: coveadm NAME USAGE" to stderr. */
+void admin_cmd_print_usage(const struct admin_cmd *cmd);
+
+#endif

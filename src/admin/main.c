@@ -1,0 +1,66 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* coveadm: the administrator's command-line tool. Parses the global
+   options, reads the config, and runs one command from the table. */
+
+#include "lib.h"
+#include "master-service.h"
+#include "admin-cmd.h"
+
+static void admin_print_help(const struct admin_cmd *only)
+{
+	if (only != NULL) {
+		admin_cmd_print_usage(only);
+		fprintf(stderr, "  %s\n", only->help);
+		return;
+	}
+	fprintf(stderr, "usage: coveadm [-c CONFIG] COMMAND [ARGS]\n\n"
+		"Commands:\n");
+	for (unsigned int i = 0; admin_cmd_all[i] != NULL; i++) {
+		const struct admin_cmd *cmd = admin_cmd_all[i];
+
+		fprintf(stderr, "  %-8s %-8s %s\n", cmd->name, cmd->usage,
+			cmd->help);
+	}
+	fprintf(stderr, "  %-8s %-8s %s\n", "help", "[COMMAND]",
+		"Show this help, or one command's.");
+}
+
+static int admin_run(int argc, char *argv[])
+{
+	const struct admin_cmd *cmd;
+	struct admin_context ctx;
+	int ret;
+
+	if (argc < 2 || strcmp(argv[1], "help") == 0) {
+		cmd = argc > 2 ? admin_cmd_find(argv[2]) : NULL;
+		admin_print_help(cmd);
+		return argc < 2 ? ADMIN_EXIT_USAGE : ADMIN_EXIT_OK;
+	}
+	cmd = admin_cmd_find(argv[1]);
+	if (cmd == NULL) {
+		fprintf(stderr, "coveadm: Unknown command '%s' "
+			"(coveadm help lists them)\n", argv[1]);
+		return ADMIN_EXIT_USAGE;
+	}
+	ctx.config_path = master_service_get_config_path(master_service);
+	ctx.set = master_service_get_common_settings(master_service);
+	ret = cmd->run(&ctx, argc - 1, argv + 1);
+	if (ret == ADMIN_EXIT_USAGE)
+		admin_cmd_print_usage(cmd);
+	return ret;
+}
+
+int main(int argc, char *argv[])
+{
+	int ret;
+
+	master_service = master_service_init("coveadm",
+		MASTER_SERVICE_FLAG_STANDALONE, &argc, &argv, NULL);
+	master_service_init_finish(master_service);
+	T_BEGIN {
+		ret = admin_run(argc, argv);
+	} T_END;
+	master_service_deinit(&master_service);
+	return ret;
+}

@@ -1,0 +1,119 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* passdb driver "passwd-file": args "[scheme=SCHEME] /path". A password
+   without a {SCHEME} prefix uses scheme= (default CRYPT). */
+
+#include "lib.h"
+#include "password-scheme.h"
+#include "auth-request.h"
+#include "passwd-file.h"
+#include "passdb.h"
+
+#define PASSDB_PASSWD_FILE_NAME "passwd-file"
+
+struct passdb_passwd_file {
+	struct passwd_file *file;
+	const char *default_scheme;
+};
+
+static int passdb_passwd_file_init(struct passdb_module *module,
+				   const char *args, const char **error_r)
+{
+	struct passdb_passwd_file *ctx;
+	const char *path, *scheme;
+
+	if (passwd_file_parse_args(module->pool, args, &path, &scheme,
+				   error_r) < 0)
+		return -1;
+	ctx = p_new(module->pool, struct passdb_passwd_file, 1);
+	ctx->file = passwd_file_ref(path);
+	ctx->default_scheme = scheme != NULL ? scheme :
+		PASSWORD_SCHEME_DEFAULT;
+	module->context = ctx;
+	return 0;
+}
+
+static void passdb_passwd_file_deinit(struct passdb_module *module)
+{
+	struct passdb_passwd_file *ctx = module->context;
+
+	passwd_file_unref(&ctx->file);
+}
+
+/* Returns the user's entry, or NULL with *result_r set. */
+static const struct passwd_file_entry *
+passdb_passwd_file_find(struct passdb_passwd_file *ctx,
+			struct auth_request *request,
+			enum passdb_result *result_r)
+{
+	const struct passwd_file_entry *entry;
+	const char *error;
+	int ret;
+
+	ret = passwd_file_lookup(ctx->file, request->user, &entry, &error);
+	if (ret < 0) {
+		auth_request_log_error(request, PASSDB_PASSWD_FILE_NAME,
+				       "%s", error);
+		*result_r = PASSDB_RESULT_INTERNAL_FAILURE;
+		return NULL;
+	}
+	if (ret == 0) {
+		*result_r = PASSDB_RESULT_USER_UNKNOWN;
+		return NULL;
+	}
+	return entry;
+}
+
+static void passdb_passwd_file_verify(struct passdb_module *module,
+				      struct auth_request *request,
+				      passdb_callback_t *callback)
+{
+	struct passdb_passwd_file *ctx = module->context;
+	const struct passwd_file_entry *entry;
+	enum passdb_result result;
+	const char *error;
+	int ret;
+
+	entry = passdb_passwd_file_find(ctx, request, &result);
+	if (entry == NULL) {
+		callback(result, request);
+		return;
+	}
+	if (entry->password[0] == '\0') {
+		/* an empty field never matches */
+		callback(PASSDB_RESULT_PASSWORD_MISMATCH, request);
+		return;
+	}
+	ret = password_scheme_verify(request->password, entry->password,
+				     ctx->default_scheme, &error);
+	if (ret < 0) {
+		auth_request_log_error(request, PASSDB_PASSWD_FILE_NAME,
+				       "Invalid password in %s: %s",
+				       passwd_file_get_path(ctx->file), error);
+		result = PASSDB_RESULT_INTERNAL_FAILURE;
+	} else {
+		result = ret > 0 ? PASSDB_RESULT_OK :
+			PASSDB_RESULT_PASSWORD_MISMATCH;
+	}
+	callback(result, request);
+}
+
+static void passdb_passwd_file_lookup(struct passdb_module *module,
+				      struct auth_request *request,
+				      passdb_callback_t *callback)
+{
+	struct passdb_passwd_file *ctx = module->context;
+	enum passdb_result result;
+
+	if (passdb_passwd_file_find(ctx, request, &result) != NULL)
+		result = PASSDB_RESULT_OK;
+	callback(result, request);
+}
+
+const struct passdb_vfuncs passdb_passwd_file = {
+	.name = PASSDB_PASSWD_FILE_NAME,
+	.init = passdb_passwd_file_init,
+	.deinit = passdb_passwd_file_deinit,
+	.verify_plain = passdb_passwd_file_verify,
+	.lookup = passdb_passwd_file_lookup,
+};

@@ -1,0 +1,223 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+/* The IMAP side of a pre-login client: greeting, reading tagged commands
+   with the lib-imap parser, and the replies for the SASL exchange. */
+
+#include "lib.h"
+#include "istream.h"
+#include "ostream.h"
+#include "str.h"
+#include "imap-parser.h"
+#include "login-common.h"
+#include "imap-login-settings.h"
+#include "imap-login-capability.h"
+#include "imap-login-commands.h"
+#include "imap-login-client.h"
+
+const struct imap_login_settings *imap_login_set;
+
+void imap_client_send_line(struct imap_client *client, const char *line)
+{
+	client_send_raw(&client->common, t_strconcat(line, "\r\n", NULL));
+}
+
+void imap_client_send_tagline(struct imap_client *client, const char *text)
+{
+	const char *tag = client->common.cmd_tag;
+
+	i_assert(tag != NULL);
+	client_send_raw(&client->common,
+			t_strconcat(tag, " ", text, "\r\n", NULL));
+}
+
+void imap_client_send_bad(struct imap_client *client, const char *text)
+{
+	imap_client_send_tagline(client, t_strconcat("BAD ", text, NULL));
+	(void)client_bad_command(&client->common);
+}
+
+const char *imap_client_get_capability(struct imap_client *client)
+{
+	string_t *str = t_str_new(128);
+
+	imap_login_capability_append(str, imap_login_set->imap_capability,
+		client_plaintext_allowed(&client->common),
+		client_get_advertised_mechs(&client->common));
+	return str_c(str);
+}
+
+void imap_client_command_finish(struct imap_client *client)
+{
+	i_free(client->common.cmd_tag);
+	i_free(client->cmd_name);
+	imap_parser_reset(client->parser);
+}
+
+/* A parse error in the current command: BAD (after which the parser skips
+   the rest of the line), or BYE and disconnect when the parser cannot
+   recover (line or literal too long). */
+static void imap_client_parse_error(struct imap_client *client)
+{
+	const char *error;
+	bool fatal;
+
+	error = imap_parser_get_error(client->parser, &fatal);
+	if (fatal) {
+		client_disconnect(&client->common, error, error);
+		return;
+	}
+	if (client->common.cmd_tag == NULL) {
+		imap_client_send_line(client,
+			"* BAD Error in IMAP command received by server.");
+		(void)client_bad_command(&client->common);
+	} else {
+		imap_client_send_bad(client, error);
+	}
+	if (!client->common.destroyed)
+		imap_client_command_finish(client);
+}
+
+/* Reads the tag, the command name, then the arguments. Returns true when
+   a whole command was handled (or failed to parse) and the next one may
+   be read, false when more input is needed. */
+static bool imap_client_input_command(struct imap_client *client)
+{
+	const struct imap_arg *args;
+	const char *word;
+	int ret;
+
+	if (client->common.cmd_tag == NULL) {
+		word = imap_parser_read_word(client->parser);
+		if (word == NULL)
+			return false;
+		if (*word == '\0') {
+			imap_client_parse_error(client);
+			return true;
+		}
+		client->common.cmd_tag = i_strdup(word);
+	}
+	if (client->cmd_name == NULL) {
+		word = imap_parser_read_word(client->parser);
+		if (word == NULL)
+			return false;
+		if (*word == '\0') {
+			imap_client_parse_error(client);
+			return true;
+		}
+		client->cmd_name = i_strdup(word);
+	}
+	ret = imap_parser_read_args(client->parser, 0, IMAP_PARSE_FLAG_NONE,
+				    &args);
+	if (ret == -2)
+		return false;
+	if (ret < 0) {
+		imap_client_parse_error(client);
+		return true;
+	}
+	imap_login_commands_run(client, client->cmd_name, args);
+	/* an authentication keeps the tag until its result */
+	if (!client_is_busy(&client->common))
+		imap_client_command_finish(client);
+	return true;
+}
+
+static void imap_client_input(struct client *client)
+{
+	struct imap_client *imap_client = (struct imap_client *)client;
+
+	while (!client_is_busy(client) &&
+	       imap_client_input_command(imap_client)) ;
+}
+
+static struct client *imap_client_alloc(pool_t pool)
+{
+	struct imap_client *client = p_new(pool, struct imap_client, 1);
+
+	return &client->common;
+}
+
+static void imap_client_create(struct client *client)
+{
+	struct imap_client *imap_client = (struct imap_client *)client;
+
+	imap_client->parser = imap_parser_create(client->input,
+						 client->output,
+						 LOGIN_MAX_INBUF_SIZE,
+						 LOGIN_MAX_INBUF_SIZE);
+}
+
+static void imap_client_destroy(struct client *client)
+{
+	struct imap_client *imap_client = (struct imap_client *)client;
+
+	imap_parser_destroy(&imap_client->parser);
+	i_free(imap_client->cmd_name);
+}
+
+static void imap_client_send_greeting(struct client *client)
+{
+	struct imap_client *imap_client = (struct imap_client *)client;
+	const char *greeting = login_set->login_greeting;
+
+	/* Until the auth server has told its mechanisms the list would be
+	   incomplete: leave it out and let the client ask later. */
+	if (auth_client_is_connected(auth_client)) {
+		greeting = t_strdup_printf("[CAPABILITY %s] %s",
+			imap_client_get_capability(imap_client), greeting);
+	}
+	imap_client_send_line(imap_client,
+			      t_strconcat("* OK ", greeting, NULL));
+}
+
+static void imap_client_notify_disconnect(struct client *client,
+					  const char *text)
+{
+	imap_client_send_line((struct imap_client *)client,
+			      t_strconcat("* BYE ", text, NULL));
+}
+
+static void imap_client_input_too_long(struct client *client)
+{
+	imap_client_send_line((struct imap_client *)client,
+			      "* BAD Input line too long");
+}
+
+static void imap_client_auth_send_challenge(struct client *client,
+					    const char *data_base64)
+{
+	imap_client_send_line((struct imap_client *)client,
+			      t_strconcat("+ ", data_base64, NULL));
+}
+
+static const char *const imap_client_auth_result_prefixes[] = {
+	[CLIENT_AUTH_RESULT_AUTHFAILED] = "NO [AUTHENTICATIONFAILED]",
+	[CLIENT_AUTH_RESULT_TEMPFAIL] = "NO [UNAVAILABLE]",
+	[CLIENT_AUTH_RESULT_ABORTED] = "BAD",
+	[CLIENT_AUTH_RESULT_INVALID_BASE64] = "BAD",
+	[CLIENT_AUTH_RESULT_MECH_INVALID] = "NO",
+	[CLIENT_AUTH_RESULT_SSL_REQUIRED] = "NO [PRIVACYREQUIRED]",
+	[CLIENT_AUTH_RESULT_INTERNAL_ERROR] = "NO [UNAVAILABLE]",
+};
+
+static void imap_client_auth_result(struct client *client,
+				    enum client_auth_result result,
+				    const char *text)
+{
+	struct imap_client *imap_client = (struct imap_client *)client;
+
+	i_assert(result < N_ELEMENTS(imap_client_auth_result_prefixes));
+	imap_client_send_tagline(imap_client, t_strconcat(
+		imap_client_auth_result_prefixes[result], " ", text, NULL));
+	imap_client_command_finish(imap_client);
+}
+
+const struct client_vfuncs imap_client_vfuncs = {
+	.alloc = imap_client_alloc,
+	.create = imap_client_create,
+	.destroy = imap_client_destroy,
+	.send_greeting = imap_client_send_greeting,
+	.input = imap_client_input,
+	.notify_disconnect = imap_client_notify_disconnect,
+	.input_too_long = imap_client_input_too_long,
+	.auth_send_challenge = imap_client_auth_send_challenge,
+	.auth_result = imap_client_auth_result,
+};

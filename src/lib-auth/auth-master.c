@@ -1,0 +1,208 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* Blocking client of the auth-master protocol: connect, send VERSION and
+   one request, wait (poll, bounded by AUTH_MASTER_TIMEOUT_MSECS in total)
+   for the reply line, disconnect. */
+
+#include "lib.h"
+#include "str.h"
+#include "istream.h"
+#include "net.h"
+#include "file-util.h"
+#include "auth-master.h"
+
+#include <poll.h>
+#include <sys/time.h>
+
+#define AUTH_MASTER_TIMEOUT_MSECS 10000
+#define AUTH_MASTER_MAX_LINE_LENGTH 16384
+/* Id of the single request sent on each connection. */
+#define AUTH_MASTER_REQUEST_ID "1"
+
+static long long auth_master_now_msecs(void)
+{
+	struct timeval tv;
+
+	if (gettimeofday(&tv, NULL) < 0)
+		i_fatal("gettimeofday() failed: %m");
+	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* Reads one line within the deadline. Returns the line (valid until the
+   stream is destroyed), or NULL with error_r. */
+static const char *
+auth_master_read_line(struct istream *input, long long deadline,
+		      const char **error_r)
+{
+	struct pollfd pfd;
+	const char *line;
+	ssize_t ret;
+	int timeout;
+
+	pfd.fd = i_stream_get_fd(input);
+	pfd.events = POLLIN;
+	while ((line = i_stream_next_line(input)) == NULL) {
+		timeout = (int)(deadline - auth_master_now_msecs());
+		if (timeout <= 0) {
+			*error_r = "Timed out waiting for a reply";
+			return NULL;
+		}
+		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
+			*error_r = t_strdup_printf("poll() failed: %m");
+			return NULL;
+		}
+		ret = i_stream_read(input);
+		if (ret == -1) {
+			*error_r = input->stream_errno == 0 ?
+				"Disconnected before replying" :
+				t_strdup_printf("read() failed: %s",
+						i_stream_get_error(input));
+			return NULL;
+		}
+		if (ret == -2) {
+			*error_r = "Reply line too long";
+			return NULL;
+		}
+	}
+	return line;
+}
+
+static int auth_master_parse_id(const char *str, uid_t *id_r)
+{
+	unsigned int num;
+
+	if (str_to_uint(str, &num) < 0 || num == (unsigned int)-1)
+		return -1;
+	*id_r = (uid_t)num;
+	return 0;
+}
+
+/* Parses "USER\tID\tNAME\tk=v..." args (after the id). Returns 0, or -1
+   with error_r. */
+static int auth_master_parse_user(const char *const *args, pool_t pool,
+				  struct auth_user_reply *reply_r,
+				  const char **error_r)
+{
+	uid_t uid;
+
+	if (args[0] == NULL || args[0][0] == '\0') {
+		*error_r = "USER reply without a user name";
+		return -1;
+	}
+	reply_r->username = p_strdup(pool, args[0]);
+	reply_r->uid = (uid_t)-1;
+	reply_r->gid = (gid_t)-1;
+	reply_r->fields = p_strarray_dup(pool, args + 1);
+	for (const char *const *f = reply_r->fields; *f != NULL; f++) {
+		if (str_begins(*f, "uid=")) {
+			if (auth_master_parse_id(*f + 4, &reply_r->uid) < 0) {
+				*error_r = t_strdup_printf("Invalid %s", *f);
+				return -1;
+			}
+		} else if (str_begins(*f, "gid=")) {
+			if (auth_master_parse_id(*f + 4, &uid) < 0) {
+				*error_r = t_strdup_printf("Invalid %s", *f);
+				return -1;
+			}
+			reply_r->gid = (gid_t)uid;
+		} else if (str_begins(*f, "home=")) {
+			reply_r->home = *f + 5;
+		} else if (str_begins(*f, "mail=")) {
+			reply_r->mail = *f + 5;
+		}
+	}
+	return 0;
+}
+
+static int auth_master_parse_reply(const char *line, pool_t pool,
+				   struct auth_user_reply *reply_r,
+				   const char **error_r)
+{
+	const char *const *args = t_strsplit_tabescaped(line);
+	const char *reason;
+
+	if (args[0] == NULL || args[1] == NULL ||
+	    strcmp(args[1], AUTH_MASTER_REQUEST_ID) != 0) {
+		*error_r = t_strdup_printf("Unexpected reply: %s",
+					   str_tabescape(line));
+		return -1;
+	}
+	if (strcmp(args[0], "USER") == 0) {
+		if (auth_master_parse_user(args + 2, pool, reply_r,
+					   error_r) < 0)
+			return -1;
+		return 1;
+	}
+	if (strcmp(args[0], "NOTFOUND") == 0)
+		return 0;
+	if (strcmp(args[0], "FAIL") == 0) {
+		reason = args[2] != NULL && str_begins(args[2], "reason=") ?
+			args[2] + 7 : "Lookup failed";
+		*error_r = t_strdup_printf("auth failed: %s", reason);
+		return -1;
+	}
+	*error_r = t_strdup_printf("Unexpected reply: %s", args[0]);
+	return -1;
+}
+
+static int auth_master_run(const char *socket_path, const char *request,
+			   pool_t pool, struct auth_user_reply *reply_r,
+			   const char **error_r)
+{
+	long long deadline = auth_master_now_msecs() +
+		AUTH_MASTER_TIMEOUT_MSECS;
+	struct istream *input;
+	const char *line, *error;
+	int fd, ret;
+
+	memset(reply_r, 0, sizeof(*reply_r));
+	fd = net_connect_unix(socket_path);
+	if (fd == -1) {
+		*error_r = t_strdup_printf("connect(%s) failed: %m",
+					   socket_path);
+		return -1;
+	}
+	if (write_full(fd, request, strlen(request)) < 0) {
+		*error_r = t_strdup_printf("write(%s) failed: %m",
+					   socket_path);
+		(void)close(fd);
+		return -1;
+	}
+	fd_set_nonblock(fd, true);
+	input = i_stream_create_fd(fd, AUTH_MASTER_MAX_LINE_LENGTH, true);
+	line = auth_master_read_line(input, deadline, &error);
+	if (line == NULL)
+		ret = -1;
+	else
+		ret = auth_master_parse_reply(line, pool, reply_r, &error);
+	if (ret < 0)
+		*error_r = t_strdup_printf("%s: %s", socket_path, error);
+	i_stream_destroy(&input);
+	return ret;
+}
+
+int auth_master_cookie_lookup(const char *socket_path, const char *cookie,
+			      pool_t pool, struct auth_user_reply *reply_r,
+			      const char **error_r)
+{
+	const char *request;
+
+	request = t_strdup_printf("VERSION\t1\t0\nREQUEST\t"
+				  AUTH_MASTER_REQUEST_ID "\t%s\n",
+				  str_tabescape(cookie));
+	return auth_master_run(socket_path, request, pool, reply_r, error_r);
+}
+
+int auth_master_user_lookup(const char *socket_path, const char *username,
+			    const char *service, pool_t pool,
+			    struct auth_user_reply *reply_r,
+			    const char **error_r)
+{
+	const char *request;
+
+	request = t_strdup_printf("VERSION\t1\t0\nUSER\t"
+				  AUTH_MASTER_REQUEST_ID "\t%s\tservice=%s\n",
+				  str_tabescape(username),
+				  str_tabescape(service));
+	return auth_master_run(socket_path, request, pool, reply_r, error_r);
+}

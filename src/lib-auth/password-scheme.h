@@ -1,0 +1,43 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef PASSWORD_SCHEME_H
+#define PASSWORD_SCHEME_H
+
+/* Password schemes: verifying a plaintext password against a stored one
+   ("{SHA512-CRYPT}$6$salt$hash", "{PLAIN}secret", or a bare hash that
+   uses the passdb's default scheme), and generating stored passwords.
+
+   Known schemes: PLAIN and CLEARTEXT (the same), CRYPT (whatever
+   crypt(3) understands), MD5-CRYPT ($1$), SHA256-CRYPT ($5$) and
+   SHA512-CRYPT ($6$). Comparisons are constant-time and every temporary
+   copy of a secret is wiped. */
+
+#define PASSWORD_SCHEME_DEFAULT "CRYPT"
+
+/* Splits "{SCHEME}rest": returns the scheme (temporary frame) and points
+   *password_r at rest. Without a well-formed prefix, returns NULL and
+   *password_r = stored. */
+const char *password_scheme_split(const char *stored,
+				  const char **password_r);
+/* True if scheme (case-insensitive) is one of the known schemes. */
+bool password_scheme_is_known(const char *scheme);
+
+/* Verifies plaintext against stored. default_scheme applies when stored
+   has no {SCHEME} prefix. Returns 1 on a match, 0 on a mismatch, -1 with
+   error_r if the scheme is unknown or the stored password is malformed
+   for it. */
+int password_scheme_verify(const char *plaintext, const char *stored,
+			   const char *default_scheme, const char **error_r);
+
+/* Generates a stored password "{SCHEME}..." for plaintext (SHA512-CRYPT
+   with a random salt, or PLAIN). Returns 0 and *stored_r (from the
+   temporary frame), or -1 with error_r for a scheme that cannot be
+   generated. */
+int password_scheme_generate(const char *plaintext, const char *scheme,
+			     const char **stored_r, const char **error_r);
+
+/* Constant-time comparison of two byte strings of possibly different
+   lengths (the time depends only on the lengths). */
+bool password_scheme_mem_equals(const void *data1, size_t size1,
+				const void *data2, size_t size2);
+
+#endif

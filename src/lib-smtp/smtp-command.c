@@ -1,0 +1,209 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* MAIL and RCPT argument parsing: the path, then ESMTP parameters
+   (RFC 5321 4.1.2: esmtp-keyword ["=" esmtp-value], separated by SP). */
+
+#include "lib.h"
+#include "smtp-command.h"
+
+#include <strings.h>
+
+struct smtp_param {
+	const char *keyword;
+	/* NULL when the parameter has no "=value" */
+	const char *value;
+};
+
+static bool smtp_char_is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9');
+}
+
+/* Parses one parameter at *p (after its separating space) and advances
+   *p past it. Returns 0, or -1 on bad syntax. */
+static int smtp_param_parse(const char **p, struct smtp_param *param_r)
+{
+	const char *start = *p, *s = *p;
+
+	if (!smtp_char_is_alnum(*s))
+		return -1;
+	while (smtp_char_is_alnum(*s) || *s == '-')
+		s++;
+	param_r->keyword = t_str_ucase(t_strndup(start, s - start));
+	param_r->value = NULL;
+	if (*s == '=') {
+		start = ++s;
+		/* esmtp-value = 1*(%d33-60 / %d62-126) */
+		while (*s >= 33 && *s <= 126 && *s != '=')
+			s++;
+		if (s == start)
+			return -1;
+		param_r->value = t_strndup(start, s - start);
+	}
+	if (*s != ' ' && *s != '\0')
+		return -1;
+	*p = s;
+	return 0;
+}
+
+/* Parses "PREFIX:<path>" and returns the parameter text after it in
+   *params_r (leading spaces skipped). */
+static int
+smtp_command_parse_path(pool_t pool, const char *args, const char *prefix,
+			enum smtp_address_parse_flags flags,
+			struct smtp_address **address_r, const char **params_r,
+			enum smtp_command_arg_error *error_code_r,
+			const char **error_r)
+{
+	const char *p, *error;
+
+	if (!str_begins_icase(args, prefix)) {
+		*error_code_r = SMTP_COMMAND_ARG_ERROR_BAD_SYNTAX;
+		*error_r = t_strdup_printf("Invalid parameters (%s missing)",
+					   prefix);
+		return -1;
+	}
+	/* RFC 5321 has no space after the colon, but clients send one */
+	p = args + strlen(prefix);
+	while (*p == ' ')
+		p++;
+	if (smtp_address_parse_path(pool, p, flags, address_r, &p,
+				    &error) < 0) {
+		*error_code_r = SMTP_COMMAND_ARG_ERROR_BAD_ADDRESS;
+		*error_r = error;
+		return -1;
+	}
+	if (*p != ' ' && *p != '\0') {
+		*error_code_r = SMTP_COMMAND_ARG_ERROR_BAD_ADDRESS;
+		*error_r = "Garbage after the address";
+		return -1;
+	}
+	while (*p == ' ')
+		p++;
+	*params_r = p;
+	return 0;
+}
+
+/* Calls param_func for each parameter of params. */
+static int
+smtp_params_foreach(const char *params,
+		    int (*param_func)(const struct smtp_param *param,
+				      void *context,
+				      enum smtp_command_arg_error *error_code_r,
+				      const char **error_r),
+		    void *context, enum smtp_command_arg_error *error_code_r,
+		    const char **error_r)
+{
+	struct smtp_param param;
+	const char *p = params;
+
+	while (*p != '\0') {
+		if (smtp_param_parse(&p, &param) < 0) {
+			*error_code_r = SMTP_COMMAND_ARG_ERROR_BAD_SYNTAX;
+			*error_r = "Invalid parameter syntax";
+			return -1;
+		}
+		if (param_func(&param, context, error_code_r, error_r) < 0)
+			return -1;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+static int smtp_mail_param_size(struct smtp_mail_args *mail,
+				const char *value, const char **error_r)
+{
+	if (mail->size != 0 || value == NULL ||
+	    str_to_uoff(value, &mail->size) < 0 || mail->size == 0) {
+		*error_r = "Invalid SIZE parameter";
+		return -1;
+	}
+	return 0;
+}
+
+static int smtp_mail_param_body(struct smtp_mail_args *mail,
+				const char *value, const char **error_r)
+{
+	if (mail->body != SMTP_BODY_TYPE_UNSPECIFIED || value == NULL) {
+		*error_r = "Invalid BODY parameter";
+		return -1;
+	}
+	if (strcasecmp(value, "7BIT") == 0)
+		mail->body = SMTP_BODY_TYPE_7BIT;
+	else if (strcasecmp(value, "8BITMIME") == 0)
+		mail->body = SMTP_BODY_TYPE_8BITMIME;
+	else {
+		*error_r = "Unsupported BODY parameter value";
+		return -1;
+	}
+	return 0;
+}
+
+static int smtp_mail_param(const struct smtp_param *param, void *context,
+			   enum smtp_command_arg_error *error_code_r,
+			   const char **error_r)
+{
+	struct smtp_mail_args *mail = context;
+	int ret;
+
+	*error_code_r = SMTP_COMMAND_ARG_ERROR_BAD_SYNTAX;
+	if (strcmp(param->keyword, "SIZE") == 0)
+		ret = smtp_mail_param_size(mail, param->value, error_r);
+	else if (strcmp(param->keyword, "BODY") == 0)
+		ret = smtp_mail_param_body(mail, param->value, error_r);
+	else {
+		*error_code_r = SMTP_COMMAND_ARG_ERROR_UNSUPPORTED;
+		*error_r = t_strdup_printf("Unsupported parameter: %s",
+					   param->keyword);
+		ret = -1;
+	}
+	return ret;
+}
+
+static int smtp_rcpt_param(const struct smtp_param *param,
+			   void *context ATTR_UNUSED,
+			   enum smtp_command_arg_error *error_code_r,
+			   const char **error_r)
+{
+	*error_code_r = SMTP_COMMAND_ARG_ERROR_UNSUPPORTED;
+	*error_r = t_strdup_printf("Unsupported parameter: %s",
+				   param->keyword);
+	return -1;
+}
+
+int smtp_command_parse_mail(pool_t pool, const char *args,
+			    enum smtp_address_parse_flags flags,
+			    struct smtp_mail_args *mail_r,
+			    enum smtp_command_arg_error *error_code_r,
+			    const char **error_r)
+{
+	const char *params;
+
+	memset(mail_r, 0, sizeof(*mail_r));
+	flags |= SMTP_ADDRESS_PARSE_FLAG_ALLOW_EMPTY;
+	if (smtp_command_parse_path(pool, args, "FROM:", flags,
+				    &mail_r->from, &params,
+				    error_code_r, error_r) < 0)
+		return -1;
+	return smtp_params_foreach(params, smtp_mail_param, mail_r,
+				   error_code_r, error_r);
+}
+
+int smtp_command_parse_rcpt(pool_t pool, const char *args,
+			    enum smtp_address_parse_flags flags,
+			    struct smtp_rcpt_args *rcpt_r,
+			    enum smtp_command_arg_error *error_code_r,
+			    const char **error_r)
+{
+	const char *params;
+
+	memset(rcpt_r, 0, sizeof(*rcpt_r));
+	flags &= ~SMTP_ADDRESS_PARSE_FLAG_ALLOW_EMPTY;
+	if (smtp_command_parse_path(pool, args, "TO:", flags, &rcpt_r->to,
+				    &params, error_code_r, error_r) < 0)
+		return -1;
+	return smtp_params_foreach(params, smtp_rcpt_param, NULL,
+				   error_code_r, error_r);
+}

@@ -1,0 +1,36 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef MAILDIR_FILENAME_H
+#define MAILDIR_FILENAME_H
+
+/* Maildir file names: "BASE[:2,FLAGS]". Cove's base names are
+   "TIME.M<usec>P<pid>Q<counter>.HOST,S=<physical>,W=<virtual>", but any
+   name is accepted: other programs share the directory. */
+
+#include "mail-storage.h"
+
+struct maildir_filename {
+	/* S= and W= from the base name; the have_ flags tell if found. */
+	uoff_t physical_size;
+	uoff_t virtual_size;
+	bool have_physical_size;
+	bool have_virtual_size;
+	/* From ":2," info; MAIL_RECENT never appears. */
+	enum mail_flags flags;
+};
+
+/* Returns the length of the base name (up to the first ':'). */
+size_t maildir_filename_base_len(const char *fname);
+/* Parses sizes and flags; never fails (missing parts are just not
+   set). */
+void maildir_filename_parse(const char *fname,
+			    struct maildir_filename *fname_r);
+/* Returns the info part (":2,LETTERS") for flags, keeping letters of the
+   old info (e.g. ":2,Sa", or "" if none) that are not standard flags.
+   Letters are in ASCII order. From the temporary frame. */
+const char *maildir_filename_info_set_flags(const char *old_info,
+					    enum mail_flags flags);
+/* A new unique base name without sizes, "TIME.M<usec>P<pid>Q<n>.HOST".
+   From the temporary frame. */
+const char *maildir_filename_generate(void);
+
+#endif

@@ -1,0 +1,404 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* Reading, locking and atomically rewriting the maildir UID list. */
+
+#include "lib.h"
+#include "array.h"
+#include "buffer.h"
+#include "str.h"
+#include "hash.h"
+#include "file-util.h"
+#include "file-dotlock.h"
+#include "maildir-uidlist.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+struct maildir_uidlist {
+	char *path;
+	bool fsync;
+
+	/* Holds the file's contents (the records' bases point into it) and
+	   the bases added since. Recreated when the file is reread. */
+	pool_t pool;
+	ARRAY(struct maildir_uidlist_rec) recs;
+	/* base -> UID */
+	struct hash_table *hash;
+	uint32_t uidvalidity;
+	uint32_t next_uid;
+
+	/* The file last read or written. Keeping it open keeps its inode
+	   number from being reused, so a changed inode means a new file. */
+	int fd;
+	bool initialized;
+	bool dirty;
+	struct file_dotlock *lock;
+};
+
+struct maildir_uidlist *maildir_uidlist_init(const char *dir, bool fsync)
+{
+	struct maildir_uidlist *uidlist;
+
+	uidlist = i_new(struct maildir_uidlist, 1);
+	uidlist->path = i_strdup_printf("%s/%s", dir, MAILDIR_UIDLIST_NAME);
+	uidlist->fsync = fsync;
+	uidlist->pool = pool_alloconly_create("maildir uidlist", 1024);
+	i_array_init(&uidlist->recs, 128);
+	uidlist->hash = hash_table_create_str(default_pool, false);
+	uidlist->fd = -1;
+	return uidlist;
+}
+
+void maildir_uidlist_deinit(struct maildir_uidlist **_uidlist)
+{
+	struct maildir_uidlist *uidlist = *_uidlist;
+	const char *error;
+
+	*_uidlist = NULL;
+	if (uidlist->lock != NULL)
+		(void)file_dotlock_delete(&uidlist->lock, &error);
+	if (uidlist->fd != -1)
+		(void)close(uidlist->fd);
+	hash_table_destroy(&uidlist->hash);
+	array_free(&uidlist->recs);
+	pool_unref(&uidlist->pool);
+	i_free(uidlist->path);
+	i_free(uidlist);
+}
+
+static void maildir_uidlist_clear(struct maildir_uidlist *uidlist)
+{
+	hash_table_clear(uidlist->hash);
+	array_clear(&uidlist->recs);
+	pool_unref(&uidlist->pool);
+	uidlist->pool = pool_alloconly_create("maildir uidlist", 1024);
+}
+
+/* Starts an empty list with a new UIDVALIDITY (different from the old
+   one, never 0). UIDs restart at 1: the new UIDVALIDITY makes clients
+   forget the old ones. */
+static void maildir_uidlist_reset(struct maildir_uidlist *uidlist)
+{
+	uint32_t uidvalidity = (uint32_t)time(NULL);
+
+	maildir_uidlist_clear(uidlist);
+	if (uidvalidity <= uidlist->uidvalidity)
+		uidvalidity = uidlist->uidvalidity + 1;
+	uidlist->uidvalidity = uidvalidity == 0 ? 1 : uidvalidity;
+	uidlist->next_uid = 1;
+	uidlist->dirty = true;
+}
+
+/* Parses "V<uidvalidity> N<nextuid>" (other fields ignored). */
+static bool maildir_uidlist_parse_header(struct maildir_uidlist *uidlist,
+					 const char *line)
+{
+	const char *const *args = t_strsplit_spaces(line, " ");
+	uint32_t uidvalidity = 0, next_uid = 1;
+
+	for (; *args != NULL; args++) {
+		if ((*args)[0] == 'V') {
+			if (str_to_uint32(*args + 1, &uidvalidity) < 0)
+				return false;
+		} else if ((*args)[0] == 'N') {
+			if (str_to_uint32(*args + 1, &next_uid) < 0)
+				return false;
+		}
+	}
+	if (uidvalidity == 0 || next_uid == 0)
+		return false;
+	uidlist->uidvalidity = uidvalidity;
+	uidlist->next_uid = next_uid;
+	return true;
+}
+
+/* Parses "<uid> <base>"; line is modified in place. */
+static bool maildir_uidlist_parse_line(struct maildir_uidlist *uidlist,
+				       char *line)
+{
+	struct maildir_uidlist_rec rec;
+	char *base = strchr(line, ' ');
+
+	if (base == NULL)
+		return false;
+	*base++ = '\0';
+	if (str_to_uint32(line, &rec.uid) < 0 || rec.uid == 0 ||
+	    base[0] == '\0' || strchr(base, '/') != NULL ||
+	    hash_table_lookup(uidlist->hash, base) != NULL)
+		return false;
+	if (array_count(&uidlist->recs) > 0 &&
+	    array_back(&uidlist->recs)->uid >= rec.uid)
+		return false;
+	rec.base = base;
+	array_push_back(&uidlist->recs, &rec);
+	hash_table_update(uidlist->hash, rec.base,
+			  (void *)(uintptr_t)rec.uid);
+	if (rec.uid >= uidlist->next_uid) {
+		uidlist->next_uid = rec.uid + 1;
+		uidlist->dirty = true;
+	}
+	return true;
+}
+
+/* Parses the file's contents (NUL-terminated, modified in place). */
+static void maildir_uidlist_parse(struct maildir_uidlist *uidlist,
+				  char *data, size_t size)
+{
+	char *line, *end;
+
+	uidlist->dirty = false;
+	end = memchr(data, '\n', size);
+	if (end == NULL) {
+		maildir_uidlist_reset(uidlist);
+		return;
+	}
+	*end = '\0';
+	if (!maildir_uidlist_parse_header(uidlist, data)) {
+		maildir_uidlist_reset(uidlist);
+		return;
+	}
+	for (line = end + 1; line < data + size; line = end + 1) {
+		end = memchr(line, '\n', data + size - line);
+		if (end == NULL) {
+			/* an unfinished last line */
+			uidlist->dirty = true;
+			break;
+		}
+		*end = '\0';
+		if (!maildir_uidlist_parse_line(uidlist, line))
+			uidlist->dirty = true;
+	}
+}
+
+/* Reads the file open in fd. Returns 0, or -1 on a read error. */
+static int maildir_uidlist_read(struct maildir_uidlist *uidlist, int fd,
+				const struct stat *st, const char **error_r)
+{
+	buffer_t *buf;
+	ssize_t ret;
+
+	maildir_uidlist_clear(uidlist);
+	buf = buffer_create_dynamic(uidlist->pool, st->st_size + 1);
+	for (;;) {
+		unsigned char *data = buffer_append_space_unsafe(buf, 8192);
+
+		ret = read(fd, data, 8192);
+		if (ret < 0) {
+			*error_r = t_strdup_printf("read(%s) failed: %m",
+						   uidlist->path);
+			return -1;
+		}
+		buffer_set_used_size(buf, buf->used - 8192 + ret);
+		if (ret == 0)
+			break;
+	}
+	buffer_append_c(buf, '\0');
+	maildir_uidlist_parse(uidlist, buffer_get_modifiable_data(buf, NULL),
+			      buf->used - 1);
+	return 0;
+}
+
+static bool maildir_uidlist_is_same_file(const struct maildir_uidlist *uidlist,
+					 const struct stat *st)
+{
+	struct stat fd_st;
+
+	if (uidlist->fd == -1 || fstat(uidlist->fd, &fd_st) < 0)
+		return false;
+	return fd_st.st_ino == st->st_ino && fd_st.st_dev == st->st_dev &&
+		fd_st.st_size == st->st_size &&
+		fd_st.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+		fd_st.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+int maildir_uidlist_refresh(struct maildir_uidlist *uidlist,
+			    const char **error_r)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(uidlist->path, O_RDONLY);
+	if (fd < 0) {
+		if (errno != ENOENT) {
+			*error_r = t_strdup_printf("open(%s) failed: %m",
+						   uidlist->path);
+			return -1;
+		}
+		if (uidlist->initialized) {
+			/* deleted: rewrite it from what we know */
+			uidlist->dirty = true;
+			return 0;
+		}
+		maildir_uidlist_reset(uidlist);
+		uidlist->initialized = true;
+		return 1;
+	}
+	if (fstat(fd, &st) < 0) {
+		*error_r = t_strdup_printf("fstat(%s) failed: %m",
+					   uidlist->path);
+		(void)close(fd);
+		return -1;
+	}
+	if (maildir_uidlist_is_same_file(uidlist, &st)) {
+		(void)close(fd);
+		return 0;
+	}
+	if (maildir_uidlist_read(uidlist, fd, &st, error_r) < 0) {
+		(void)close(fd);
+		return -1;
+	}
+	if (uidlist->fd != -1)
+		(void)close(uidlist->fd);
+	uidlist->fd = fd;
+	uidlist->initialized = true;
+	return 1;
+}
+
+uint32_t maildir_uidlist_lookup(struct maildir_uidlist *uidlist,
+				const char *base)
+{
+	return (uint32_t)(uintptr_t)hash_table_lookup(uidlist->hash, base);
+}
+
+uint32_t maildir_uidlist_get_uidvalidity(const struct maildir_uidlist *uidlist)
+{
+	return uidlist->uidvalidity;
+}
+
+uint32_t maildir_uidlist_get_next_uid(const struct maildir_uidlist *uidlist)
+{
+	return uidlist->next_uid;
+}
+
+const struct maildir_uidlist_rec *
+maildir_uidlist_get_recs(const struct maildir_uidlist *uidlist,
+			 unsigned int *count_r)
+{
+	return array_get(&uidlist->recs, count_r);
+}
+
+bool maildir_uidlist_is_dirty(const struct maildir_uidlist *uidlist)
+{
+	return uidlist->dirty;
+}
+
+int maildir_uidlist_lock(struct maildir_uidlist *uidlist,
+			 const char **error_r)
+{
+	int ret;
+
+	i_assert(uidlist->lock == NULL);
+	ret = file_dotlock_create(uidlist->path,
+				  MAILDIR_UIDLIST_LOCK_TIMEOUT_SECS,
+				  &uidlist->lock, error_r);
+	if (ret <= 0)
+		return ret;
+	if (maildir_uidlist_refresh(uidlist, error_r) < 0) {
+		const char *error;
+
+		(void)file_dotlock_delete(&uidlist->lock, &error);
+		return -1;
+	}
+	return 1;
+}
+
+uint32_t maildir_uidlist_add(struct maildir_uidlist *uidlist,
+			     const char *base)
+{
+	struct maildir_uidlist_rec rec;
+
+	i_assert(uidlist->lock != NULL);
+	rec.uid = uidlist->next_uid++;
+	rec.base = p_strdup(uidlist->pool, base);
+	array_push_back(&uidlist->recs, &rec);
+	hash_table_update(uidlist->hash, rec.base, (void *)(uintptr_t)rec.uid);
+	uidlist->dirty = true;
+	return rec.uid;
+}
+
+void maildir_uidlist_drop(struct maildir_uidlist *uidlist, unsigned int idx)
+{
+	struct maildir_uidlist_rec *rec;
+
+	i_assert(uidlist->lock != NULL);
+	rec = array_idx_modifiable(&uidlist->recs, idx);
+	if (rec->base == NULL)
+		return;
+	(void)hash_table_remove(uidlist->hash, rec->base);
+	rec->base = NULL;
+	uidlist->dirty = true;
+}
+
+/* Builds the file's contents and compacts away dropped records. */
+static void maildir_uidlist_build(struct maildir_uidlist *uidlist,
+				  string_t *str)
+{
+	struct maildir_uidlist_rec *recs;
+	unsigned int i, dest, count;
+
+	str_printfa(str, "V%u N%u\n", uidlist->uidvalidity,
+		    uidlist->next_uid);
+	recs = array_get_modifiable(&uidlist->recs, &count);
+	for (i = dest = 0; i < count; i++) {
+		if (recs[i].base == NULL)
+			continue;
+		str_printfa(str, "%u %s\n", recs[i].uid, recs[i].base);
+		recs[dest++] = recs[i];
+	}
+	array_delete(&uidlist->recs, dest, count - dest);
+}
+
+static int maildir_uidlist_write(struct maildir_uidlist *uidlist,
+				 const char **error_r)
+{
+	const char *temp_path;
+	string_t *str;
+	int fd, ret = 0;
+
+	temp_path = t_strconcat(uidlist->path, ".tmp", NULL);
+	fd = open(temp_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		*error_r = t_strdup_printf("open(%s) failed: %m", temp_path);
+		return -1;
+	}
+	str = str_new(default_pool, 64 + array_count(&uidlist->recs) * 64);
+	maildir_uidlist_build(uidlist, str);
+	if (write_full(fd, str_data(str), str_len(str)) < 0) {
+		*error_r = t_strdup_printf("write(%s) failed: %m", temp_path);
+		ret = -1;
+	} else if (uidlist->fsync && fsync(fd) < 0) {
+		*error_r = t_strdup_printf("fsync(%s) failed: %m", temp_path);
+		ret = -1;
+	} else if (rename(temp_path, uidlist->path) < 0) {
+		*error_r = t_strdup_printf("rename(%s, %s) failed: %m",
+					   temp_path, uidlist->path);
+		ret = -1;
+	}
+	str_free(&str);
+	if (ret < 0) {
+		(void)close(fd);
+		(void)unlink(temp_path);
+		return -1;
+	}
+	if (uidlist->fd != -1)
+		(void)close(uidlist->fd);
+	uidlist->fd = fd;
+	uidlist->dirty = false;
+	return 0;
+}
+
+int maildir_uidlist_unlock(struct maildir_uidlist *uidlist,
+			   const char **error_r)
+{
+	const char *error;
+	int ret = 0;
+
+	i_assert(uidlist->lock != NULL);
+	if (uidlist->dirty)
+		ret = maildir_uidlist_write(uidlist, error_r);
+	if (file_dotlock_delete(&uidlist->lock, &error) < 0 && ret == 0) {
+		*error_r = error;
+		ret = -1;
+	}
+	return ret;
+}

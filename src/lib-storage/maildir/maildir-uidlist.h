@@ -1,0 +1,61 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef MAILDIR_UIDLIST_H
+#define MAILDIR_UIDLIST_H
+
+/* The UID list "cove-uidlist" of a maildir: the first line is
+   "V<uidvalidity> N<nextuid>", then one "<uid> <basename>" line per
+   message, sorted by UID. It is replaced atomically (temp file, fsync,
+   rename) while holding the dotlock "cove-uidlist.lock"; readers need no
+   lock. UIDs are never reused: nextuid only grows. */
+
+#include "array.h"
+
+#define MAILDIR_UIDLIST_NAME "cove-uidlist"
+/* How long to wait for another process's uidlist lock. */
+#define MAILDIR_UIDLIST_LOCK_TIMEOUT_SECS 30
+
+struct maildir_uidlist_rec {
+	uint32_t uid;
+	/* NULL once dropped (not written any more). */
+	const char *base;
+};
+
+struct maildir_uidlist;
+
+/* dir is the maildir; fsync tells whether writes are fsync()ed. */
+struct maildir_uidlist *maildir_uidlist_init(const char *dir, bool fsync);
+void maildir_uidlist_deinit(struct maildir_uidlist **uidlist);
+
+/* Rereads the file if it changed since the last read or write. A missing
+   or unreadable file gives an empty list with a new UIDVALIDITY; corrupt
+   lines are skipped. Either way the list is marked to be rewritten.
+   Returns 1 if reread, 0 if unchanged, -1 on I/O error. */
+int maildir_uidlist_refresh(struct maildir_uidlist *uidlist,
+			    const char **error_r);
+/* Returns the UID of base, or 0 if it has none. */
+uint32_t maildir_uidlist_lookup(struct maildir_uidlist *uidlist,
+				const char *base);
+uint32_t maildir_uidlist_get_uidvalidity(const struct maildir_uidlist *uidlist);
+uint32_t maildir_uidlist_get_next_uid(const struct maildir_uidlist *uidlist);
+/* The records sorted by UID; valid until the next refresh. */
+const struct maildir_uidlist_rec *
+maildir_uidlist_get_recs(const struct maildir_uidlist *uidlist,
+			 unsigned int *count_r);
+/* True if the list must be written (it was rebuilt, or changed). */
+bool maildir_uidlist_is_dirty(const struct maildir_uidlist *uidlist);
+
+/* Takes the dotlock, then refreshes. Returns 1 locked, 0 timeout, -1
+   error. */
+int maildir_uidlist_lock(struct maildir_uidlist *uidlist,
+			 const char **error_r);
+/* Writes the list if it is dirty, then releases the lock. Returns 0 or
+   -1 (the lock is released either way). */
+int maildir_uidlist_unlock(struct maildir_uidlist *uidlist,
+			   const char **error_r);
+/* Locked only: gives base the next UID and returns it. */
+uint32_t maildir_uidlist_add(struct maildir_uidlist *uidlist,
+			     const char *base);
+/* Locked only: drops the record of index idx (see get_recs). */
+void maildir_uidlist_drop(struct maildir_uidlist *uidlist, unsigned int idx);
+
+#endif

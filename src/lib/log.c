@@ -1,0 +1,215 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+/* Logging: formats one line per message and writes it with one write(2)
+   to stderr, so that lines from many processes sharing the log never
+   interleave. */
+
+#include "lib.h"
+
+#include <fcntl.h>
+#include <time.h>
+
+/* A log line longer than this is truncated (the write stays atomic). */
+#define LOG_LINE_MAX 8192
+
+static char *log_name;
+static char *log_user;
+static bool log_debug;
+static log_fatal_hook_t *log_fatal_hook;
+
+static const char *const log_type_names[] = {
+	[LOG_TYPE_DEBUG] = "Debug",
+	[LOG_TYPE_INFO] = "Info",
+	[LOG_TYPE_WARNING] = "Warning",
+	[LOG_TYPE_ERROR] = "Error",
+	[LOG_TYPE_FATAL] = "Fatal",
+	[LOG_TYPE_PANIC] = "Panic",
+};
+
+static char *log_strdup(const char *str)
+{
+	/* plain strdup: logging must work before and after lib_init() */
+	char *ret = str == NULL ? NULL : strdup(str);
+
+	if (str != NULL && ret == NULL)
+		abort();
+	return ret;
+}
+
+void log_init(const char *process_name)
+{
+	free(log_name);
+	log_name = log_strdup(process_name);
+}
+
+void log_deinit(void)
+{
+	free(log_name);
+	free(log_user);
+	log_name = NULL;
+	log_user = NULL;
+}
+
+void log_set_user(const char *user)
+{
+	free(log_user);
+	log_user = log_strdup(user);
+}
+
+void log_set_debug(bool enable)
+{
+	log_debug = enable;
+}
+
+bool log_is_debug(void)
+{
+	return log_debug;
+}
+
+void log_set_fatal_hook(log_fatal_hook_t *hook)
+{
+	log_fatal_hook = hook;
+}
+
+int log_open_file(const char *path, const char **error_r)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd == -1) {
+		*error_r = t_strdup_printf("open(%s) failed: %m", path);
+		return -1;
+	}
+	if (fd != STDERR_FILENO) {
+		if (dup2(fd, STDERR_FILENO) < 0) {
+			*error_r = t_strdup_printf("dup2(%s) failed: %m", path);
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static size_t log_format_prefix(char *buf, size_t size, enum log_type type)
+{
+	struct tm tm;
+	time_t now = time(NULL);
+	size_t len;
+	int ret;
+
+	if (localtime_r(&now, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	len = strftime(buf, size, "%Y-%m-%d %H:%M:%S ", &tm);
+	const char *name = log_name != NULL ? log_name : "cove";
+	if (log_user != NULL) {
+		ret = snprintf(buf + len, size - len, "%s(%s)<%ld>: %s: ",
+			       name, log_user, (long)getpid(),
+			       log_type_names[type]);
+	} else {
+		ret = snprintf(buf + len, size - len, "%s<%ld>: %s: ",
+			       name, (long)getpid(), log_type_names[type]);
+	}
+	if (ret < 0)
+		return len;
+	return I_MIN(len + (size_t)ret, size - 1);
+}
+
+static void log_write_line(enum log_type type, const char *fmt, va_list args)
+{
+	char line[LOG_LINE_MAX];
+	int saved_errno = errno;
+	size_t len;
+	ssize_t ret;
+	int fret;
+
+	len = log_format_prefix(line, sizeof(line) - 1, type);
+	errno = saved_errno;
+	fret = vsnprintf(line + len, sizeof(line) - 1 - len, fmt, args);
+	if (fret > 0)
+		len = I_MIN(len + (size_t)fret, sizeof(line) - 2);
+	line[len++] = '\n';
+	do {
+		ret = write(STDERR_FILENO, line, len);
+	} while (ret < 0 && errno == EINTR);
+	errno = saved_errno;
+}
+
+static void log_call_fatal_hook(enum log_type type, const char *fmt,
+				va_list args)
+{
+	char msg[LOG_LINE_MAX];
+
+	if (log_fatal_hook == NULL)
+		return;
+	if (vsnprintf(msg, sizeof(msg), fmt, args) < 0)
+		msg[0] = '\0';
+	log_fatal_hook(type, msg);
+}
+
+void log_vmessage(enum log_type type, const char *fmt, va_list args)
+{
+	va_list args2;
+
+	if (type == LOG_TYPE_DEBUG && !log_debug)
+		return;
+	if (type >= LOG_TYPE_FATAL) {
+		int saved_errno = errno;
+
+		va_copy(args2, args);
+		log_call_fatal_hook(type, fmt, args2);
+		va_end(args2);
+		errno = saved_errno;
+	}
+	log_write_line(type, fmt, args);
+}
+
+void log_message(enum log_type type, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	log_vmessage(type, fmt, args);
+	va_end(args);
+}
+
+#define LOG_FUNC(func, type) \
+	void func(const char *fmt, ...) \
+	{ \
+		va_list args; \
+		va_start(args, fmt); \
+		log_vmessage(type, fmt, args); \
+		va_end(args); \
+	}
+LOG_FUNC(i_debug, LOG_TYPE_DEBUG)
+LOG_FUNC(i_info, LOG_TYPE_INFO)
+LOG_FUNC(i_warning, LOG_TYPE_WARNING)
+LOG_FUNC(i_error, LOG_TYPE_ERROR)
+
+void i_fatal(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	log_vmessage(LOG_TYPE_FATAL, fmt, args);
+	va_end(args);
+	exit(FATAL_DEFAULT);
+}
+
+void i_fatal_status(int status, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	log_vmessage(LOG_TYPE_FATAL, fmt, args);
+	va_end(args);
+	exit(status);
+}
+
+void i_panic(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	log_vmessage(LOG_TYPE_PANIC, fmt, args);
+	va_end(args);
+	abort();
+}

@@ -1,0 +1,94 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef LMTP_CLIENT_H
+#define LMTP_CLIENT_H
+
+/* One LMTP connection (RFC 2033): reading pipelined commands, sending
+   replies in order, the DATA phase and the transaction state. */
+
+#include "array.h"
+#include "auth-master.h"
+#include "smtp-address.h"
+
+struct master_service_connection;
+struct mail_storage_settings;
+struct lmtp_settings;
+
+struct lmtp_recipient {
+	/* As given in RCPT TO, detail included. */
+	const struct smtp_address *address;
+	/* smtp_address_encode(address) */
+	const char *address_str;
+	/* recipient_delimiter detail ("box" of "user+box"), or "" */
+	const char *detail;
+	/* userdb reply (username, uid, gid, home, mail) */
+	struct auth_user_reply user;
+};
+
+/* The envelope of the current transaction, all from its pool. */
+struct lmtp_transaction {
+	pool_t pool;
+	struct smtp_address *mail_from;
+	ARRAY(struct lmtp_recipient *) rcpts;
+};
+
+struct client {
+	struct client *prev, *next;
+	const struct lmtp_settings *set;
+	const struct mail_storage_settings *mail_set;
+	const char *hostname;
+	/* base_dir/auth-master */
+	const char *auth_socket_path;
+	/* Random ID shown in replies and logs (from the heap). */
+	char *session_id;
+	/* "127.0.0.1" or "unix" (from the heap) */
+	char *remote;
+
+	int fd;
+	struct istream *input;
+	struct ostream *output;
+	struct io *io;
+	struct timeout *to_idle;
+	struct smtp_command_parser *parser;
+
+	/* NULL until MAIL */
+	struct lmtp_transaction *trans;
+	/* Set while the DATA phase reads the message. */
+	struct smtp_data_reader *data_reader;
+	struct smtp_spool *spool;
+	buffer_t *data_buf;
+	/* Spooling failed: the reason, kept to log once DATA ends. */
+	char *spool_error;
+
+	bool lhlo_seen:1;
+	bool quit:1;
+	bool destroyed:1;
+};
+
+/* Takes over conn->fd and sends the greeting. */
+struct client *client_create(const struct master_service_connection *conn,
+			     const struct lmtp_settings *set,
+			     const struct mail_storage_settings *mail_set,
+			     const char *hostname,
+			     const char *auth_socket_path);
+/* Logs reason (if not NULL) and frees the client. */
+void client_destroy(struct client *client, const char *reason);
+/* Destroys every client (at shutdown). */
+void clients_destroy_all(void);
+
+/* Appends one reply line ("250 2.1.0 OK", without CRLF). */
+void client_send_line(struct client *client, const char *fmt, ...)
+	ATTR_FORMAT(2, 3);
+/* Appends a reply from code, enhanced code and text (see smtp-reply.h). */
+void client_send_reply(struct client *client, unsigned int code,
+		       const char *enhanced_code, const char *text);
+
+/* Starts a transaction after MAIL. */
+void client_transaction_begin(struct client *client,
+			      struct smtp_address *mail_from);
+/* Forgets the envelope (RSET, LHLO, end of DATA). */
+void client_transaction_reset(struct client *client);
+
+/* Switches to the DATA phase after the 354 reply. */
+void client_data_begin(struct client *client);
+
+#endif

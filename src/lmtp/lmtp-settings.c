@@ -1,0 +1,68 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* The lmtp settings table and the service's defaults, read by the lmtp
+   process itself and by the master. */
+
+#include "lib.h"
+#include "lmtp-settings.h"
+
+static const struct setting_define lmtp_setting_defines[] = {
+	SETTING_DEFINE(SET_STR, recipient_delimiter, struct lmtp_settings),
+	SETTING_DEFINE(SET_BOOL, lmtp_save_to_detail_mailbox,
+		       struct lmtp_settings),
+	SETTING_DEFINE(SET_SIZE, lmtp_max_message_size, struct lmtp_settings),
+	SETTING_DEFINE(SET_UINT, lmtp_max_recipients, struct lmtp_settings),
+	SETTING_DEFINE_LIST_END
+};
+
+static const struct lmtp_settings lmtp_default_settings = {
+	.recipient_delimiter = "+",
+	.lmtp_save_to_detail_mailbox = false,
+	/* Cove limit: Postfix's message_size_limit default is 10M; leave
+	   room for what a site raises it to */
+	.lmtp_max_message_size = 100 * 1024 * 1024,
+	/* Cove limit: Postfix sends at most lmtp_destination_recipient_limit
+	   (default 50) per transaction */
+	.lmtp_max_recipients = 1000,
+};
+
+static bool lmtp_settings_check(void *_set, pool_t pool ATTR_UNUSED,
+				const char **error_r)
+{
+	struct lmtp_settings *set = _set;
+
+	if (set->lmtp_max_recipients == 0) {
+		*error_r = "lmtp_max_recipients must not be 0";
+		return false;
+	}
+	return true;
+}
+
+const struct setting_parser_info lmtp_setting_parser_info = {
+	.module_name = "lmtp",
+	.defines = lmtp_setting_defines,
+	.defaults = &lmtp_default_settings,
+	.struct_size = sizeof(struct lmtp_settings),
+	.type_offset = SIZE_MAX,
+	.check_func = lmtp_settings_check,
+};
+
+static const struct service_listener_defaults lmtp_listeners[] = {
+	{ .kind = "unix", .name = "lmtp", .mode = 0666 },
+	{ .kind = NULL }
+};
+
+const struct service_defaults lmtp_service_defaults = {
+	.name = "lmtp",
+	.protocol = "lmtp",
+	.executable = "lmtp",
+	.type = SERVICE_TYPE_LISTEN,
+	/* stays root when the master is root: each delivery is written as
+	   its recipient (restrict_access_temp()) */
+	.user = NULL,
+	.chroot = NULL,
+	.process_limit = 0,
+	.client_limit = 1,
+	.process_min_avail = 1,
+	.listeners = lmtp_listeners,
+};

@@ -1,0 +1,341 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+/* Pre-login client lifecycle shared by every protocol: connection and
+   streams, the login timeout, reading input, counting bad commands, and
+   the log lines that fail2ban reads:
+
+     Login: user=<u1>, method=PLAIN, rip=..., lip=..., session=<...>
+     Disconnected[: reason] (no auth attempts in 3 secs): user=<>, ...
+     Disconnected[: reason] (auth failed, 2 attempts in 9 secs): ... */
+
+#include "lib.h"
+#include "ioloop.h"
+#include "istream.h"
+#include "ostream.h"
+#include "str.h"
+#include "base64.h"
+#include "randgen.h"
+#include "master-service.h"
+#include "login-common.h"
+#include "login-sasl.h"
+#include "client-common.h"
+
+/* 9 random bytes are 12 base64 characters without padding. */
+#define CLIENT_SESSION_ID_BYTES 9
+
+struct client *clients;
+unsigned int clients_count;
+
+static const char *client_session_id_create(pool_t pool)
+{
+	unsigned char rand[CLIENT_SESSION_ID_BYTES];
+	string_t *str = t_str_new(16);
+
+	random_fill(rand, sizeof(rand));
+	base64_encode(rand, sizeof(rand), str);
+	return p_strdup(pool, str_c(str));
+}
+
+static bool client_is_secured(const struct client *client)
+{
+	const char *error;
+	int ret;
+
+	/* unix socket connections come from this host */
+	if (client->remote_ip.family == 0 ||
+	    net_ip_is_loopback(&client->remote_ip))
+		return true;
+	ret = login_settings_ip_in_networks(login_set->login_trusted_networks,
+					    &client->remote_ip, &error);
+	if (ret < 0)
+		i_error("%s", error);
+	return ret > 0;
+}
+
+static void client_input(struct client *client);
+
+static void client_login_timeout(struct client *client)
+{
+	client_disconnect(client, "Disconnected for inactivity.",
+			  "Inactivity");
+}
+
+static void client_input_resume(struct client *client)
+{
+	if (client->io == NULL)
+		client->io = io_add(client->fd, IO_READ, client_input, client);
+}
+
+static void client_input_stop(struct client *client)
+{
+	io_remove(&client->io);
+}
+
+struct client *client_create(const struct master_service_connection *conn,
+			     const struct client_vfuncs *v)
+{
+	struct client *client;
+	pool_t pool;
+
+	pool = pool_alloconly_create("login client", 2048);
+	client = v->alloc(pool);
+	client->pool = pool;
+	client->v = v;
+	client->refcount = 1;
+	client->fd = conn->fd;
+	client->local_ip = conn->local_ip;
+	client->remote_ip = conn->remote_ip;
+	client->local_port = conn->local_port;
+	client->remote_port = conn->remote_port;
+	client->created = ioloop_time;
+	client->session_id = client_session_id_create(pool);
+	client->secured = client_is_secured(client);
+
+	fd_set_nonblock(client->fd, true);
+	client->input = i_stream_create_fd(client->fd, LOGIN_MAX_INBUF_SIZE,
+					   false);
+	client->output = o_stream_create_fd(client->fd, false);
+	client->to_login = timeout_add(I_MIN(login_set->login_timeout,
+					     UINT_MAX / 1000) * 1000,
+				       client_login_timeout, client);
+
+	client->next = clients;
+	if (clients != NULL)
+		clients->prev = client;
+	clients = client;
+	clients_count++;
+
+	v->create(client);
+	client_input_resume(client);
+	v->send_greeting(client);
+	return client;
+}
+
+static const char *client_get_auth_state_text(const struct client *client)
+{
+	unsigned int secs = ioloop_time - client->created;
+
+	if (client->auth_failures > 0) {
+		return t_strdup_printf("auth failed, %u attempts in %u secs",
+				       client->auth_failures, secs);
+	}
+	if (client->auth_tried_disallowed_plaintext)
+		return "tried to use disallowed plaintext auth";
+	if (client->auth_aborted)
+		return t_strdup_printf("auth aborted in %u secs", secs);
+	if (client->auth_attempts > 0) {
+		return t_strdup_printf("auth unfinished, %u attempts in %u secs",
+				       client->auth_attempts, secs);
+	}
+	return t_strdup_printf("no auth attempts in %u secs", secs);
+}
+
+/* Client-chosen text for the log: control characters become '?'. */
+static const char *client_log_str(const char *str)
+{
+	char *ret = t_strdup_noconst(str), *p;
+
+	for (p = ret; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+	return ret;
+}
+
+/* "user=<u1>, method=PLAIN, rip=..., lip=..., session=<...>" */
+static const char *client_get_log_fields(const struct client *client)
+{
+	string_t *str = t_str_new(128);
+
+	str_printfa(str, "user=<%s>, ", client->auth_user == NULL ? "" :
+		    client_log_str(client->auth_user));
+	if (client->auth_mech != NULL)
+		str_printfa(str, "method=%s, ",
+			    client_log_str(client->auth_mech));
+	str_printfa(str, "rip=%s, ", net_ip2addr(&client->remote_ip));
+	str_printfa(str, "lip=%s, ", net_ip2addr(&client->local_ip));
+	str_printfa(str, "session=<%s>", client->session_id);
+	return str_c(str);
+}
+
+void client_log_login(struct client *client)
+{
+	i_info("Login: %s", client_get_log_fields(client));
+}
+
+static void client_log_disconnect(struct client *client, const char *reason)
+{
+	i_info("Disconnected%s%s (%s): %s",
+	       reason == NULL ? "" : ": ", reason == NULL ? "" : reason,
+	       client_get_auth_state_text(client),
+	       client_get_log_fields(client));
+}
+
+static void client_close(struct client *client)
+{
+	client_auth_abort(client);
+	client->v->destroy(client);
+	timeout_remove(&client->to_login);
+	io_remove(&client->io);
+	i_stream_destroy(&client->input);
+	o_stream_destroy(&client->output);
+	if (client->fd != -1) {
+		if (close(client->fd) < 0)
+			i_error("close(client) failed: %m");
+		client->fd = -1;
+	}
+
+	if (client->prev != NULL)
+		client->prev->next = client->next;
+	else
+		clients = client->next;
+	if (client->next != NULL)
+		client->next->prev = client->prev;
+	i_assert(clients_count > 0);
+	clients_count--;
+	master_service_client_connection_destroyed(master_service);
+}
+
+void client_destroy(struct client *client, const char *reason)
+{
+	if (client->destroyed)
+		return;
+	client->destroyed = true;
+	T_BEGIN {
+		client_log_disconnect(client, reason);
+	} T_END;
+	/* best effort: a client that does not read gets nothing more */
+	if (o_stream_is_corked(client->output))
+		o_stream_uncork(client->output);
+	(void)o_stream_flush(client->output);
+	client_close(client);
+	client_unref(&client);
+}
+
+void client_destroy_handed_off(struct client *client)
+{
+	i_assert(!client->destroyed);
+	client->destroyed = true;
+	client_close(client);
+	client_unref(&client);
+}
+
+void client_disconnect(struct client *client, const char *text,
+		       const char *reason)
+{
+	if (client->destroyed)
+		return;
+	client->v->notify_disconnect(client, text);
+	client_destroy(client, reason);
+}
+
+void client_ref(struct client *client)
+{
+	i_assert(client->refcount > 0);
+	client->refcount++;
+}
+
+bool client_unref(struct client **_client)
+{
+	struct client *client = *_client;
+
+	*_client = NULL;
+	i_assert(client->refcount > 0);
+	if (--client->refcount > 0)
+		return !client->destroyed;
+	i_assert(client->destroyed);
+	i_free(client->cmd_tag);
+	i_free(client->auth_mech);
+	i_free(client->auth_user);
+	pool_unref(&client->pool);
+	return false;
+}
+
+void client_destroy_all(void)
+{
+	while (clients != NULL) {
+		client_disconnect(clients, "Server shutting down.",
+				  "Server shutting down");
+	}
+}
+
+bool client_is_busy(const struct client *client)
+{
+	return client->destroyed ||
+		client->auth_state != CLIENT_AUTH_STATE_NONE;
+}
+
+void client_send_raw(struct client *client, const char *text)
+{
+	o_stream_nsend_str(client->output, text);
+}
+
+bool client_bad_command(struct client *client)
+{
+	if (++client->bad_counter < LOGIN_MAX_BAD_COMMANDS)
+		return false;
+	client_disconnect(client, "Too many invalid commands.",
+			  "Too many invalid commands");
+	return true;
+}
+
+bool client_plaintext_allowed(const struct client *client)
+{
+	return client->secured || !login_set->disable_plaintext_auth;
+}
+
+const char *const *client_get_advertised_mechs(const struct client *client)
+{
+	const char *const *mechs = auth_client_get_mechs(auth_client);
+	ARRAY_TYPE(const_string) result;
+	bool plaintext_allowed = client_plaintext_allowed(client);
+
+	t_array_init(&result, 8);
+	for (; mechs != NULL && *mechs != NULL; mechs++) {
+		if (plaintext_allowed || !login_sasl_mech_is_plaintext(*mechs))
+			array_push_back(&result, mechs);
+	}
+	array_append_space(&result);
+	return array_idx(&result, 0);
+}
+
+/* Runs the protocol's input handler, or feeds the SASL response lines,
+   until the buffered input runs out or the client gets busy. */
+void client_input_buffered(struct client *client)
+{
+	const char *line;
+
+	client_ref(client);
+	o_stream_cork(client->output);
+	while (client->auth_state == CLIENT_AUTH_STATE_WAIT_CLIENT &&
+	       (line = i_stream_next_line(client->input)) != NULL) T_BEGIN {
+		client_auth_input_line(client, line);
+	} T_END;
+	if (client->auth_state == CLIENT_AUTH_STATE_NONE &&
+	    !client->destroyed) T_BEGIN {
+		client->v->input(client);
+	} T_END;
+	if (!client->destroyed && o_stream_is_corked(client->output))
+		o_stream_uncork(client->output);
+	if (client->auth_state == CLIENT_AUTH_STATE_WAIT_SERVER)
+		client_input_stop(client);
+	else if (!client->destroyed)
+		client_input_resume(client);
+	client_unref(&client);
+}
+
+static void client_input(struct client *client)
+{
+	switch (i_stream_read(client->input)) {
+	case -1:
+		client_destroy(client, NULL);
+		return;
+	case -2:
+		/* the buffer is full of one unfinished line */
+		client->v->input_too_long(client);
+		client_destroy(client, "Input line too long");
+		return;
+	default:
+		break;
+	}
+	client_input_buffered(client);
+}

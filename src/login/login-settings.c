@@ -1,0 +1,72 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+/* The login_setting_parser_info table: settings of every login process. */
+
+#include "lib.h"
+#include "net.h"
+#include "login-settings.h"
+
+static const struct setting_define login_setting_defines[] = {
+	SETTING_DEFINE(SET_STR, login_greeting, struct login_settings),
+	SETTING_DEFINE(SET_STR, login_trusted_networks, struct login_settings),
+	SETTING_DEFINE(SET_BOOL, disable_plaintext_auth, struct login_settings),
+	SETTING_DEFINE(SET_TIME, login_timeout, struct login_settings),
+	SETTING_DEFINE_LIST_END
+};
+
+static const struct login_settings login_default_settings = {
+	.login_greeting = "Cove ready.",
+	.login_trusted_networks = "",
+	.disable_plaintext_auth = true,
+	/* Cove's own setting (Dovecot hard-codes its pre-login timeout): a
+	   client that has not logged in within this time is disconnected,
+	   whatever it does meanwhile, so idle or slow-drip connections
+	   cannot hold login process slots for long. */
+	.login_timeout = 60,
+};
+
+int login_settings_ip_in_networks(const char *networks,
+				  const struct ip_addr *ip,
+				  const char **error_r)
+{
+	const char *const *nets = t_strsplit_spaces(networks, " ,");
+	struct ip_addr net_ip;
+	unsigned int bits;
+	int ret = 0;
+
+	for (; *nets != NULL; nets++) {
+		if (net_parse_range(*nets, &net_ip, &bits) < 0) {
+			*error_r = t_strdup_printf(
+				"login_trusted_networks: Invalid network '%s'",
+				*nets);
+			return -1;
+		}
+		if (ip != NULL && ip->family != 0 &&
+		    net_is_in_network(ip, &net_ip, bits))
+			ret = 1;
+	}
+	return ret;
+}
+
+static bool login_settings_check(void *_set, pool_t pool ATTR_UNUSED,
+				 const char **error_r)
+{
+	struct login_settings *set = _set;
+
+	if (login_settings_ip_in_networks(set->login_trusted_networks, NULL,
+					  error_r) < 0)
+		return false;
+	if (set->login_timeout == 0) {
+		*error_r = "login_timeout must not be 0";
+		return false;
+	}
+	return true;
+}
+
+const struct setting_parser_info login_setting_parser_info = {
+	.module_name = "login",
+	.defines = login_setting_defines,
+	.defaults = &login_default_settings,
+	.struct_size = sizeof(struct login_settings),
+	.type_offset = SIZE_MAX,
+	.check_func = login_settings_check,
+};

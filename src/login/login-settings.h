@@ -1,0 +1,32 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef LOGIN_SETTINGS_H
+#define LOGIN_SETTINGS_H
+
+/* Settings shared by every login process (imap-login, pop3-login, ...),
+   with Dovecot's names and defaults. The mechanisms offered come from the
+   auth server, not from here. */
+
+#include "net.h"
+#include "settings-parser.h"
+
+struct login_settings {
+	/* Text of the greeting line. */
+	const char *login_greeting;
+	/* Space or comma separated networks ("10.0.0.0/8 ::1") whose clients
+	   count as secured: plaintext authentication is allowed to them. */
+	const char *login_trusted_networks;
+	bool disable_plaintext_auth;
+	/* Seconds a client may stay connected without logging in. */
+	unsigned int login_timeout;
+};
+
+extern const struct setting_parser_info login_setting_parser_info;
+
+/* Returns 1 if ip is inside one of the networks listed in networks (the
+   login_trusted_networks syntax), 0 if not, -1 with error_r if the list
+   has an invalid entry. */
+int login_settings_ip_in_networks(const char *networks,
+				  const struct ip_addr *ip,
+				  const char **error_r);
+
+#endif

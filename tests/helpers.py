@@ -1,0 +1,339 @@
+# Copyright (c) Cove authors. See AUTHORS.
+"""Client-side helpers for the integration tests: LMTP delivery, IMAP
+sessions, a strict IMAP response parser and a raw line-based client."""
+
+import contextlib
+import imaplib
+import os
+import re
+import smtplib
+import socket
+import time
+
+TIMEOUT = 30
+
+
+# --- LMTP --------------------------------------------------------------
+
+def lmtp_connect(server):
+    conn = smtplib.LMTP("127.0.0.1", server.lmtp_port,
+                        local_hostname="client.test", timeout=TIMEOUT)
+    return conn
+
+
+def deliver(server, msg, rcpt="u1@localhost", sender="sender@example.org"):
+    """Deliver one message to one recipient with smtplib; bytes are sent
+    as they are (after dot-stuffing)."""
+    if isinstance(msg, str):
+        msg = msg.encode("utf-8")
+    conn = lmtp_connect(server)
+    try:
+        refused = conn.sendmail(sender, [rcpt], msg)
+        assert refused == {}, refused
+    finally:
+        conn.quit()
+
+
+# --- IMAP --------------------------------------------------------------
+
+def imap_connect(server):
+    return imaplib.IMAP4("127.0.0.1", server.imap_port, timeout=TIMEOUT)
+
+
+def imap_login(server, user="u1", password=None):
+    if password is None:
+        password = server.users[user][2]
+    m = imap_connect(server)
+    typ, data = m.login(user, password)
+    assert typ == "OK", data
+    return m
+
+
+@contextlib.contextmanager
+def imap_session(server, user="u1", password=None):
+    """A logged-in imaplib session, closed at the end whatever happened."""
+    m = imap_login(server, user, password)
+    try:
+        yield m
+    finally:
+        close_imap(m)
+
+
+def close_imap(m):
+    if m.state != "LOGOUT":
+        try:
+            m.shutdown()
+        except OSError:
+            pass
+
+
+def logout(m):
+    """LOGOUT must give an untagged BYE and a tagged OK (imaplib reports
+    the BYE and raises on a tagged NO/BAD)."""
+    typ, data = m.logout()
+    assert typ == "BYE", (typ, data)
+
+
+def ok(result):
+    typ, data = result
+    assert typ == "OK", (typ, data)
+    return data
+
+
+class ParseError(Exception):
+    pass
+
+
+class _Parser:
+    def __init__(self, data):
+        self.data = data
+        self.pos = 0
+
+    def eof(self):
+        return self.pos >= len(self.data)
+
+    def skip_ws(self):
+        while not self.eof() and self.data[self.pos:self.pos + 1] in \
+                (b" ", b"\r", b"\n"):
+            self.pos += 1
+
+    def peek(self):
+        return self.data[self.pos:self.pos + 1]
+
+    def value(self):
+        self.skip_ws()
+        c = self.peek()
+        if c == b"(":
+            self.pos += 1
+            out = []
+            while True:
+                self.skip_ws()
+                if self.eof():
+                    raise ParseError("unterminated list")
+                if self.peek() == b")":
+                    self.pos += 1
+                    return out
+                out.append(self.value())
+        if c == b'"':
+            self.pos += 1
+            out = bytearray()
+            while True:
+                if self.eof():
+                    raise ParseError("unterminated string")
+                ch = self.data[self.pos]
+                self.pos += 1
+                if ch == 0x5c:
+                    out.append(self.data[self.pos])
+                    self.pos += 1
+                elif ch == 0x22:
+                    return bytes(out)
+                else:
+                    out.append(ch)
+        if c == b"{":
+            m = re.compile(rb"\{(\d+)\+?\}\r\n").match(self.data, self.pos)
+            if not m:
+                raise ParseError("bad literal at %d" % self.pos)
+            n = int(m.group(1))
+            start = m.end()
+            if start + n > len(self.data):
+                raise ParseError("short literal")
+            self.pos = start + n
+            return self.data[start:start + n]
+        # atom, possibly with a [section] that may hold spaces and parens
+        start = self.pos
+        depth = 0
+        while not self.eof():
+            ch = self.peek()
+            if ch == b"[":
+                depth += 1
+            elif ch == b"]":
+                depth -= 1
+            elif depth == 0 and ch in (b" ", b"(", b")", b"\r", b"\n"):
+                break
+            self.pos += 1
+        if self.pos == start:
+            raise ParseError("empty atom at %d: %r" %
+                             (start, self.data[start:start + 20]))
+        atom = self.data[start:self.pos]
+        if atom.upper() == b"NIL":
+            return None
+        return Atom(atom)
+
+
+class Atom(bytes):
+    """An IMAP atom (as opposed to a string or literal)."""
+
+
+def join_imaplib(data):
+    """Rebuild the raw response text from imaplib's (prefix, literal)
+    tuples so it can be parsed strictly."""
+    raw = b""
+    for item in data:
+        if isinstance(item, tuple):
+            raw += item[0] + b"\r\n" + item[1]
+        elif item is not None:
+            raw += item
+    return raw
+
+
+def parse_fetch(data):
+    """Parse imaplib fetch data into {seq: {ITEM: value}}.  Item names are
+    upper-cased bytes, e.g. b"BODY[]", b"FLAGS"."""
+    p = _Parser(join_imaplib(data))
+    out = {}
+    while True:
+        p.skip_ws()
+        if p.eof():
+            return out
+        seq = p.value()
+        if not isinstance(seq, Atom) or not seq.isdigit():
+            raise ParseError("expected sequence number, got %r" % (seq,))
+        items = p.value()
+        if not isinstance(items, list) or len(items) % 2:
+            raise ParseError("bad fetch list %r" % (items,))
+        d = out.setdefault(int(seq), {})
+        for i in range(0, len(items), 2):
+            name = bytes(items[i]).upper()
+            d[name] = items[i + 1]
+
+
+def fetch(m, seqset, items, uid=False):
+    if uid:
+        data = ok(m.uid("FETCH", seqset, items))
+    else:
+        data = ok(m.fetch(seqset, items))
+    return parse_fetch(data)
+
+
+def flags_of(value):
+    """FLAGS list -> set of str, \\Recent removed (optional in Cove)."""
+    return {bytes(f).decode() for f in value} - {"\\Recent"}
+
+
+def select(m, mailbox="INBOX"):
+    data = ok(m.select(mailbox))
+    return int(data[0])
+
+
+def uidvalidity(m):
+    typ, data = m.response("UIDVALIDITY")
+    assert data and data[0] is not None, "no UIDVALIDITY in SELECT"
+    return int(data[0])
+
+
+# --- raw line clients ----------------------------------------------------
+
+class RawClient:
+    """A blocking line client with a read timeout, for dialogues that the
+    standard library clients hide (per-recipient LMTP replies, SASL-IR,
+    malformed input)."""
+
+    def __init__(self, port, timeout=TIMEOUT):
+        self.sock = socket.create_connection(("127.0.0.1", port),
+                                             timeout=timeout)
+        self.buf = b""
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendall(data)
+
+    def sendline(self, line):
+        if isinstance(line, str):
+            line = line.encode()
+        self.send(line + b"\r\n")
+
+    def readline(self):
+        """One line without CRLF; b"" at EOF (connection closed)."""
+        while b"\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                line, self.buf = self.buf, b""
+                return line
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line.rstrip(b"\r")
+
+    def read_until_closed(self, timeout=10):
+        """Read until the peer closes; returns the data.  Fails if the peer
+        keeps the connection open past the timeout."""
+        self.sock.settimeout(timeout)
+        data, self.buf = self.buf, b""
+        while True:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+
+    def smtp_reply(self):
+        """Read one (possibly multi-line) SMTP reply -> (code, [texts])."""
+        texts = []
+        while True:
+            line = self.readline()
+            assert line, "connection closed while waiting for a reply"
+            m = re.match(rb"^(\d{3})([ -])(.*)$", line)
+            assert m, "malformed SMTP reply line %r" % line
+            texts.append(m.group(3).decode("utf-8", "replace"))
+            if m.group(2) == b" ":
+                return int(m.group(1)), texts
+
+    def smtp_cmd(self, line):
+        self.sendline(line)
+        return self.smtp_reply()
+
+    def imap_cmd(self, tag, line):
+        """Send `tag line`; return (tagged line, [untagged lines])."""
+        self.sendline(tag + " " + line if isinstance(line, str)
+                      else tag.encode() + b" " + line)
+        return self.imap_tagged(tag)
+
+    def imap_tagged(self, tag):
+        untagged = []
+        tagb = tag.encode() + b" "
+        while True:
+            line = self.readline()
+            assert line, "connection closed; untagged so far %r" % untagged
+            if line.startswith(tagb):
+                return line, untagged
+            untagged.append(line)
+
+    def closed(self, timeout=5):
+        """True if the peer has closed (EOF seen) within timeout."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return True
+                self.buf += chunk
+        except socket.timeout:
+            return False
+        except ConnectionResetError:
+            return True
+
+    def close(self):
+        self.sock.close()
+
+
+def maildir_files(server, user="u1"):
+    """{path: bytes} of the message files in new/ and cur/."""
+    out = {}
+    md = server.maildir(user)
+    for sub in ("new", "cur"):
+        d = os.path.join(md, sub)
+        if not os.path.isdir(d):
+            continue
+        for name in sorted(os.listdir(d)):
+            path = os.path.join(d, name)
+            with open(path, "rb") as f:
+                out[path] = f.read()
+    return out
+
+
+def wait_for(cond, timeout=5.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(interval)
+    return cond()

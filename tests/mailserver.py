@@ -1,0 +1,360 @@
+# Copyright (c) Cove authors. See AUTHORS.
+"""Start and stop a private Cove or Dovecot instance for tests and benchmarks.
+
+One MailServer owns a temporary directory with the config, the users file,
+the mail homes, base_dir, state_dir and the log.  It starts the master by
+pid and stops that pid, nothing else.  Used by tests/conftest.py and
+bench/bench.py.
+"""
+
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import warnings
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+START_TIMEOUT = 10.0
+STOP_TIMEOUT = 10.0
+
+USERS = {
+    # name: (password, scheme, uid offset)
+    "u1": ("pass1", "PLAIN", 1),
+    "u2": ("pass2", "SHA512-CRYPT", 2),
+}
+
+BAD_LOG_RE = re.compile(rb"\b(Panic|Fatal)\b")
+
+
+class ServerError(Exception):
+    pass
+
+
+def cove_prefix():
+    return os.environ.get("COVE_PREFIX",
+                          os.path.join(REPO, "build", "install"))
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+def ensure_system_user(name):
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home",
+                        "--shell", "/usr/sbin/nologin", name], check=True)
+
+
+def sha512_crypt(password):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            import crypt
+            return crypt.crypt(password, crypt.METHOD_SHA512)
+        except Exception:
+            pass
+    out = subprocess.run(["openssl", "passwd", "-6", password],
+                         check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class MailServer:
+    """A private server instance.  kind is "cove" or "dovecot"."""
+
+    def __init__(self, kind, root=None, extra_conf="", uid_base=5000):
+        self.kind = kind
+        if root is None:
+            root = tempfile.mkdtemp(prefix="covet-", dir="/tmp")
+        self.root = root
+        self.created_root = True
+        self.extra_conf = extra_conf
+        self.uid_base = uid_base
+        self.proc = None
+        self.log_offset = 0
+        os.chmod(self.root, 0o755)
+        self.conf = os.path.join(root, "cove.conf" if kind == "cove"
+                                 else "dovecot.conf")
+        self.log_path = os.path.join(root, kind + ".log")
+        self.stderr_path = os.path.join(root, kind + ".stderr")
+        self.base_dir = os.path.join(root, "run")
+        self.state_dir = os.path.join(root, "state")
+        self.users_path = os.path.join(root, "users")
+        self.imap_port = free_port()
+        self.lmtp_port = free_port()
+        if is_root():
+            if kind == "cove":
+                self.login_user, self.internal_user = "covenull", "cove"
+            else:
+                self.login_user, self.internal_user = "dovenull", "dovecot"
+            ensure_system_user(self.login_user)
+            ensure_system_user(self.internal_user)
+        else:
+            me = pwd.getpwuid(os.getuid()).pw_name
+            self.login_user = self.internal_user = me
+        self.users = {}
+        self._write_users()
+        self._write_config()
+
+    # --- paths -----------------------------------------------------------
+
+    @property
+    def prefix(self):
+        return cove_prefix()
+
+    def home(self, user):
+        return os.path.join(self.root, "home", user)
+
+    def maildir(self, user):
+        return os.path.join(self.home(user), "Maildir")
+
+    def uid_of(self, user):
+        return self.users[user][0]
+
+    # --- files -----------------------------------------------------------
+
+    def _write_users(self):
+        lines = []
+        os.makedirs(os.path.join(self.root, "home"), exist_ok=True)
+        os.chmod(os.path.join(self.root, "home"), 0o755)
+        for name, (password, scheme, off) in USERS.items():
+            if is_root():
+                uid = gid = self.uid_base + off
+            else:
+                uid, gid = os.getuid(), os.getgid()
+            if scheme == "PLAIN":
+                hashed = "{PLAIN}" + password
+            else:
+                hashed = "{SHA512-CRYPT}" + sha512_crypt(password)
+            home = self.home(name)
+            os.makedirs(home, exist_ok=True)
+            os.chmod(home, 0o700)
+            if is_root():
+                os.chown(home, uid, gid)
+            self.users[name] = (uid, gid, password)
+            lines.append("%s:%s:%d:%d::%s::\n" % (name, hashed, uid, gid,
+                                                  home))
+        with open(self.users_path, "w") as f:
+            f.write("".join(lines))
+        os.chmod(self.users_path, 0o644)
+
+    def config_text(self):
+        r = self.root
+        text = """\
+base_dir = {r}/run
+state_dir = {r}/state
+log_path = {log}
+protocols = imap lmtp
+listen = 127.0.0.1
+default_login_user = {lu}
+default_internal_user = {iu}
+auth_mechanisms = plain login
+auth_username_format = %Ln
+auth_failure_delay = 0
+passdb {{
+  driver = passwd-file
+  args = {users}
+}}
+userdb {{
+  driver = passwd-file
+  args = {users}
+}}
+mail_location = maildir:~/Maildir
+service imap-login {{
+  inet_listener imap {{
+    port = {ip}
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {lp}
+  }}
+}}
+""".format(r=r, log=self.log_path, lu=self.login_user,
+           iu=self.internal_user, users=self.users_path,
+           ip=self.imap_port, lp=self.lmtp_port)
+        if self.kind == "dovecot":
+            # Dovecot-only: no TLS listener, no certificate needed.
+            text += """\
+ssl = no
+service imap-login {
+  inet_listener imaps {
+    port = 0
+  }
+}
+"""
+        return text + self.extra_conf
+
+    def _write_config(self):
+        with open(self.conf, "w") as f:
+            f.write(self.config_text())
+        os.chmod(self.conf, 0o644)
+
+    # --- process control -------------------------------------------------
+
+    def master_argv(self):
+        if self.kind == "cove":
+            return [os.path.join(self.prefix, "sbin", "cove"), "-F",
+                    "-c", self.conf]
+        return ["dovecot", "-F", "-c", self.conf]
+
+    def admin_argv(self, *args):
+        if self.kind == "cove":
+            return [os.path.join(self.prefix, "bin", "coveadm"),
+                    "-c", self.conf] + list(args)
+        return ["doveadm", "-c", self.conf] + list(args)
+
+    def read_log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read()
+        except FileNotFoundError:
+            return b""
+
+    def read_stderr(self):
+        try:
+            with open(self.stderr_path, "rb") as f:
+                return f.read()
+        except FileNotFoundError:
+            return b""
+
+    def diagnostics(self):
+        return ("--- log ---\n%s\n--- stderr ---\n%s" %
+                (self.read_log().decode("utf-8", "replace")[-8000:],
+                 self.read_stderr().decode("utf-8", "replace")[-4000:]))
+
+    def start(self, timeout=START_TIMEOUT):
+        if self.proc is not None:
+            raise ServerError("already running")
+        argv = self.master_argv()
+        if self.kind == "cove" and not os.access(argv[0], os.X_OK):
+            raise ServerError("cove master not found at %s "
+                              "(set COVE_PREFIX)" % argv[0])
+        stderr = open(self.stderr_path, "ab")
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                         stdout=stderr, stderr=stderr)
+        finally:
+            stderr.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                rc = self.proc.returncode
+                self.proc = None
+                raise ServerError("%s exited with %d during start\n%s" %
+                                  (self.kind, rc, self.diagnostics()))
+            if port_open(self.imap_port) and port_open(self.lmtp_port):
+                return
+            time.sleep(0.05)
+        self.kill()
+        raise ServerError("%s did not open its ports within %.0f s\n%s" %
+                          (self.kind, timeout, self.diagnostics()))
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc else None
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=STOP_TIMEOUT):
+        """SIGTERM the master, wait, SIGKILL as a fallback.  Returns True
+        when the master exited on SIGTERM within the timeout."""
+        if self.proc is None:
+            return True
+        clean = True
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                clean = False
+                self.proc.kill()
+                self.proc.wait(timeout)
+        self.proc = None
+        self._wait_ports_closed()
+        return clean
+
+    def stop_admin(self, timeout=STOP_TIMEOUT):
+        """Stop with `coveadm stop` / `doveadm stop`; returns the admin's
+        CompletedProcess.  The master must then exit by itself."""
+        res = subprocess.run(self.admin_argv("stop"), capture_output=True,
+                             timeout=timeout)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        return res
+
+    def kill(self):
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait(STOP_TIMEOUT)
+            self.proc = None
+
+    def _wait_ports_closed(self):
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while time.monotonic() < deadline:
+            if not port_open(self.imap_port) and \
+               not port_open(self.lmtp_port):
+                return
+            time.sleep(0.05)
+
+    def bad_log_lines(self):
+        return [l for l in self.read_log().splitlines()
+                if BAD_LOG_RE.search(l)]
+
+    def children(self):
+        """pids whose parent is the master."""
+        return child_pids(self.pid)
+
+    def cleanup(self):
+        self.kill()
+        if self.created_root and not os.environ.get("COVE_TEST_KEEP"):
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def proc_status(pid):
+    fields = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            fields[k] = v.strip()
+    return fields
+
+
+def child_pids(ppid):
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            st = proc_status(int(d))
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        if st.get("PPid") == str(ppid):
+            out.append(int(d))
+    return out
