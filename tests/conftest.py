@@ -20,12 +20,6 @@ def pytest_report_header(config):
     return "target: dovecot"
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers",
-                            "cove_only: Cove-specific, skipped for Dovecot")
-    config.addinivalue_line("markers", "root_only: needs to run as root")
-
-
 def pytest_runtest_setup(item):
     if TARGET != "cove" and item.get_closest_marker("cove_only"):
         pytest.skip("Cove-specific test (COVE_TEST_TARGET=%s)" % TARGET)

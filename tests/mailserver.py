@@ -7,6 +7,7 @@ pid and stops that pid, nothing else.  Used by tests/conftest.py and
 bench/bench.py.
 """
 
+import grp
 import os
 import pwd
 import re
@@ -205,6 +206,15 @@ service imap-login {
   }
 }
 """
+            if not is_root():
+                # its default listener groups need root to chown to
+                group = grp.getgrgid(os.getgid()).gr_name
+                for svc, lst in (("stats", "stats-writer"),
+                                 ("imap-hibernate", "imap-hibernate"),
+                                 ("dict", "dict"),
+                                 ("dict-async", "dict-async")):
+                    text += ("service %s {\n  unix_listener %s {\n"
+                             "    group = %s\n  }\n}\n" % (svc, lst, group))
         return text + self.extra_conf
 
     def _write_config(self):
@@ -298,15 +308,19 @@ service imap-login {
         return clean
 
     def stop_admin(self, timeout=STOP_TIMEOUT):
-        """Stop with `coveadm stop` / `doveadm stop`; returns the admin's
-        CompletedProcess.  The master must then exit by itself."""
+        """Stop with `coveadm stop` / `doveadm stop`.  Returns the admin
+        tool's CompletedProcess and whether the master then exited by
+        itself within the timeout (if not, it is killed)."""
         res = subprocess.run(self.admin_argv("stop"), capture_output=True,
                              timeout=timeout)
         try:
             self.proc.wait(timeout)
+            exited = True
         except subprocess.TimeoutExpired:
-            pass
-        return res
+            exited = False
+        self.kill()
+        self._wait_ports_closed()
+        return res, exited
 
     def kill(self):
         if self.proc is not None:
@@ -324,8 +338,9 @@ service imap-login {
             time.sleep(0.05)
 
     def bad_log_lines(self):
-        return [l for l in self.read_log().splitlines()
-                if BAD_LOG_RE.search(l)]
+        """Panic/Fatal lines in the log and in the master's stderr."""
+        text = self.read_log() + b"\n" + self.read_stderr()
+        return [l for l in text.splitlines() if BAD_LOG_RE.search(l)]
 
     def children(self):
         """pids whose parent is the master."""

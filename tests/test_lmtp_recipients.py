@@ -4,7 +4,8 @@ RSET and QUIT."""
 
 import re
 
-from helpers import RawClient, fetch, imap_session, logout, select
+from helpers import (RawClient, fetch, imap_session, logout, maildir_files,
+                     select)
 
 MSG = (b"From: sender@example.org\r\n"
        b"Subject: lmtp recipients\r\n"
@@ -55,6 +56,8 @@ def test_one_known_one_unknown(server):
         assert text[-1].startswith("5.1.1 "), text
         replies = send_data(c, MSG, 1)
         assert replies[0][0] == 250, replies
+        # 250 means stored: the file is there before QUIT
+        assert len(maildir_files(server, "u1")) == 1
         code, _ = c.smtp_cmd("QUIT")
         assert code == 221
         assert c.closed()
@@ -74,6 +77,8 @@ def test_two_known_recipients(server, target):
         assert c.smtp_cmd("RCPT TO:<u2@localhost>")[0] == 250
         replies = send_data(c, MSG, 2)
         assert [r[0] for r in replies] == [250, 250], replies
+        assert len(maildir_files(server, "u1")) == 1
+        assert len(maildir_files(server, "u2")) == 1
         assert c.smtp_cmd("QUIT")[0] == 221
     finally:
         c.close()
@@ -131,3 +136,28 @@ def test_rset_and_two_transactions(server):
     assert b"Return-Path: <a@example.org>\r\n" in bodies[0]
     assert bodies[1].endswith(MSG + b"second\r\n")
     assert b"Return-Path: <b@example.org>\r\n" in bodies[1]
+
+
+def test_pipelining(server):
+    c = RawClient(server.lmtp_port)
+    try:
+        assert c.smtp_reply()[0] == 220
+        code, ext = c.smtp_cmd("LHLO client.test")
+        assert code == 250
+        if "PIPELINING" not in [e.upper() for e in ext]:
+            c.smtp_cmd("QUIT")
+            return
+        c.send(b"MAIL FROM:<p@example.org>\r\n"
+               b"RCPT TO:<u1@localhost>\r\n"
+               b"RCPT TO:<nosuchuser@localhost>\r\n"
+               b"RCPT TO:<u2@localhost>\r\n"
+               b"DATA\r\n")
+        codes = [c.smtp_reply()[0] for _ in range(5)]
+        assert codes == [250, 250, 550, 250, 354], codes
+        c.send(dot_stuff(MSG) + b".\r\nQUIT\r\n")
+        codes = [c.smtp_reply()[0] for _ in range(3)]
+        assert codes == [250, 250, 221], codes
+    finally:
+        c.close()
+    assert len(inbox_bodies(server, "u1")) == 1
+    assert len(inbox_bodies(server, "u2")) == 1

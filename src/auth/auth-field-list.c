@@ -64,11 +64,6 @@ void auth_field_list_merge(struct auth_field_list *dest,
 		auth_field_list_set(dest, field->key, field->value);
 }
 
-unsigned int auth_field_list_count(const struct auth_field_list *list)
-{
-	return array_count(&list->fields);
-}
-
 int auth_field_list_apply(struct auth_field_list *list, const char *templates,
 			  bool override, const struct var_expand_table *table,
 			  const char **error_r)

@@ -21,7 +21,6 @@ const char *auth_field_list_get(const struct auth_field_list *list,
 /* Copies every field of src into dest (replacing). */
 void auth_field_list_merge(struct auth_field_list *dest,
 			   const struct auth_field_list *src);
-unsigned int auth_field_list_count(const struct auth_field_list *list);
 
 /* Applies space-separated "key=value" templates (a bare "key" means an
    empty value), expanding %-variables from table. override=false sets

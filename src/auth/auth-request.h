@@ -54,6 +54,8 @@ struct auth_request {
 
 	const struct mech_module *mech;
 	void *mech_data;
+	/* A challenge was sent and a response is expected. */
+	bool waiting_response;
 
 	const char *service;
 	struct ip_addr local_ip, remote_ip;
@@ -78,11 +80,15 @@ struct auth_request {
 	bool fail_temp;
 
 	/* Iteration state of passdb and userdb lookups. */
-	unsigned int db_idx;
+	unsigned int passdb_idx, userdb_idx;
 	bool passdb_lookup_only;
 	bool passdb_success;
 	passdb_callback_t *passdb_callback;
 	userdb_callback_t *userdb_callback;
+	/* The userdb being asked, and where it may keep its callback while
+	   it waits for something else. */
+	struct userdb_module *userdb;
+	userdb_callback_t *userdb_driver_callback;
 
 	struct timeout *to_fail_delay;
 };
@@ -96,8 +102,10 @@ void auth_request_free(struct auth_request **request);
 /* Runs the mechanism (see struct mech_module for data). */
 void auth_request_initial(struct auth_request *request,
 			  const unsigned char *data, size_t size);
-void auth_request_continue(struct auth_request *request,
-			   const unsigned char *data, size_t size);
+/* Returns -1 (and does nothing) if the request is not waiting for a
+   response to a challenge. */
+int auth_request_continue(struct auth_request *request,
+			  const unsigned char *data, size_t size);
 
 /* For mechanisms: authenticate username with password. */
 void auth_request_verify_plain(struct auth_request *request,

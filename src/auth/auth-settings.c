@@ -114,6 +114,7 @@ const struct service_defaults auth_service_defaults = {
 	.executable = "auth",
 	.type = SERVICE_TYPE_LISTEN,
 	.user = "$default_internal_user",
+	.chroot = "",
 	.process_limit = 1,
 	/* 0: default_client_limit */
 	.client_limit = 0,

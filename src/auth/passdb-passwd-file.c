@@ -40,28 +40,23 @@ static void passdb_passwd_file_deinit(struct passdb_module *module)
 	passwd_file_unref(&ctx->file);
 }
 
-/* Returns the user's entry, or NULL with *result_r set. */
-static const struct passwd_file_entry *
+/* Finds the user's entry: PASSDB_RESULT_OK with *entry_r, or
+   USER_UNKNOWN or INTERNAL_FAILURE (logged). */
+static enum passdb_result
 passdb_passwd_file_find(struct passdb_passwd_file *ctx,
 			struct auth_request *request,
-			enum passdb_result *result_r)
+			const struct passwd_file_entry **entry_r)
 {
-	const struct passwd_file_entry *entry;
 	const char *error;
 	int ret;
 
-	ret = passwd_file_lookup(ctx->file, request->user, &entry, &error);
+	ret = passwd_file_lookup(ctx->file, request->user, entry_r, &error);
 	if (ret < 0) {
 		auth_request_log_error(request, PASSDB_PASSWD_FILE_NAME,
 				       "%s", error);
-		*result_r = PASSDB_RESULT_INTERNAL_FAILURE;
-		return NULL;
+		return PASSDB_RESULT_INTERNAL_FAILURE;
 	}
-	if (ret == 0) {
-		*result_r = PASSDB_RESULT_USER_UNKNOWN;
-		return NULL;
-	}
-	return entry;
+	return ret == 0 ? PASSDB_RESULT_USER_UNKNOWN : PASSDB_RESULT_OK;
 }
 
 static void passdb_passwd_file_verify(struct passdb_module *module,
@@ -74,8 +69,8 @@ static void passdb_passwd_file_verify(struct passdb_module *module,
 	const char *error;
 	int ret;
 
-	entry = passdb_passwd_file_find(ctx, request, &result);
-	if (entry == NULL) {
+	result = passdb_passwd_file_find(ctx, request, &entry);
+	if (result != PASSDB_RESULT_OK) {
 		callback(result, request);
 		return;
 	}
@@ -102,12 +97,10 @@ static void passdb_passwd_file_lookup(struct passdb_module *module,
 				      struct auth_request *request,
 				      passdb_callback_t *callback)
 {
-	struct passdb_passwd_file *ctx = module->context;
-	enum passdb_result result;
+	const struct passwd_file_entry *entry;
 
-	if (passdb_passwd_file_find(ctx, request, &result) != NULL)
-		result = PASSDB_RESULT_OK;
-	callback(result, request);
+	callback(passdb_passwd_file_find(module->context, request, &entry),
+		 request);
 }
 
 const struct passdb_vfuncs passdb_passwd_file = {

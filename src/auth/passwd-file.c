@@ -312,7 +312,9 @@ void passwd_file_unref(struct passwd_file **_file)
 	i_assert(file->refcount > 0);
 	if (--file->refcount > 0)
 		return;
-	for (p = &passwd_files; *p != file; p = &(*p)->next) ;
+	p = &passwd_files;
+	while (*p != file)
+		p = &(*p)->next;
 	*p = file->next;
 	passwd_file_clear(file);
 	i_free(file->path);

@@ -4,8 +4,8 @@
 
 #include "lib.h"
 #include "istream.h"
-#include "ostream.h"
 #include "str.h"
+#include "ostream.h"
 #include "imap-parser.h"
 #include "login-common.h"
 #include "imap-login-settings.h"
@@ -52,9 +52,15 @@ void imap_client_command_finish(struct imap_client *client)
 	imap_parser_reset(client->parser);
 }
 
+static void imap_client_input_too_long(struct client *client)
+{
+	imap_client_send_line((struct imap_client *)client,
+			      "* BAD Input line too long");
+}
+
 /* A parse error in the current command: BAD (after which the parser skips
-   the rest of the line), or BYE and disconnect when the parser cannot
-   recover (line or literal too long). */
+   the rest of the line), or disconnect when the parser cannot recover
+   (the line or a non-synchronizing literal is too long). */
 static void imap_client_parse_error(struct imap_client *client)
 {
 	const char *error;
@@ -62,7 +68,8 @@ static void imap_client_parse_error(struct imap_client *client)
 
 	error = imap_parser_get_error(client->parser, &fatal);
 	if (fatal) {
-		client_disconnect(&client->common, error, error);
+		imap_client_input_too_long(&client->common);
+		client_destroy(&client->common, error);
 		return;
 	}
 	if (client->common.cmd_tag == NULL) {
@@ -173,12 +180,6 @@ static void imap_client_notify_disconnect(struct client *client,
 {
 	imap_client_send_line((struct imap_client *)client,
 			      t_strconcat("* BYE ", text, NULL));
-}
-
-static void imap_client_input_too_long(struct client *client)
-{
-	imap_client_send_line((struct imap_client *)client,
-			      "* BAD Input line too long");
 }
 
 static void imap_client_auth_send_challenge(struct client *client,

@@ -110,6 +110,12 @@ static void auth_client_send_queued(struct auth_client *client)
 	o_stream_uncork(client->output);
 }
 
+static void auth_client_mechs_init(struct auth_client *client)
+{
+	client->mech_pool = pool_alloconly_create("auth-client mechs", 256);
+	p_array_init(&client->mechs, client->mech_pool, 8);
+}
+
 static struct auth_client_request *
 auth_client_request_first_sent(struct auth_client *client)
 {
@@ -123,12 +129,8 @@ auth_client_request_first_sent(struct auth_client *client)
 	return NULL;
 }
 
-/* Closes the connection and aborts the requests that were sent on it. */
 static void auth_client_disconnect(struct auth_client *client)
 {
-	struct auth_client_request *request;
-	static const char *const no_args[] = { NULL };
-
 	io_remove(&client->io);
 	if (client->input != NULL)
 		i_stream_destroy(&client->input);
@@ -140,7 +142,16 @@ static void auth_client_disconnect(struct auth_client *client)
 	}
 	client->version_received = false;
 	client->handshaked = false;
-	array_clear(&client->mechs);
+	/* a fresh pool, so that reconnects do not pile up names */
+	pool_unref(&client->mech_pool);
+	auth_client_mechs_init(client);
+}
+
+/* Finishes the requests that were sent on the lost connection. */
+static void auth_client_abort_sent(struct auth_client *client)
+{
+	struct auth_client_request *request;
+	static const char *const no_args[] = { NULL };
 
 	/* a callback may abort other requests: rescan after each one */
 	while ((request = auth_client_request_first_sent(client)) != NULL) {
@@ -156,6 +167,7 @@ static void auth_client_connection_lost(struct auth_client *client,
 	i_error("auth-client: Lost connection to %s: %s",
 		client->socket_path, reason);
 	auth_client_disconnect(client);
+	auth_client_abort_sent(client);
 	if (client->to_reconnect == NULL) {
 		client->to_reconnect = timeout_add(AUTH_CLIENT_RECONNECT_MSECS,
 						   auth_client_reconnect,
@@ -200,6 +212,8 @@ static int auth_client_input_handshake(struct auth_client *client,
 		mech = p_strdup(client->mech_pool, args[1]);
 		array_push_back(&client->mechs, &mech);
 	} else if (strcmp(args[0], "DONE") == 0) {
+		mech = NULL;
+		array_push_back(&client->mechs, &mech);
 		client->handshaked = true;
 		client->connect_failure_logged = false;
 		auth_client_send_queued(client);
@@ -335,8 +349,7 @@ struct auth_client *auth_client_init(const char *socket_path)
 
 	client->socket_path = i_strdup(socket_path);
 	client->fd = -1;
-	client->mech_pool = pool_alloconly_create("auth-client mechs", 256);
-	p_array_init(&client->mechs, client->mech_pool, 8);
+	auth_client_mechs_init(client);
 	auth_client_reconnect(client);
 	return client;
 }
@@ -364,17 +377,10 @@ bool auth_client_is_connected(const struct auth_client *client)
 
 const char *const *auth_client_get_mechs(const struct auth_client *client)
 {
-	const char **mechs;
-	unsigned int count;
-
 	if (!client->handshaked)
 		return NULL;
-	mechs = p_new(client->mech_pool, const char *,
-		      array_count(&client->mechs) + 1);
-	const char *const *src = array_get(&client->mechs, &count);
-	for (unsigned int i = 0; i < count; i++)
-		mechs[i] = src[i];
-	return mechs;
+	/* NULL-terminated since DONE */
+	return array_front(&client->mechs);
 }
 
 static void auth_client_append_field(string_t *str, const char *key,

@@ -2,7 +2,7 @@
 #ifndef AUTH_MASTER_H
 #define AUTH_MASTER_H
 
-/* Client of Cove's auth-master protocol (doc/protocols.md), used by the
+/* Client of Cove's auth-master protocol (doc/auth-protocols.md), used by the
    post-login workers, lmtp, cove-deliver and coveadm. Blocking
    request/response over the auth-master unix socket; each call connects,
    asks, and disconnects, bounded by a timeout.

@@ -3,7 +3,7 @@
 /* Tests for auth_fields_find() (auth-client.c). */
 
 #include "lib.h"
-#include "test-common.h"
+#include "test-lib-auth.h"
 #include "auth-client.h"
 
 void test_auth_fields_find(void)

@@ -4,7 +4,7 @@
    `doveadm pw -s SCHEME -p PASSWORD`, generated hashes, malformed ones. */
 
 #include "lib.h"
-#include "test-common.h"
+#include "test-lib-auth.h"
 #include "password-scheme.h"
 
 #include <crypt.h>
@@ -16,17 +16,32 @@ struct verify_test {
 	int expected_ret;
 };
 
+/* Reference hashes from `doveadm pw -s SCHEME -p PASSWORD`. */
+#define SHA512_SECRET \
+	"$6$qaXNbmZiHfkgu74S$4ewSCHkGdf8drE/ifxOZO.Af/C.D7s4hIVd/6YB2NpxD" \
+	"wZBtuEfd9ls0FQClqrmLahG4XOjeQo9SlwuTo0rKK1"
+/* password "p\xc3\xa4ssword:with tab" */
+#define SHA512_UTF8 \
+	"$6$vhufdN/fH2sJtwQw$DmW8iJA5QBp2fq505VJNLFJcIKyHht/haZrAYTKn14Md" \
+	"oQK5rE8LT1Nk2IHBNNhA7ocZ2SISP9a/H/2dMV0Hd/"
+#define MD5_SECRET "$1$iOajSUdH$CBJBNOsOS5aOPtrohOJyA/"
+#define SHA256_SECRET \
+	"$5$ngVNusUsyQcSl/SR$uvZffoCGj4OxeQDUhx8vHKWs2axupPCYJV6cuuQjJ4D"
+#define BCRYPT_SECRET \
+	"$2y$05$7Mi7zjSB8/ZIzvXmnShZxurcoZeA/tuJKWjdJ.qexBgEKh6lOGwx6"
+
 static const struct verify_test verify_tests[] = {
-	{ "secret", "{SHA512-CRYPT}$6$qaXNbmZiHfkgu74S$4ewSCHkGdf8drE/ifxOZO.Af/C.D7s4hIVd/6YB2NpxDwZBtuEfd9ls0FQClqrmLahG4XOjeQo9SlwuTo0rKK1", "CRYPT", 1 },
-	{ "Secret", "{SHA512-CRYPT}$6$qaXNbmZiHfkgu74S$4ewSCHkGdf8drE/ifxOZO.Af/C.D7s4hIVd/6YB2NpxDwZBtuEfd9ls0FQClqrmLahG4XOjeQo9SlwuTo0rKK1", "CRYPT", 0 },
-	{ "p\xc3\xa4ssword:with tab", "{SHA512-CRYPT}$6$vhufdN/fH2sJtwQw$DmW8iJA5QBp2fq505VJNLFJcIKyHht/haZrAYTKn14MdoQK5rE8LT1Nk2IHBNNhA7ocZ2SISP9a/H/2dMV0Hd/", "CRYPT", 1 },
-	{ "secret", "{MD5-CRYPT}$1$iOajSUdH$CBJBNOsOS5aOPtrohOJyA/", "CRYPT", 1 },
-	{ "secreT", "{MD5-CRYPT}$1$iOajSUdH$CBJBNOsOS5aOPtrohOJyA/", "CRYPT", 0 },
-	{ "secret", "{SHA256-CRYPT}$5$ngVNusUsyQcSl/SR$uvZffoCGj4OxeQDUhx8vHKWs2axupPCYJV6cuuQjJ4D", "CRYPT", 1 },
-	{ "secret", "{CRYPT}$2y$05$7Mi7zjSB8/ZIzvXmnShZxurcoZeA/tuJKWjdJ.qexBgEKh6lOGwx6", "PLAIN", 1 },
+	{ "secret", "{SHA512-CRYPT}" SHA512_SECRET, "CRYPT", 1 },
+	{ "Secret", "{SHA512-CRYPT}" SHA512_SECRET, "CRYPT", 0 },
+	{ "p\xc3\xa4ssword:with tab", "{SHA512-CRYPT}" SHA512_UTF8,
+	  "CRYPT", 1 },
+	{ "secret", "{MD5-CRYPT}" MD5_SECRET, "CRYPT", 1 },
+	{ "secreT", "{MD5-CRYPT}" MD5_SECRET, "CRYPT", 0 },
+	{ "secret", "{SHA256-CRYPT}" SHA256_SECRET, "CRYPT", 1 },
+	{ "secret", "{CRYPT}" BCRYPT_SECRET, "PLAIN", 1 },
 	/* no prefix: the default scheme applies */
-	{ "secret", "$6$qaXNbmZiHfkgu74S$4ewSCHkGdf8drE/ifxOZO.Af/C.D7s4hIVd/6YB2NpxDwZBtuEfd9ls0FQClqrmLahG4XOjeQo9SlwuTo0rKK1", "CRYPT", 1 },
-	{ "secret", "$6$qaXNbmZiHfkgu74S$4ewSCHkGdf8drE/ifxOZO.Af/C.D7s4hIVd/6YB2NpxDwZBtuEfd9ls0FQClqrmLahG4XOjeQo9SlwuTo0rKK1", "SHA512-CRYPT", 1 },
+	{ "secret", SHA512_SECRET, "CRYPT", 1 },
+	{ "secret", SHA512_SECRET, "SHA512-CRYPT", 1 },
 	{ "secret", "secret", "PLAIN", 1 },
 	{ "secret", "secret2", "PLAIN", 0 },
 	{ "secret", "secre", "PLAIN", 0 },
@@ -38,8 +53,9 @@ static const struct verify_test verify_tests[] = {
 	/* errors: unknown scheme, wrong hash type, malformed hash */
 	{ "secret", "{NOSUCH}secret", "CRYPT", -1 },
 	{ "secret", "secret", "NOSUCH", -1 },
-	{ "secret", "{SHA512-CRYPT}$1$iOajSUdH$CBJBNOsOS5aOPtrohOJyA/", "CRYPT", -1 },
-	{ "secret", "{SHA512-CRYPT}$6$", "CRYPT", -1 },
+	{ "secret", "{SHA512-CRYPT}" MD5_SECRET, "CRYPT", -1 },
+	/* libcrypt takes an empty salt: just a mismatch */
+	{ "secret", "{SHA512-CRYPT}$6$", "CRYPT", 0 },
 	{ "secret", "{CRYPT}!", "CRYPT", -1 },
 	{ "secret", "{CRYPT}", "CRYPT", -1 },
 };

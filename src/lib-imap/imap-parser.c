@@ -21,8 +21,8 @@
 #include "lib.h"
 
 #include <strings.h>
-#include "istream.h"
 #include "buffer.h"
+#include "istream.h"
 #include "ostream.h"
 #include "imap-parser.h"
 
@@ -43,6 +43,10 @@ struct imap_parser {
 	pool_t pool;
 	struct istream *input;
 	struct ostream *output;
+	/* Input read before the istream (imap_parser_set_prefix()); NULL
+	   once it has been consumed. */
+	buffer_t *prefix;
+	size_t prefix_pos;
 	size_t max_line_size;
 	size_t max_literal_size;
 
@@ -75,6 +79,52 @@ struct imap_parser {
 	bool partial_eol;
 };
 
+/* The unconsumed input. While prefix input remains, everything the
+   istream has buffered is moved behind it, so that a token that starts in
+   the prefix continues in one contiguous buffer. */
+static const unsigned char *
+imap_parser_get_data(struct imap_parser *parser, size_t *size_r)
+{
+	const unsigned char *data;
+	size_t size;
+
+	if (parser->prefix == NULL)
+		return i_stream_get_data(parser->input, size_r);
+	data = i_stream_get_data(parser->input, &size);
+	if (size > 0) {
+		buffer_append(parser->prefix, data, size);
+		i_stream_skip(parser->input, size);
+	}
+	*size_r = parser->prefix->used - parser->prefix_pos;
+	return (const unsigned char *)parser->prefix->data +
+		parser->prefix_pos;
+}
+
+static void imap_parser_consume(struct imap_parser *parser, size_t count)
+{
+	if (parser->prefix == NULL) {
+		i_stream_skip(parser->input, count);
+		return;
+	}
+	parser->prefix_pos += count;
+	i_assert(parser->prefix_pos <= parser->prefix->used);
+	if (parser->prefix_pos == parser->prefix->used)
+		buffer_free(&parser->prefix);
+}
+
+void imap_parser_set_prefix(struct imap_parser *parser, const void *data,
+			    size_t size)
+{
+	i_assert(parser->prefix == NULL);
+
+	if (size == 0)
+		return;
+	parser->prefix = buffer_create_dynamic(default_pool, size);
+	buffer_append(parser->prefix, data, size);
+	parser->prefix_pos = 0;
+}
+
+
 static bool imap_is_ctl_or_8bit(unsigned char c)
 {
 	return c < 0x20 || c >= 0x7f;
@@ -100,6 +150,8 @@ void imap_parser_destroy(struct imap_parser **_parser)
 	struct imap_parser *parser = *_parser;
 
 	*_parser = NULL;
+	if (parser->prefix != NULL)
+		buffer_free(&parser->prefix);
 	pool_unref(&parser->pool);
 	i_free(parser);
 }
@@ -141,7 +193,7 @@ const char *imap_parser_get_error(struct imap_parser *parser, bool *fatal_r)
 /* Consumes count bytes of the line (not literal data). */
 static void imap_parser_skip(struct imap_parser *parser, size_t count)
 {
-	i_stream_skip(parser->input, count);
+	imap_parser_consume(parser, count);
 	parser->line_size += count;
 	parser->cur_pos = 0;
 	parser->state = IMAP_PARSER_STATE_ARG;
@@ -151,7 +203,8 @@ static bool imap_parser_check_line_size(struct imap_parser *parser)
 {
 	if (parser->line_size + parser->cur_pos <= parser->max_line_size)
 		return true;
-	imap_parser_set_error(parser, "Command line too long", true);
+	/* not fatal: the rest of the line is skipped without buffering */
+	imap_parser_set_error(parser, "Command line too long", false);
 	return false;
 }
 
@@ -161,13 +214,13 @@ static bool imap_parser_skip_line(struct imap_parser *parser)
 	const unsigned char *data, *lf;
 	size_t size;
 
-	data = i_stream_get_data(parser->input, &size);
+	data = imap_parser_get_data(parser, &size);
 	lf = memchr(data, '\n', size);
 	if (lf == NULL) {
-		i_stream_skip(parser->input, size);
+		imap_parser_consume(parser, size);
 		return false;
 	}
-	i_stream_skip(parser->input, lf - data + 1);
+	imap_parser_consume(parser, lf - data + 1);
 	parser->skip_line = false;
 	parser->line_ended = true;
 	return true;
@@ -190,7 +243,7 @@ const char *imap_parser_read_word(struct imap_parser *parser)
 			return NULL;
 		imap_parser_reset(parser);
 	}
-	data = i_stream_get_data(parser->input, &size);
+	data = imap_parser_get_data(parser, &size);
 	for (pos = parser->cur_pos; pos < size; pos++) {
 		if (!imap_is_word_char(data[pos]))
 			break;
@@ -290,7 +343,7 @@ static int imap_parser_read_arg_start(struct imap_parser *parser)
 	const unsigned char *data;
 	size_t size;
 
-	data = i_stream_get_data(parser->input, &size);
+	data = imap_parser_get_data(parser, &size);
 	if (size == 0)
 		return 0;
 	switch (data[0]) {
@@ -348,7 +401,7 @@ static int imap_parser_read_atom(struct imap_parser *parser)
 	const unsigned char *data;
 	size_t size, pos;
 
-	data = i_stream_get_data(parser->input, &size);
+	data = imap_parser_get_data(parser, &size);
 	for (pos = parser->cur_pos; pos < size; pos++) {
 		unsigned char c = data[pos];
 
@@ -404,7 +457,7 @@ static int imap_parser_read_quoted(struct imap_parser *parser)
 	const unsigned char *data;
 	size_t size, pos;
 
-	data = i_stream_get_data(parser->input, &size);
+	data = imap_parser_get_data(parser, &size);
 	for (pos = parser->cur_pos; pos < size; pos++) {
 		unsigned char c = data[pos];
 
@@ -504,7 +557,7 @@ static int imap_parser_read_literal_header(struct imap_parser *parser)
 	bool nonsync;
 	int ret;
 
-	data = i_stream_get_data(parser->input, &size);
+	data = imap_parser_get_data(parser, &size);
 	ret = imap_parse_literal_header(data, size, &literal_size, &nonsync,
 					&len);
 	if (ret <= 0) {
@@ -524,7 +577,7 @@ static int imap_parser_read_literal_data(struct imap_parser *parser)
 	struct imap_arg *arg;
 	size_t size, left;
 
-	data = i_stream_get_data(parser->input, &size);
+	data = imap_parser_get_data(parser, &size);
 	left = parser->literal_size - parser->literal_pos;
 	size = I_MIN(size, left);
 	if (size > 0) {
@@ -532,7 +585,7 @@ static int imap_parser_read_literal_data(struct imap_parser *parser)
 			parser->literal_nul = true;
 		memcpy(parser->literal_data + parser->literal_pos, data, size);
 		parser->literal_pos += size;
-		i_stream_skip(parser->input, size);
+		imap_parser_consume(parser, size);
 	}
 	if (parser->literal_pos < parser->literal_size)
 		return 0;

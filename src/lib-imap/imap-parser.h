@@ -48,6 +48,12 @@ imap_parser_create(struct istream *input, struct ostream *output,
 		   size_t max_line_size, size_t max_literal_size);
 void imap_parser_destroy(struct imap_parser **parser);
 
+/* Input that was read before the istream (the login process's leftover
+   after LOGIN): it is parsed before anything from the istream. Call at
+   most once, before parsing starts. */
+void imap_parser_set_prefix(struct imap_parser *parser, const void *data,
+			    size_t size);
+
 /* Forget the current command (call before each new command). Arguments
    returned earlier become invalid. */
 void imap_parser_reset(struct imap_parser *parser);
@@ -68,8 +74,11 @@ int imap_parser_read_args(struct imap_parser *parser, unsigned int count,
 			  enum imap_parser_flags flags,
 			  const struct imap_arg **args_r);
 
-/* Returns the last error. fatal_r: the connection must be closed (line or
-   literal too long, etc.). */
+/* Returns the last error. fatal_r: the connection must be closed (a
+   non-synchronizing literal is too large: its data cannot be told apart
+   from commands). After a non-fatal error (including a too long line) the
+   caller replies BAD and goes on: imap_parser_reset() and then
+   imap_parser_read_word() skip the rest of the line. */
 const char *imap_parser_get_error(struct imap_parser *parser, bool *fatal_r);
 
 /* Typed accessors: return FALSE if arg is of another type. */

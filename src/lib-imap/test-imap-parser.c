@@ -9,7 +9,7 @@
 #include "buffer.h"
 #include "ostream.h"
 #include "imap-parser.h"
-#include "test-common.h"
+#include "test-lib-imap.h"
 
 #define TEST_MAX_LINE 200
 #define TEST_MAX_LITERAL 100
@@ -88,8 +88,11 @@ static const char *test_read_word(struct imap_parser *parser,
 	return word;
 }
 
-static void test_parse_run(const char *data, size_t first_chunk,
-			   size_t per_read, struct parse_result *result_r)
+/* The first prefix_len bytes of data are given with
+   imap_parser_set_prefix(), the rest comes from the istream. */
+static void test_parse_run(const char *data, size_t prefix_len,
+			   size_t first_chunk, size_t per_read,
+			   struct parse_result *result_r)
 {
 	struct istream *input;
 	struct ostream *output;
@@ -100,11 +103,13 @@ static void test_parse_run(const char *data, size_t first_chunk,
 	int ret = -1;
 
 	memset(result_r, 0, sizeof(*result_r));
-	input = test_istream_create_data(data, strlen(data));
+	input = test_istream_create_data(data + prefix_len,
+					 strlen(data) - prefix_len);
 	test_istream_set_read_limit(input, first_chunk);
 	output = o_stream_create_buffer(outbuf);
 	parser = imap_parser_create(input, output, TEST_MAX_LINE,
 				    TEST_MAX_LITERAL);
+	imap_parser_set_prefix(parser, data, prefix_len);
 	result_r->tag = t_strdup(test_read_word(parser, input, per_read));
 	if (result_r->tag[0] != '\0') {
 		result_r->command =
@@ -132,12 +137,13 @@ static void test_parse_run(const char *data, size_t first_chunk,
 }
 
 static void test_parse_check(const struct parse_test *test, unsigned int i,
-			     size_t first_chunk, size_t per_read)
+			     size_t prefix_len, size_t first_chunk,
+			     size_t per_read)
 {
 	const struct parse_result *exp = &test->result;
 	struct parse_result res;
 
-	test_parse_run(test->input, first_chunk, per_read, &res);
+	test_parse_run(test->input, prefix_len, first_chunk, per_read, &res);
 	test_assert_idx(res.ret == exp->ret, i);
 	if (exp->tag != NULL)
 		test_assert_strcmp(res.tag, exp->tag);
@@ -153,7 +159,8 @@ static void test_parse_check(const struct parse_test *test, unsigned int i,
 			   exp->output);
 }
 
-/* Whole, byte by byte, and split at every offset. */
+/* Whole, byte by byte, split at every offset, and with every length of
+   prefix input. */
 static void test_parse_table(const struct parse_test *tests,
 			     unsigned int count)
 {
@@ -162,10 +169,13 @@ static void test_parse_table(const struct parse_test *tests,
 
 	for (i = 0; i < count; i++) T_BEGIN {
 		len = strlen(tests[i].input);
-		test_parse_check(&tests[i], i, 0, 0);
-		test_parse_check(&tests[i], i, 1, 1);
-		for (split = 1; split < len; split++)
-			test_parse_check(&tests[i], i, split, 0);
+		test_parse_check(&tests[i], i, 0, 0, 0);
+		test_parse_check(&tests[i], i, 0, 1, 1);
+		for (split = 1; split < len; split++) {
+			test_parse_check(&tests[i], i, 0, split, 0);
+			test_parse_check(&tests[i], i, split, 0, 0);
+			test_parse_check(&tests[i], i, split, 1, 1);
+		}
 	} T_END;
 }
 
@@ -263,7 +273,7 @@ static void test_imap_parser_long_lines(void)
 	str_insert(line, 4, "yyy");
 	tests[1].input = t_strdup(str_c(line));
 	tests[1].result = (struct parse_result){
-		-1, "a", "X", NULL, "Command line too long", true, NULL };
+		-1, "a", "X", NULL, "Command line too long", false, NULL };
 	/* literal data does not count toward the line length */
 	tests[2].input = t_strdup_printf("a X {99+}\r\n%099d\r\n", 0);
 	tests[2].result = (struct parse_result){
@@ -287,7 +297,7 @@ void test_imap_parser_recovery(void)
 {
 	static const char data[] =
 		"a X (b\r\n" "\r\n" "b X {200}\r\n" "c X \"\x80\" (\r\n"
-		"e X {3+}\r\na\0b rest\r\n" "d X\r\n";
+		"e X {3+}\r\na\0b rest\r\n";
 	static const struct {
 		const char *tag;
 		int ret;
@@ -298,8 +308,10 @@ void test_imap_parser_recovery(void)
 		{ "b", -1, "Literal too large" },
 		{ "c", -1, "Invalid characters in quoted string" },
 		{ "e", -1, "NUL in literal" },
+		{ "f", -1, "Command line too long" },
 		{ "d", 0, NULL },
 	};
+	buffer_t *buf = t_str_new(1024);
 	struct istream *input;
 	struct imap_parser *parser;
 	const struct imap_arg *args;
@@ -309,7 +321,12 @@ void test_imap_parser_recovery(void)
 	bool fatal;
 
 	test_begin("imap parser recovery");
-	input = test_istream_create_data(data, sizeof(data) - 1);
+	buffer_append(buf, data, sizeof(data) - 1);
+	buffer_append(buf, "f X ", 4);
+	for (i = 0; i < TEST_MAX_LINE * 3; i++)
+		buffer_append_c(buf, i % 10 == 0 ? ' ' : 'x');
+	buffer_append(buf, "\r\nd X\r\n", 7);
+	input = test_istream_create_data(buf->data, buf->used);
 	parser = imap_parser_create(input, NULL, TEST_MAX_LINE,
 				    TEST_MAX_LITERAL);
 	(void)i_stream_read(input);

@@ -5,7 +5,7 @@
 #include "lib.h"
 #include "str.h"
 #include "imap-quote.h"
-#include "test-common.h"
+#include "test-lib-imap.h"
 
 void test_imap_quote(void)
 {

@@ -6,7 +6,7 @@
 #include "str.h"
 #include "array.h"
 #include "imap-seqset.h"
-#include "test-common.h"
+#include "test-lib-imap.h"
 
 static const char *test_seqset_to_str(const ARRAY_TYPE(seq_range) *ranges)
 {

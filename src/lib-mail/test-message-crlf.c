@@ -7,7 +7,7 @@
 #include "istream.h"
 #include "ostream.h"
 #include "message-crlf.h"
-#include "test-common.h"
+#include "test-lib-mail.h"
 
 struct message_crlf_test {
 	const char *input;

@@ -82,11 +82,11 @@ static int settings_parse_directive(const char *p, struct settings_line *line_r,
 
 	if (settings_parse_word(&p, "#", &name, error_r) < 0)
 		return -1;
-	if (strcmp(name, "!include") == 0)
+	if (strcmp(name, "!include") == 0) {
 		line_r->type = SETTINGS_LINE_INCLUDE;
-	else if (strcmp(name, "!include_try") == 0)
+	} else if (strcmp(name, "!include_try") == 0) {
 		line_r->type = SETTINGS_LINE_INCLUDE_TRY;
-	else {
+	} else {
 		*error_r = t_strdup_printf("Unknown directive: %s", name);
 		return -1;
 	}
@@ -126,6 +126,15 @@ static int settings_parse_value(const char *p, struct settings_line *line_r,
 static int settings_parse_section(const char *p, struct settings_line *line_r,
 				  const char **error_r)
 {
+	size_t len = strlen(p);
+
+	/* A line ending in '{' opens a section even when it has errors:
+	   then its '}' is not reported as another error. */
+	while (len > 0 && IS_WHITE(p[len - 1]))
+		len--;
+	if (len > 0 && p[len - 1] == '{')
+		line_r->type = SETTINGS_LINE_SECTION_BEGIN;
+
 	if (*p != '{') {
 		if (settings_parse_word(&p, "{#=", &line_r->value,
 					error_r) < 0)
@@ -136,11 +145,11 @@ static int settings_parse_section(const char *p, struct settings_line *line_r,
 		*error_r = "Expecting '=' or '{'";
 		return -1;
 	}
+	line_r->type = SETTINGS_LINE_SECTION_BEGIN;
 	if (!settings_line_is_end(p + 1)) {
 		*error_r = "Garbage after '{'";
 		return -1;
 	}
-	line_r->type = SETTINGS_LINE_SECTION_BEGIN;
 	return 0;
 }
 

@@ -44,9 +44,8 @@ struct settings_frame {
 	const ARRAY_TYPE(settings_target) *roots;
 	/* "service imap-login", for messages. */
 	const char *name;
-	/* Where the section was opened, and the include level of that file
-	   (a section must be closed in the file that opened it). */
-	const char *file;
+	/* The line that opened the section, and the include level of its
+	   file (a section must be closed in the file that opened it). */
 	unsigned int line;
 	unsigned int file_level;
 	/* Targets are throwaway copies: values are checked, then dropped. */
@@ -100,7 +99,8 @@ struct settings_line {
 };
 
 /* settings-line.c: splits one line (from the temporary frame). Returns 0,
-   or -1 with error_r. */
+   or -1 with error_r; a broken line that opens a section (garbage after
+   its '{', or ending in '{') still has type SECTION_BEGIN then. */
 int settings_line_parse(const char *line, struct settings_line *line_r,
 			const char **error_r);
 
@@ -112,6 +112,10 @@ void settings_parser_warning(struct settings_parser *parser,
 /* Handles one split line in the current frame. */
 void settings_parser_apply_line(struct settings_parser *parser,
 				const struct settings_line *line);
+/* Opens a section whose content is ignored (after a syntax error in its
+   opening line). */
+void settings_parser_skip_section(struct settings_parser *parser,
+				  const char *name);
 /* Relative paths are taken relative to the current file's directory. */
 const char *settings_parser_path(struct settings_parser *parser,
 				 const char *path);
@@ -126,8 +130,7 @@ int settings_file_read(struct settings_parser *parser, const char *path,
 void settings_file_include(struct settings_parser *parser,
 			   const char *pattern, bool try_only);
 /* Reads a `key = <path` value file. Returns 0, or -1 with error_r. */
-int settings_file_read_value(struct settings_parser *parser,
-			     const char *path, const char **value_r,
+int settings_file_read_value(const char *path, const char **value_r,
 			     const char **error_r);
 
 /* settings-struct.c: generic access to settings structs. */

@@ -47,12 +47,12 @@ int settings_get_bool(const char *value, bool *result_r,
 		      const char **error_r)
 {
 	if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "y") == 0 ||
-	    strcmp(value, "1") == 0)
+	    strcmp(value, "1") == 0) {
 		*result_r = true;
-	else if (strcasecmp(value, "no") == 0 ||
-		 strcasecmp(value, "n") == 0 || strcmp(value, "0") == 0)
+	} else if (strcasecmp(value, "no") == 0 ||
+		   strcasecmp(value, "n") == 0 || strcmp(value, "0") == 0) {
 		*result_r = false;
-	else {
+	} else {
 		*error_r = t_strdup_printf(
 			"Invalid boolean value: %s (use yes or no)", value);
 		return -1;

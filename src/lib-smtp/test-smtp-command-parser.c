@@ -79,7 +79,8 @@ void test_smtp_command_parser(void)
 	} tests[] = {
 		{ "LHLO host\r\n", 0, "LHLO|host\n" },
 		{ "lhlo host\r\n", 0, "LHLO|host\n" },
-		{ "MaIl FROM:<a@b> SIZE=10\r\n", 0, "MAIL|FROM:<a@b> SIZE=10\n" },
+		{ "MaIl FROM:<a@b> SIZE=10\r\n", 0,
+		  "MAIL|FROM:<a@b> SIZE=10\n" },
 		{ "MAIL FROM:<>\r\n", 0, "MAIL|FROM:<>\n" },
 		{ "QUIT\n", 0, "QUIT|\n" },
 		{ "NOOP \r\n", 0, "NOOP|\n" },
@@ -89,7 +90,7 @@ void test_smtp_command_parser(void)
 		{ "\r\nNOOP\r\n", 0, "error: Invalid command syntax\nNOOP|\n" },
 		{ "RC1PT TO:<a@b>\r\n", 0, "error: Invalid command syntax\n" },
 		{ " NOOP\r\n", 0, "error: Invalid command syntax\n" },
-		{ "NO\0OP\r\nQUIT\r\n", 12,
+		{ "NO\0OP\r\nQUIT\r\n", 13,
 		  "error: Invalid command syntax (NUL byte)\nQUIT|\n" },
 		{ "RCPT TO:<\xc3\xa9@b>\r\n", 0, "RCPT|TO:<\xc3\xa9@b>\n" },
 		/* incomplete last line is not returned */

@@ -97,7 +97,8 @@ void test_smtp_data_reader(void)
 		{ "..\r\n..x\r\n...\r\n.\r\n",
 		  { 1, ".\r\n.x\r\n..\r\n", "", false } },
 		/* a stuffed dot alone on a line is not the end */
-		{ "a\r\n..\r\nb\r\n.\r\n", { 1, "a\r\n.\r\nb\r\n", "", false } },
+		{ "a\r\n..\r\nb\r\n.\r\n",
+		  { 1, "a\r\n.\r\nb\r\n", "", false } },
 		/* leading dot of a non-stuffed line is dropped (RFC 5321
 		   4.5.2) */
 		{ ".x\r\n.\r\n", { 1, "x\r\n", "", false } },

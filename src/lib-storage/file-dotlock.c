@@ -3,6 +3,7 @@
 /* Dotlock files with stale-lock detection (see file-dotlock.h). */
 
 #include "lib.h"
+#include "buffer.h"
 #include "file-util.h"
 #include "file-dotlock.h"
 
@@ -129,15 +130,17 @@ int file_dotlock_create(const char *path, unsigned int timeout_secs,
 		ret = file_dotlock_try_break(lock->lock_path, error_r);
 		if (ret < 0)
 			break;
+		if (ret > 0) {
+			/* stale lock removed: try again at once */
+			continue;
+		}
 		if (time(NULL) >= deadline) {
 			*error_r = t_strdup_printf(
 				"Timed out waiting for lock %s",
 				lock->lock_path);
-			ret = 0;
 			break;
 		}
-		if (ret == 0)
-			usleep(FILE_DOTLOCK_RETRY_USECS);
+		usleep(FILE_DOTLOCK_RETRY_USECS);
 	}
 	if (ret > 0) {
 		*lock_r = lock;

@@ -58,8 +58,12 @@ struct mailbox_vfuncs {
 	int (*open_mail_stream)(struct mailbox *box, unsigned int idx,
 				struct istream **input_r,
 				const char **error_r);
+	/* Applies the change to the message's current flags (which may
+	   have been changed by someone else meanwhile). Returns 1, 0 if
+	   expunged, -1 error. */
 	int (*update_flags)(struct mailbox *box, unsigned int idx,
-			    enum mail_flags new_flags, const char **error_r);
+			    enum modify_type modify, enum mail_flags flags,
+			    const char **error_r);
 	int (*expunge_deleted)(struct mailbox *box,
 			       const struct mailbox_sync_callbacks *cb,
 			       void *context, const char **error_r);
@@ -109,7 +113,16 @@ struct mail_save_context {
 
 extern const struct mail_storage_backend maildir_storage_backend;
 
+/* Returns old_flags changed by modify/flags (MAIL_RECENT of old_flags
+   is kept, that of flags ignored). */
+enum mail_flags mail_flags_modify(enum mail_flags old_flags,
+				  enum modify_type modify,
+				  enum mail_flags flags);
+
 /* Generic view helpers for backends. */
+/* Returns the index of the first record with UID >= uid (the record
+   count if none). */
+unsigned int mailbox_view_find_uid(const struct mailbox *box, uint32_t uid);
 /* Appends a record (UID above every other) and returns it. */
 struct mail_record *mailbox_view_append(struct mailbox *box, bool filled);
 /* Deletes the records whose keep[idx] is false, calling cb->expunge for

@@ -36,7 +36,8 @@ enum modify_type {
 enum mailbox_flags {
 	/* EXAMINE: no flag changes, no new/ -> cur/ moves, no \Recent. */
 	MAILBOX_FLAG_READONLY	= 0x01,
-	/* LMTP delivery: the mailbox is only saved to, never listed. */
+	/* LMTP delivery: the mailbox is only saved to, never read; saved
+	   mails get their UIDs at the next sync of a reader. */
 	MAILBOX_FLAG_SAVEONLY	= 0x02,
 };
 
@@ -88,7 +89,9 @@ const char *mail_user_get_username(const struct mail_user *user);
 
 /* Opens a mailbox. INBOX (case-insensitive) always exists: it is created
    on first open. Returns 1 opened, 0 no such mailbox, -1 error. The new
-   view is already synced (no callbacks are called for the initial state). */
+   view is already synced (no callbacks are called for the initial state),
+   except with MAILBOX_FLAG_SAVEONLY: then it stays empty and saving needs
+   no directory scan. */
 int mailbox_open(struct mail_user *user, const char *vname,
 		 enum mailbox_flags flags, struct mailbox **box_r,
 		 const char **error_r);

@@ -139,6 +139,8 @@ static int mail_location_parse(struct mail_user *user,
 static int mail_user_parse_fsync(struct mail_user *user, const char *value,
 				 const char **error_r)
 {
+	/* the unparsed default "optimized:always:never" means its first */
+	value = t_strndup(value, strcspn(value, ":"));
 	if (strcmp(value, "optimized") == 0)
 		user->fsync_mode = MAIL_STORAGE_FSYNC_OPTIMIZED;
 	else if (strcmp(value, "always") == 0)
@@ -226,9 +228,11 @@ void mail_user_deinit(struct mail_user **_user)
 {
 	struct mail_user *user = *_user;
 
+	pool_t pool = user->pool;
+
 	*_user = NULL;
 	i_assert(user->open_mailboxes == 0);
-	pool_unref(&user->pool);
+	pool_unref(&pool);
 }
 
 const char *mail_user_get_username(const struct mail_user *user)

@@ -7,6 +7,18 @@
 #include "array.h"
 #include "mail-storage-private.h"
 
+#include <strings.h>
+
+/* Frees what the generic code allocated (the backend state is gone). */
+static void mailbox_free(struct mailbox *box)
+{
+	pool_t pool = box->pool;
+
+	array_free(&box->records);
+	array_free(&box->record_filled);
+	pool_unref(&pool);
+}
+
 int mailbox_open(struct mail_user *user, const char *vname,
 		 enum mailbox_flags flags, struct mailbox **box_r,
 		 const char **error_r)
@@ -27,14 +39,13 @@ int mailbox_open(struct mail_user *user, const char *vname,
 	i_array_init(&box->record_filled, 64);
 
 	ret = box->v->open(box, error_r);
-	if (ret > 0 && box->v->sync(box, NULL, NULL, error_r) < 0) {
+	if (ret > 0 && (flags & MAILBOX_FLAG_SAVEONLY) == 0 &&
+	    box->v->sync(box, NULL, NULL, error_r) < 0) {
 		box->v->close(box);
 		ret = -1;
 	}
 	if (ret <= 0) {
-		array_free(&box->records);
-		array_free(&box->record_filled);
-		pool_unref(&pool);
+		mailbox_free(box);
 		return ret;
 	}
 	user->open_mailboxes++;
@@ -49,9 +60,7 @@ void mailbox_close(struct mailbox **_box)
 	*_box = NULL;
 	box->v->close(box);
 	box->user->open_mailboxes--;
-	array_free(&box->records);
-	array_free(&box->record_filled);
-	pool_unref(&box->pool);
+	mailbox_free(box);
 }
 
 bool mailbox_is_readonly(const struct mailbox *box)
@@ -108,16 +117,7 @@ mailbox_get_record(const struct mailbox *box, uint32_t seq)
 	return array_idx(&box->records, seq - 1);
 }
 
-static int mailbox_record_uid_cmp(const uint32_t *uid,
-				  const struct mail_record *rec)
-{
-	return *uid < rec->uid ? -1 : (*uid > rec->uid ? 1 : 0);
-}
-
-/* Returns the index of the first record with UID >= uid (count if
-   none). */
-static unsigned int mailbox_view_find_uid(const struct mailbox *box,
-					  uint32_t uid)
+unsigned int mailbox_view_find_uid(const struct mailbox *box, uint32_t uid)
 {
 	const struct mail_record *recs;
 	unsigned int count, left = 0, right;
@@ -127,7 +127,7 @@ static unsigned int mailbox_view_find_uid(const struct mailbox *box,
 	while (left < right) {
 		unsigned int mid = left + (right - left) / 2;
 
-		if (mailbox_record_uid_cmp(&uid, &recs[mid]) > 0)
+		if (recs[mid].uid < uid)
 			left = mid + 1;
 		else
 			right = mid;
@@ -159,36 +159,37 @@ int mailbox_open_mail_stream(struct mailbox *box, uint32_t seq,
 	return box->v->open_mail_stream(box, seq - 1, input_r, error_r);
 }
 
+enum mail_flags mail_flags_modify(enum mail_flags old_flags,
+				  enum modify_type modify,
+				  enum mail_flags flags)
+{
+	flags &= MAIL_FLAGS_NONRECENT;
+	switch (modify) {
+	case MODIFY_ADD:
+		return old_flags | flags;
+	case MODIFY_REMOVE:
+		return old_flags & ~flags;
+	case MODIFY_REPLACE:
+		return (old_flags & MAIL_RECENT) | flags;
+	}
+	i_unreached();
+}
+
 int mailbox_update_flags(struct mailbox *box, uint32_t seq,
 			 enum modify_type modify, enum mail_flags flags,
 			 const char **error_r)
 {
-	struct mail_record *rec;
-	enum mail_flags new_flags;
+	const struct mail_record *rec;
 
 	i_assert(seq >= 1 && seq <= array_count(&box->records));
 	if (mailbox_is_readonly(box)) {
 		*error_r = "Mailbox is read-only";
 		return -1;
 	}
-	rec = array_idx_modifiable(&box->records, seq - 1);
-	flags &= MAIL_FLAGS_NONRECENT;
-	switch (modify) {
-	case MODIFY_ADD:
-		new_flags = rec->flags | flags;
-		break;
-	case MODIFY_REMOVE:
-		new_flags = rec->flags & ~flags;
-		break;
-	case MODIFY_REPLACE:
-		new_flags = (rec->flags & MAIL_RECENT) | flags;
-		break;
-	default:
-		i_unreached();
-	}
-	if (new_flags == rec->flags)
+	rec = array_idx(&box->records, seq - 1);
+	if (mail_flags_modify(rec->flags, modify, flags) == rec->flags)
 		return 1;
-	return box->v->update_flags(box, seq - 1, new_flags, error_r);
+	return box->v->update_flags(box, seq - 1, modify, flags, error_r);
 }
 
 int mailbox_expunge_deleted(struct mailbox *box,

@@ -14,13 +14,20 @@ static unsigned int test_passed, test_failed;
 
 static const char *expected_fatal;
 static bool in_fatal_test;
+/* A FATAL test's stages may call test_begin()/test_end(); the runner
+   reports the test once, after its last stage. */
+static bool in_fatal_runner;
+/* longjmp() target of the fatal hook, valid while jmp_armed */
 static jmp_buf fatal_jmpbuf;
+static bool jmp_armed;
+static pid_t test_pid;
 
 void test_begin(const char *name)
 {
-	i_assert(test_prefix == NULL);
+	i_assert(test_prefix == NULL || in_fatal_runner);
 	test_prefix = name;
-	test_failure = false;
+	if (!in_fatal_runner)
+		test_failure = false;
 }
 
 static void test_report(const char *name, bool failed)
@@ -39,6 +46,10 @@ static void test_report(const char *name, bool failed)
 
 void test_end(void)
 {
+	if (in_fatal_runner) {
+		test_prefix = NULL;
+		return;
+	}
 	i_assert(test_prefix != NULL);
 	test_report(test_prefix, test_failure);
 	test_prefix = NULL;
@@ -94,18 +105,47 @@ void test_expect_fatal_string(const char *substr)
 	expected_fatal = substr;
 }
 
+/* Catches i_panic()/i_fatal() in the test process (not in children a
+   test forked): an expected one in a FATAL test passes, anything else
+   fails the running test. Either way the runner continues. */
 static void test_fatal_hook(enum log_type type ATTR_UNUSED,
 			    const char *message)
 {
-	if (!in_fatal_test)
+	if (!jmp_armed || getpid() != test_pid)
 		return;
-	if (expected_fatal == NULL || strstr(message, expected_fatal) == NULL) {
+	if (!in_fatal_test || expected_fatal == NULL ||
+	    strstr(message, expected_fatal) == NULL) {
 		printf("Unexpected fatal error: %s\n", message);
 		fflush(stdout);
 		test_failure = true;
 	}
 	expected_fatal = NULL;
+	jmp_armed = false;
 	longjmp(fatal_jmpbuf, 1);
+}
+
+static void test_run_normal(const struct test_entry *entry)
+{
+	unsigned int frame = data_stack_get_frame_id();
+
+	jmp_armed = true;
+	if (setjmp(fatal_jmpbuf) == 0) {
+		T_BEGIN {
+			entry->test();
+		} T_END;
+	} else {
+		data_stack_unwind(frame);
+		if (test_prefix == NULL)
+			test_begin(entry->name);
+		test_failure = true;
+	}
+	jmp_armed = false;
+	if (test_prefix != NULL) {
+		if (!test_failure)
+			printf("%s: test_end() missing\n", entry->name);
+		test_failure = true;
+		test_end();
+	}
 }
 
 /* Runs one FATAL test through its stages. Each stage must end in a
@@ -115,6 +155,7 @@ static void test_run_fatal(const struct test_entry *entry)
 	volatile unsigned int stage = 0;
 	volatile bool failed = false;
 
+	in_fatal_runner = true;
 	for (;;) {
 		unsigned int frame = data_stack_get_frame_id();
 		enum fatal_test_state state;
@@ -122,21 +163,21 @@ static void test_run_fatal(const struct test_entry *entry)
 		test_failure = false;
 		expected_fatal = NULL;
 		in_fatal_test = true;
+		jmp_armed = true;
 		if (setjmp(fatal_jmpbuf) != 0) {
 			/* caught the expected failure */
 			in_fatal_test = false;
 			data_stack_unwind(frame);
 			if (test_failure)
 				failed = true;
-			test_prefix = NULL;
 			stage++;
 			continue;
 		}
 		state = entry->fatal(stage);
 		in_fatal_test = false;
+		jmp_armed = false;
 		if (test_failure)
 			failed = true;
-		test_prefix = NULL;
 		if (state == FATAL_TEST_FINISHED)
 			break;
 		/* the stage returned instead of failing */
@@ -146,6 +187,9 @@ static void test_run_fatal(const struct test_entry *entry)
 			break;
 		stage++;
 	}
+	in_fatal_runner = false;
+	test_prefix = NULL;
+	test_failure = false;
 	test_report(entry->name, failed);
 }
 
@@ -165,21 +209,15 @@ int test_run_main(int argc, char *argv[], const struct test_entry *tests)
 			return 2;
 		}
 	}
+	test_pid = getpid();
 	log_set_fatal_hook(test_fatal_hook);
 	for (const struct test_entry *t = tests; t->name != NULL; t++) {
 		if (match != NULL && strstr(t->name, match) == NULL)
 			continue;
-		if (t->test != NULL) {
-			T_BEGIN {
-				t->test();
-			} T_END;
-			if (test_prefix != NULL) {
-				printf("%s: test_end() missing\n", t->name);
-				test_end();
-			}
-		} else {
+		if (t->test != NULL)
+			test_run_normal(t);
+		else
 			test_run_fatal(t);
-		}
 	}
 	log_set_fatal_hook(NULL);
 	printf("%u passed, %u failed\n", test_passed, test_failed);

@@ -4,6 +4,8 @@
 
 /* Whole-buffer file I/O that retries short writes and EINTR. */
 
+#include "buffer.h"
+
 /* Returns 0, or -1 (errno set; ENOSPC for a 0-byte write). */
 int write_full(int fd, const void *data, size_t size);
 int pwrite_full(int fd, const void *data, size_t size, off_t offset);

@@ -263,8 +263,9 @@ void hash_table_clear(struct hash_table *table)
 
 struct hash_iterate_context *hash_table_iterate_init(struct hash_table *table)
 {
-	struct hash_iterate_context *ctx = i_new(struct hash_iterate_context, 1);
+	struct hash_iterate_context *ctx;
 
+	ctx = i_new(struct hash_iterate_context, 1);
 	ctx->table = table;
 	ctx->next = table->buckets[0];
 	return ctx;

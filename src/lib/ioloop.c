@@ -186,17 +186,21 @@ static void io_loop_update_fd(struct ioloop *ioloop, int fd)
 		return;
 	}
 	op = ioloop->fd_mask[fd] == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
-	if (epoll_ctl(ioloop->epfd, op, fd, &event) < 0) {
-		if (op == EPOLL_CTL_MOD && errno == ENOENT)
-			op = EPOLL_CTL_ADD;
-		else if (op == EPOLL_CTL_ADD && errno == EEXIST)
-			op = EPOLL_CTL_MOD;
-		else
-			i_panic("epoll_ctl(%d) failed: %m", fd);
-		if (epoll_ctl(ioloop->epfd, op, fd, &event) < 0)
-			i_panic("epoll_ctl(%d) failed: %m", fd);
-	}
 	ioloop->fd_mask[fd] = mask;
+	if (epoll_ctl(ioloop->epfd, op, fd, &event) == 0)
+		return;
+	/* The fd was closed (and maybe reused) while ios still referred
+	   to it: the kernel dropped or never had the registration. */
+	if (op == EPOLL_CTL_MOD && errno == ENOENT)
+		op = EPOLL_CTL_ADD;
+	else if (op == EPOLL_CTL_ADD && errno == EEXIST)
+		op = EPOLL_CTL_MOD;
+	else if (op == EPOLL_CTL_MOD && errno == EBADF)
+		return;
+	else
+		i_panic("epoll_ctl(%d) failed: %m", fd);
+	if (epoll_ctl(ioloop->epfd, op, fd, &event) < 0)
+		i_panic("epoll_ctl(%d) failed: %m", fd);
 }
 
 static void io_loop_grow_fds(struct ioloop *ioloop, int fd)

@@ -52,6 +52,8 @@ static void sig_pipe_input(void *context ATTR_UNUSED)
 
 void lib_signals_init(void)
 {
+	if (sig_pipe_fd[0] != -1)
+		return;
 	if (pipe2(sig_pipe_fd, O_CLOEXEC | O_NONBLOCK) < 0)
 		i_fatal("pipe() failed: %m");
 	sig_ioloop = current_ioloop;

@@ -25,6 +25,9 @@ typedef uint64_t uoff_t;
 #define N_ELEMENTS(arr) (sizeof(arr) / sizeof((arr)[0]))
 #define I_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define I_MAX(a, b) ((a) > (b) ? (a) : (b))
+/* Integers stored in pointers (hash table values, callback contexts). */
+#define POINTER_CAST(i) ((void *)(uintptr_t)(i))
+#define POINTER_CAST_TO(p, type) ((type)(uintptr_t)(p))
 
 #define ATTR_FORMAT(fmt, args) __attribute__((format(printf, fmt, args)))
 #define ATTR_NORETURN __attribute__((noreturn))

@@ -113,7 +113,8 @@ static size_t log_format_prefix(char *buf, size_t size, enum log_type type)
 	return I_MIN(len + (size_t)ret, size - 1);
 }
 
-static void log_write_line(enum log_type type, const char *fmt, va_list args)
+static void ATTR_FORMAT(2, 0)
+log_write_line(enum log_type type, const char *fmt, va_list args)
 {
 	char line[LOG_LINE_MAX];
 	int saved_errno = errno;
@@ -133,8 +134,8 @@ static void log_write_line(enum log_type type, const char *fmt, va_list args)
 	errno = saved_errno;
 }
 
-static void log_call_fatal_hook(enum log_type type, const char *fmt,
-				va_list args)
+static void ATTR_FORMAT(2, 0)
+log_call_fatal_hook(enum log_type type, const char *fmt, va_list args)
 {
 	char msg[LOG_LINE_MAX];
 

@@ -11,6 +11,8 @@
    On a blocking fd (a file), data is written through.
    Errors: the first failure sets stream_errno; later sends are ignored. */
 
+#include "buffer.h"
+
 struct ostream {
 	int stream_errno;
 	bool closed;

@@ -53,9 +53,10 @@ void str_append(string_t *str, const char *cstr)
 void str_append_n(string_t *str, const void *cstr, size_t max_len)
 {
 	const char *end = memchr(cstr, '\0', max_len);
+	size_t len = end == NULL ? max_len :
+		(size_t)(end - (const char *)cstr);
 
-	buffer_append(str, cstr,
-		      end == NULL ? max_len : (size_t)(end - (const char *)cstr));
+	buffer_append(str, cstr, len);
 }
 
 void str_append_data(string_t *str, const void *data, size_t len)

@@ -38,17 +38,21 @@ char *p_strndup(pool_t pool, const void *str, size_t max_chars)
 
 char *p_strdup_vprintf(pool_t pool, const char *fmt, va_list args)
 {
+	char tmp[256];
 	va_list args2;
 	char *mem;
 	int len;
 
+	/* short strings are formatted once, into tmp */
 	va_copy(args2, args);
-	len = vsnprintf(NULL, 0, fmt, args2);
+	len = vsnprintf(tmp, sizeof(tmp), fmt, args2);
 	va_end(args2);
 	if (len < 0)
 		i_panic("vsnprintf(%s) failed: %m", fmt);
 	mem = p_malloc(pool, (size_t)len + 1);
-	if (vsnprintf(mem, (size_t)len + 1, fmt, args) != len)
+	if ((size_t)len < sizeof(tmp))
+		memcpy(mem, tmp, (size_t)len);
+	else if (vsnprintf(mem, (size_t)len + 1, fmt, args) != len)
 		i_panic("vsnprintf(%s) changed its length", fmt);
 	return mem;
 }

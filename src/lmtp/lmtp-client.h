@@ -48,6 +48,8 @@ struct client {
 	struct ostream *output;
 	struct io *io;
 	struct timeout *to_idle;
+	/* Resumes reading after output backpressure. */
+	struct timeout *to_resume;
 	struct smtp_command_parser *parser;
 
 	/* NULL until MAIL */
@@ -78,13 +80,13 @@ void clients_destroy_all(void);
 /* Appends one reply line ("250 2.1.0 OK", without CRLF). */
 void client_send_line(struct client *client, const char *fmt, ...)
 	ATTR_FORMAT(2, 3);
-/* Appends a reply from code, enhanced code and text (see smtp-reply.h). */
-void client_send_reply(struct client *client, unsigned int code,
-		       const char *enhanced_code, const char *text);
+/* Appends a multi-line reply, one line per element of the NULL-terminated
+   lines (see smtp-reply.h). */
+void client_send_reply_lines(struct client *client, unsigned int code,
+			     const char *const *lines);
 
-/* Starts a transaction after MAIL. */
-void client_transaction_begin(struct client *client,
-			      struct smtp_address *mail_from);
+/* Starts a transaction for MAIL (the caller fills mail_from). */
+struct lmtp_transaction *client_transaction_begin(struct client *client);
 /* Forgets the envelope (RSET, LHLO, end of DATA). */
 void client_transaction_reset(struct client *client);
 

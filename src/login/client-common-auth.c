@@ -12,8 +12,8 @@
 
 #include "lib.h"
 #include "istream.h"
-#include "ostream.h"
 #include "str.h"
+#include "ostream.h"
 #include "login-handoff.h"
 #include "login-common.h"
 #include "login-sasl.h"
@@ -24,7 +24,7 @@ static const char *const client_auth_result_texts[] = {
 	[CLIENT_AUTH_RESULT_TEMPFAIL] = "Temporary authentication failure.",
 	[CLIENT_AUTH_RESULT_ABORTED] = "Authentication aborted by client.",
 	[CLIENT_AUTH_RESULT_INVALID_BASE64] =
-		"Invalid base64 data in continued response",
+		"Invalid base64 data in response.",
 	[CLIENT_AUTH_RESULT_MECH_INVALID] =
 		"Unsupported authentication mechanism.",
 	[CLIENT_AUTH_RESULT_SSL_REQUIRED] =
@@ -67,13 +67,20 @@ static int client_handoff(struct client *client, const char *user,
 		.local_port = client->local_port,
 		.remote_port = client->remote_port,
 	};
+	int ret;
 
 	/* Whatever we still owe the client must arrive before the worker's
-	   first reply. */
+	   first reply. Not waiting for a client that does not read: that
+	   would block every client of this process. */
 	o_stream_uncork(client->output);
-	if (o_stream_finish(client->output) < 0) {
+	ret = o_stream_flush(client->output);
+	if (ret < 0) {
 		*error_r = t_strdup_printf("write(client) failed: %s",
 					   o_stream_get_error(client->output));
+		return -1;
+	}
+	if (ret == 0) {
+		*error_r = "Client does not read its output";
 		return -1;
 	}
 	/* pipelined commands after the login go to the worker */
@@ -125,10 +132,10 @@ static void client_auth_fail(struct client *client, const char *const *args)
 	}
 }
 
-static void client_auth_callback(struct auth_client_request *request ATTR_UNUSED,
-				 enum auth_request_status status,
-				 const char *data_base64,
-				 const char *const *args, void *context)
+static void
+client_auth_callback(struct auth_client_request *request ATTR_UNUSED,
+		     enum auth_request_status status, const char *data_base64,
+		     const char *const *args, void *context)
 {
 	struct client *client = context;
 

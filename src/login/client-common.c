@@ -10,8 +10,8 @@
 #include "lib.h"
 #include "ioloop.h"
 #include "istream.h"
-#include "ostream.h"
 #include "str.h"
+#include "ostream.h"
 #include "base64.h"
 #include "randgen.h"
 #include "master-service.h"
@@ -21,9 +21,10 @@
 
 /* 9 random bytes are 12 base64 characters without padding. */
 #define CLIENT_SESSION_ID_BYTES 9
+/* Reads of up to 4 kB that a disconnect spends on discarding input. */
+#define CLIENT_DRAIN_MAX_READS 16
 
 struct client *clients;
-unsigned int clients_count;
 
 static const char *client_session_id_create(pool_t pool)
 {
@@ -52,6 +53,25 @@ static bool client_is_secured(const struct client *client)
 }
 
 static void client_input(struct client *client);
+
+static bool client_output_is_full(const struct client *client)
+{
+	return o_stream_get_buffer_used_size(client->output) >=
+		LOGIN_MAX_OUTBUF_SIZE;
+}
+
+static int client_output_flushed(struct client *client)
+{
+	if (client->output->stream_errno != 0) {
+		client_destroy(client, NULL);
+		return -1;
+	}
+	/* input stopped because of full output: go on */
+	if (client->io == NULL &&
+	    client->auth_state != CLIENT_AUTH_STATE_WAIT_SERVER)
+		client_input_buffered(client);
+	return 1;
+}
 
 static void client_login_timeout(struct client *client)
 {
@@ -94,6 +114,8 @@ struct client *client_create(const struct master_service_connection *conn,
 	client->input = i_stream_create_fd(client->fd, LOGIN_MAX_INBUF_SIZE,
 					   false);
 	client->output = o_stream_create_fd(client->fd, false);
+	o_stream_set_flush_callback(client->output, client_output_flushed,
+				    client);
 	client->to_login = timeout_add(I_MIN(login_set->login_timeout,
 					     UINT_MAX / 1000) * 1000,
 				       client_login_timeout, client);
@@ -102,7 +124,6 @@ struct client *client_create(const struct master_service_connection *conn,
 	if (clients != NULL)
 		clients->prev = client;
 	clients = client;
-	clients_count++;
 
 	v->create(client);
 	client_input_resume(client);
@@ -123,8 +144,9 @@ static const char *client_get_auth_state_text(const struct client *client)
 	if (client->auth_aborted)
 		return t_strdup_printf("auth aborted in %u secs", secs);
 	if (client->auth_attempts > 0) {
-		return t_strdup_printf("auth unfinished, %u attempts in %u secs",
-				       client->auth_attempts, secs);
+		return t_strdup_printf(
+			"auth unfinished, %u attempts in %u secs",
+			client->auth_attempts, secs);
 	}
 	return t_strdup_printf("no auth attempts in %u secs", secs);
 }
@@ -190,9 +212,21 @@ static void client_close(struct client *client)
 		clients = client->next;
 	if (client->next != NULL)
 		client->next->prev = client->prev;
-	i_assert(clients_count > 0);
-	clients_count--;
 	master_service_client_connection_destroyed(master_service);
+}
+
+/* Drops what the client sent that we did not read: closing a socket with
+   unread input resets the connection, which can make the client lose our
+   last reply. Bounded, so a client that keeps sending gets the reset. */
+static void client_drain_input(struct client *client)
+{
+	unsigned char buf[4096];
+	unsigned int i;
+
+	for (i = 0; i < CLIENT_DRAIN_MAX_READS; i++) {
+		if (read(client->fd, buf, sizeof(buf)) <= 0)
+			break;
+	}
 }
 
 void client_destroy(struct client *client, const char *reason)
@@ -206,7 +240,8 @@ void client_destroy(struct client *client, const char *reason)
 	/* best effort: a client that does not read gets nothing more */
 	if (o_stream_is_corked(client->output))
 		o_stream_uncork(client->output);
-	(void)o_stream_flush(client->output);
+	if (o_stream_flush(client->output) > 0 && reason != NULL)
+		client_drain_input(client);
 	client_close(client);
 	client_unref(&client);
 }
@@ -234,20 +269,22 @@ void client_ref(struct client *client)
 	client->refcount++;
 }
 
-bool client_unref(struct client **_client)
+void client_unref(struct client **_client)
 {
 	struct client *client = *_client;
+	pool_t pool;
 
 	*_client = NULL;
 	i_assert(client->refcount > 0);
 	if (--client->refcount > 0)
-		return !client->destroyed;
+		return;
 	i_assert(client->destroyed);
 	i_free(client->cmd_tag);
 	i_free(client->auth_mech);
 	i_free(client->auth_user);
-	pool_unref(&client->pool);
-	return false;
+	/* the client itself is in the pool */
+	pool = client->pool;
+	pool_unref(&pool);
 }
 
 void client_destroy_all(void)
@@ -261,7 +298,8 @@ void client_destroy_all(void)
 bool client_is_busy(const struct client *client)
 {
 	return client->destroyed ||
-		client->auth_state != CLIENT_AUTH_STATE_NONE;
+		client->auth_state != CLIENT_AUTH_STATE_NONE ||
+		client_output_is_full(client);
 }
 
 void client_send_raw(struct client *client, const char *text)
@@ -298,28 +336,54 @@ const char *const *client_get_advertised_mechs(const struct client *client)
 	return array_idx(&result, 0);
 }
 
-/* Runs the protocol's input handler, or feeds the SASL response lines,
-   until the buffered input runs out or the client gets busy. */
-void client_input_buffered(struct client *client)
+/* Feeds one buffered line to the SASL exchange. Returns false if no whole
+   line is buffered. */
+static bool client_input_auth_line(struct client *client)
 {
-	const char *line;
+	const char *line = i_stream_next_line(client->input);
 
-	client_ref(client);
-	o_stream_cork(client->output);
-	while (client->auth_state == CLIENT_AUTH_STATE_WAIT_CLIENT &&
-	       (line = i_stream_next_line(client->input)) != NULL) T_BEGIN {
+	if (line == NULL)
+		return false;
+	T_BEGIN {
 		client_auth_input_line(client, line);
 	} T_END;
-	if (client->auth_state == CLIENT_AUTH_STATE_NONE &&
-	    !client->destroyed) T_BEGIN {
-		client->v->input(client);
-	} T_END;
-	if (!client->destroyed && o_stream_is_corked(client->output))
+	return true;
+}
+
+/* Runs the protocol's input handler, or feeds the SASL response lines,
+   until the buffered input runs out or the client gets busy; then reads
+   more input unless it waits for the auth server or the client to read
+   its output. */
+void client_input_buffered(struct client *client)
+{
+	client_ref(client);
+	o_stream_cork(client->output);
+	while (!client->destroyed) {
+		if (client->auth_state == CLIENT_AUTH_STATE_WAIT_CLIENT) {
+			if (!client_input_auth_line(client))
+				break;
+		} else if (client->auth_state == CLIENT_AUTH_STATE_NONE &&
+			   !client_output_is_full(client)) {
+			T_BEGIN {
+				client->v->input(client);
+			} T_END;
+			/* it stopped for lack of input, unless a challenge
+			   arrived while it ran */
+			if (client->auth_state !=
+			    CLIENT_AUTH_STATE_WAIT_CLIENT)
+				break;
+		} else {
+			break;
+		}
+	}
+	if (!client->destroyed) {
 		o_stream_uncork(client->output);
-	if (client->auth_state == CLIENT_AUTH_STATE_WAIT_SERVER)
-		client_input_stop(client);
-	else if (!client->destroyed)
-		client_input_resume(client);
+		if (client->auth_state == CLIENT_AUTH_STATE_WAIT_SERVER ||
+		    client_output_is_full(client))
+			client_input_stop(client);
+		else
+			client_input_resume(client);
+	}
 	client_unref(&client);
 }
 

@@ -108,7 +108,6 @@ struct client {
 };
 
 extern struct client *clients;
-extern unsigned int clients_count;
 
 /* Creates a client for a connection the master service accepted (takes
    ownership of conn->fd) and sends the greeting. */
@@ -121,10 +120,10 @@ void client_destroy(struct client *client, const char *reason);
 /* Sends v->notify_disconnect(text), then client_destroy(reason). */
 void client_disconnect(struct client *client, const char *text,
 		       const char *reason);
+/* A reference keeps the memory, not the connection: check
+   client->destroyed after anything that may have destroyed it. */
 void client_ref(struct client *client);
-/* Returns false once the client is gone (destroyed and freed, or only
-   destroyed): the caller must stop touching it then. */
-bool client_unref(struct client **client);
+void client_unref(struct client **client);
 void client_destroy_all(void);
 
 /* True if the protocol must stop processing input now: the client is

@@ -16,6 +16,9 @@ struct client_vfuncs;
    a user name and password never needs more, and it bounds what an
    unauthenticated peer can make us buffer. */
 #define LOGIN_MAX_INBUF_SIZE 8192
+/* Pending output at which the client's input is no longer read until
+   the client reads what it was sent. */
+#define LOGIN_MAX_OUTBUF_SIZE 16384
 /* Bad commands before the server disconnects. */
 #define LOGIN_MAX_BAD_COMMANDS 10
 /* Failed authentications before the server disconnects. */

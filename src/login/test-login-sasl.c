@@ -4,7 +4,7 @@
 #include "lib.h"
 #include "str.h"
 #include "login-sasl.h"
-#include "test-common.h"
+#include "test-login.h"
 
 void test_login_sasl_mech_is_plaintext(void)
 {

@@ -4,7 +4,7 @@
 #include "lib.h"
 #include "net.h"
 #include "login-settings.h"
-#include "test-common.h"
+#include "test-login.h"
 
 void test_login_settings_ip_in_networks(void)
 {

@@ -76,9 +76,12 @@ service_find_config(const struct master_settings *master_set,
 	return NULL;
 }
 
+/* value if set, else fallback, else "" */
 static const char *str_or(const char *value, const char *fallback)
 {
-	return value != NULL && value[0] != '\0' ? value : fallback;
+	if (value != NULL && value[0] != '\0')
+		return value;
+	return fallback != NULL ? fallback : "";
 }
 
 static unsigned int uint_or(unsigned int value, unsigned int fallback)

@@ -83,6 +83,14 @@ void maildir_filename_parse(const char *fname,
 		fname_r->flags |= maildir_flag_from_letter(*p);
 }
 
+enum mail_flags maildir_filename_get_flags(const char *fname)
+{
+	struct maildir_filename parsed;
+
+	maildir_filename_parse(fname, &parsed);
+	return parsed.flags;
+}
+
 static int maildir_letter_cmp(const char *c1, const char *c2)
 {
 	return (unsigned char)*c1 - (unsigned char)*c2;

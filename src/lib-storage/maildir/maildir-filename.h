@@ -24,6 +24,8 @@ size_t maildir_filename_base_len(const char *fname);
    set). */
 void maildir_filename_parse(const char *fname,
 			    struct maildir_filename *fname_r);
+/* Returns the flags of a file name or of just its info (":2,FS"). */
+enum mail_flags maildir_filename_get_flags(const char *fname);
 /* Returns the info part (":2,LETTERS") for flags, keeping letters of the
    old info (e.g. ":2,Sa", or "" if none) that are not standard flags.
    Letters are in ASCII order. From the temporary frame. */

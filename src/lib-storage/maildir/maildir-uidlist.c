@@ -74,12 +74,14 @@ static void maildir_uidlist_clear(struct maildir_uidlist *uidlist)
 	uidlist->pool = pool_alloconly_create("maildir uidlist", 1024);
 }
 
-/* Starts an empty list with a new UIDVALIDITY (different from the old
-   one, never 0). UIDs restart at 1: the new UIDVALIDITY makes clients
-   forget the old ones. */
-static void maildir_uidlist_reset(struct maildir_uidlist *uidlist)
+/* Starts an empty list with a new UIDVALIDITY (never 0). UIDs restart at
+   1: the new UIDVALIDITY makes clients forget the old ones. It must differ
+   from the lost one, which was at most the old file's mtime (min_time)
+   unless we knew it. */
+static void maildir_uidlist_reset(struct maildir_uidlist *uidlist,
+				  time_t min_time)
 {
-	uint32_t uidvalidity = (uint32_t)time(NULL);
+	uint32_t uidvalidity = (uint32_t)I_MAX(time(NULL), min_time);
 
 	maildir_uidlist_clear(uidlist);
 	if (uidvalidity <= uidlist->uidvalidity)
@@ -142,19 +144,19 @@ static bool maildir_uidlist_parse_line(struct maildir_uidlist *uidlist,
 
 /* Parses the file's contents (NUL-terminated, modified in place). */
 static void maildir_uidlist_parse(struct maildir_uidlist *uidlist,
-				  char *data, size_t size)
+				  char *data, size_t size, time_t mtime)
 {
 	char *line, *end;
 
 	uidlist->dirty = false;
 	end = memchr(data, '\n', size);
 	if (end == NULL) {
-		maildir_uidlist_reset(uidlist);
+		maildir_uidlist_reset(uidlist, mtime + 1);
 		return;
 	}
 	*end = '\0';
 	if (!maildir_uidlist_parse_header(uidlist, data)) {
-		maildir_uidlist_reset(uidlist);
+		maildir_uidlist_reset(uidlist, mtime + 1);
 		return;
 	}
 	for (line = end + 1; line < data + size; line = end + 1) {
@@ -194,7 +196,7 @@ static int maildir_uidlist_read(struct maildir_uidlist *uidlist, int fd,
 	}
 	buffer_append_c(buf, '\0');
 	maildir_uidlist_parse(uidlist, buffer_get_modifiable_data(buf, NULL),
-			      buf->used - 1);
+			      buf->used - 1, st->st_mtime);
 	return 0;
 }
 
@@ -229,7 +231,7 @@ int maildir_uidlist_refresh(struct maildir_uidlist *uidlist,
 			uidlist->dirty = true;
 			return 0;
 		}
-		maildir_uidlist_reset(uidlist);
+		maildir_uidlist_reset(uidlist, 0);
 		uidlist->initialized = true;
 		return 1;
 	}

@@ -1,0 +1,266 @@
+# Copyright (c) Cove authors. See AUTHORS.
+"""Side-by-side benchmark of Cove and Dovecot on private loopback
+instances: LMTP delivery of N messages, then (best of 3) IMAP
+SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE) and FETCH 1:* BODY.PEEK[].
+Prints a table with the Cove/Dovecot ratio.  A server that cannot start
+or fails a step is reported in the table; the run goes on."""
+
+import argparse
+import os
+import re
+import socket
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
+
+from mailserver import MailServer, ServerError  # noqa: E402
+
+TAG = b"BENCH7"
+IO_TIMEOUT = 300
+
+
+class BenchError(Exception):
+    pass
+
+
+class Conn:
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port),
+                                             timeout=IO_TIMEOUT)
+        self.buf = b""
+
+    def readline(self):
+        while b"\n" not in self.buf:
+            chunk = self.sock.recv(262144)
+            if not chunk:
+                raise BenchError("connection closed by the server")
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line.rstrip(b"\r")
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def smtp(self, line=None, want=250):
+        if line is not None:
+            self.send(line + b"\r\n")
+        while True:
+            reply = self.readline()
+            if reply[3:4] != b"-":
+                break
+        if not reply.startswith(b"%d" % want):
+            raise BenchError("LMTP %r -> %r" % (line, reply))
+
+    def imap(self, command):
+        """Send a tagged command, return the whole response (bytes) up to
+        and including the tagged OK line.  Scans only new data for the
+        tag, so large FETCH responses stay linear."""
+        self.send(TAG + b" " + command + b"\r\n")
+        data = bytearray(self.buf)
+        self.buf = b""
+        pat = re.compile(rb"(?:^|\r\n)" + TAG + rb" (OK|NO|BAD)[^\r\n]*\r\n")
+        scan = 0
+        while True:
+            m = pat.search(data, scan)
+            if m:
+                self.buf = bytes(data[m.end():])
+                if m.group(1) != b"OK":
+                    raise BenchError("IMAP %r -> %r" %
+                                     (command, bytes(data[m.start():m.end()])))
+                return bytes(data[:m.end()])
+            scan = max(0, len(data) - 64)
+            chunk = self.sock.recv(1 << 20)
+            if not chunk:
+                raise BenchError("connection closed during %r" % command)
+            data += chunk
+
+    def close(self):
+        self.sock.close()
+
+
+def make_message(i, size):
+    head = (b"From: Bench Sender <bench@example.org>\r\n"
+            b"To: u1@localhost\r\n"
+            b"Subject: benchmark message %d\r\n"
+            b"Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+            b"Message-ID: <bench-%d@example.org>\r\n\r\n" % (i, i))
+    line = b"The quick brown fox jumps over the lazy dog %08d.\r\n" % i
+    body = line * max(1, (size - len(head)) // len(line))
+    return head + body
+
+
+def dot_stuff(msg):
+    return re.sub(rb"(?m)^\.", b"..", msg)
+
+
+def deliver_range(port, indexes, size, errors):
+    try:
+        c = Conn(port)
+        c.smtp(want=220)
+        c.smtp(b"LHLO bench.test")
+        for i in indexes:
+            c.smtp(b"MAIL FROM:<bench@example.org>")
+            c.smtp(b"RCPT TO:<u1@localhost>")
+            c.smtp(b"DATA", want=354)
+            c.send(dot_stuff(make_message(i, size)) + b".\r\n")
+            c.smtp()
+        c.smtp(b"QUIT", want=221)
+        c.close()
+    except (OSError, BenchError) as e:
+        errors.append(str(e))
+
+
+def bench_lmtp(server, n, size, sessions):
+    chunks = [list(range(k, n, sessions)) for k in range(sessions)]
+    errors = []
+    threads = [threading.Thread(target=deliver_range,
+                                args=(server.lmtp_port, c, size, errors))
+               for c in chunks]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    if errors:
+        raise BenchError(errors[0])
+    return elapsed
+
+
+def imap_login(server):
+    c = Conn(server.imap_port)
+    if not c.readline().startswith(b"* OK"):
+        raise BenchError("no IMAP greeting")
+    c.imap(b"LOGIN u1 pass1")
+    return c
+
+
+def count_fetch(data):
+    return len(re.findall(rb"\r\n\* \d+ FETCH \(|^\* \d+ FETCH \(", data))
+
+
+def bench_imap(server, n, reps):
+    """-> {operation: best seconds}"""
+    best = {}
+    for _ in range(reps):
+        c = imap_login(server)
+        t0 = time.perf_counter()
+        sel = c.imap(b"SELECT INBOX")
+        data = c.imap(b"FETCH 1:* (UID FLAGS RFC822.SIZE)")
+        t1 = time.perf_counter()
+        if b"* %d EXISTS" % n not in sel:
+            raise BenchError("SELECT does not show %d EXISTS" % n)
+        if count_fetch(data) != n:
+            raise BenchError("FETCH returned %d of %d messages"
+                             % (count_fetch(data), n))
+        t2 = time.perf_counter()
+        data = c.imap(b"FETCH 1:* BODY.PEEK[]")
+        t3 = time.perf_counter()
+        if count_fetch(data) != n:
+            raise BenchError("FETCH BODY.PEEK[] returned %d of %d"
+                             % (count_fetch(data), n))
+        c.imap(b"LOGOUT")
+        c.close()
+        for op, secs in (("select_fetch_meta", t1 - t0),
+                         ("fetch_bodies", t3 - t2)):
+            best[op] = min(best.get(op, secs), secs)
+    return best
+
+
+OPERATIONS = [
+    ("lmtp_deliver", "LMTP deliver %(n)d msgs (%(sessions)d sessions)"),
+    ("select_fetch_meta", "SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE)"),
+    ("fetch_bodies", "FETCH 1:* BODY.PEEK[]"),
+]
+
+
+def run_one(kind, args):
+    """-> (results dict, error string or None)"""
+    results = {}
+    server = None
+    try:
+        server = MailServer(kind)
+        server.start()
+        results["lmtp_deliver"] = bench_lmtp(server, args.n, args.size,
+                                             args.sessions)
+        results.update(bench_imap(server, args.n, args.reps))
+        return results, None
+    except (ServerError, BenchError, OSError) as e:
+        msg = str(e).strip().splitlines()
+        return results, "%s: %s" % (kind, msg[0] if msg else repr(e))
+    finally:
+        if server is not None:
+            if server.running() and not server.stop():
+                print("warning: %s did not stop on SIGTERM (killed)" % kind,
+                      file=sys.stderr)
+            bad = server.bad_log_lines()
+            if bad:
+                print("warning: %s log has Panic/Fatal lines:\n%s" %
+                      (kind, b"\n".join(bad[:5]).decode("utf-8", "replace")),
+                      file=sys.stderr)
+            if args.keep:
+                print("kept %s instance in %s" % (kind, server.root),
+                      file=sys.stderr)
+            else:
+                server.cleanup()
+
+
+def fmt(v):
+    return "%.3f" % v if v is not None else "n/a"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("-n", type=int, default=2000,
+                    help="messages to deliver (default 2000)")
+    ap.add_argument("--size", type=int, default=3072,
+                    help="approximate message size in bytes (default 3072)")
+    ap.add_argument("--sessions", type=int, default=4,
+                    help="parallel LMTP sessions (default 4)")
+    ap.add_argument("--reps", type=int, default=3,
+                    help="IMAP repetitions, best taken (default 3)")
+    ap.add_argument("--only", choices=["cove", "dovecot"],
+                    help="run one server only")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the instances' directories")
+    args = ap.parse_args()
+    if args.n < 1 or args.sessions < 1 or args.reps < 1:
+        ap.error("-n, --sessions and --reps must be positive")
+
+    kinds = [args.only] if args.only else ["cove", "dovecot"]
+    results, errors = {}, []
+    for kind in kinds:
+        print("running %s ..." % kind, file=sys.stderr, flush=True)
+        results[kind], err = run_one(kind, args)
+        if err:
+            errors.append(err)
+
+    print("\n%d messages of about %d bytes, %d LMTP sessions, IMAP best of %d"
+          % (args.n, args.size, args.sessions, args.reps))
+    header = ("operation", "cove s", "dovecot s", "cove/dovecot")
+    rows = []
+    for key, label in OPERATIONS:
+        label = label % {"n": args.n, "sessions": args.sessions}
+        c = results.get("cove", {}).get(key)
+        d = results.get("dovecot", {}).get(key)
+        ratio = "%.2f" % (c / d) if c is not None and d else "n/a"
+        rows.append((label, fmt(c), fmt(d), ratio))
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(4)]
+    for r in [header, tuple("-" * w for w in widths)] + rows:
+        print("  ".join(r[i].ljust(widths[i]) if i == 0
+                        else r[i].rjust(widths[i]) for i in range(4)))
+    for key in ("cove", "dovecot"):
+        r = results.get(key, {})
+        if "lmtp_deliver" in r:
+            print("%s LMTP rate: %.0f msgs/s" %
+                  (key, args.n / r["lmtp_deliver"]))
+    for err in errors:
+        print("FAILED %s" % err)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,430 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* The auth request state machine (see auth-request.h for the flow).
+
+   States, in order: mechanism exchange (CONTINUE replies) -> passdb
+   verification (passdbs in config order; "unknown user" falls through to
+   the next) -> userdb lookup when the connection wants the user's fields
+   -> OK, or FAIL held back by auth_failure_delay. Every step may finish
+   later through a callback; the request is freed only by its connection,
+   after the final reply or on disconnect. The password is wiped as soon
+   as the passdbs are done with it. */
+
+#include "lib.h"
+#include "array.h"
+#include "str.h"
+#include "ioloop.h"
+#include "var-expand.h"
+#include "auth.h"
+#include "mech.h"
+#include "auth-request.h"
+
+/* Longest user name accepted from a client. */
+#define AUTH_REQUEST_MAX_USERNAME_LEN 255
+
+static void auth_request_passdb_next(struct auth_request *request);
+static void auth_request_userdb_next(struct auth_request *request);
+
+struct auth_request *
+auth_request_new(struct auth *auth, const struct mech_module *mech,
+		 auth_request_reply_callback_t *callback, void *context)
+{
+	pool_t pool = pool_alloconly_create_clean("auth request", 1024);
+	struct auth_request *request = p_new(pool, struct auth_request, 1);
+
+	request->pool = pool;
+	request->auth = auth;
+	request->mech = mech;
+	request->reply_callback = callback;
+	request->context = context;
+	request->service = "";
+	request->userdb_fields = auth_field_list_create(pool);
+	return request;
+}
+
+static void auth_request_wipe_password(struct auth_request *request)
+{
+	if (request->password != NULL) {
+		safe_memset(request->password, 0, strlen(request->password));
+		request->password = NULL;
+	}
+}
+
+void auth_request_free(struct auth_request **_request)
+{
+	struct auth_request *request = *_request;
+	pool_t pool = request->pool;
+
+	*_request = NULL;
+	if (request->to_fail_delay != NULL)
+		timeout_remove(&request->to_fail_delay);
+	auth_request_wipe_password(request);
+	/* the request itself is in the pool */
+	pool_unref(&pool);
+}
+
+static const char *
+auth_request_log_prefix(struct auth_request *request, const char *subsystem)
+{
+	const char *user = request->user != NULL ? request->user : "?";
+
+	if (request->remote_ip.family == 0)
+		return t_strdup_printf("%s(%s): ", subsystem, user);
+	return t_strdup_printf("%s(%s,%s): ", subsystem, user,
+			       net_ip2addr(&request->remote_ip));
+}
+
+static void auth_request_log(struct auth_request *request,
+			     enum log_type type, const char *subsystem,
+			     const char *fmt, va_list args) ATTR_FORMAT(4, 0);
+static void auth_request_log(struct auth_request *request,
+			     enum log_type type, const char *subsystem,
+			     const char *fmt, va_list args)
+{
+	T_BEGIN {
+		log_message(type, "%s%s",
+			    auth_request_log_prefix(request, subsystem),
+			    t_strdup_vprintf(fmt, args));
+	} T_END;
+}
+
+void auth_request_log_info(struct auth_request *request,
+			   const char *subsystem, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	auth_request_log(request, LOG_TYPE_INFO, subsystem, fmt, args);
+	va_end(args);
+}
+
+void auth_request_log_error(struct auth_request *request,
+			    const char *subsystem, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	auth_request_log(request, LOG_TYPE_ERROR, subsystem, fmt, args);
+	va_end(args);
+}
+
+void auth_request_log_debug(struct auth_request *request,
+			    const char *subsystem, const char *fmt, ...)
+{
+	va_list args;
+
+	if (!request->auth->set->auth_debug)
+		return;
+	va_start(args, fmt);
+	auth_request_log(request, LOG_TYPE_DEBUG, subsystem, fmt, args);
+	va_end(args);
+}
+
+const struct var_expand_table *
+auth_request_get_var_table(struct auth_request *request)
+{
+	return var_expand_user_table(
+		request->user,
+		auth_field_list_get(request->userdb_fields, "home"),
+		request->service,
+		request->local_ip.family == 0 ? NULL :
+		net_ip2addr(&request->local_ip),
+		request->remote_ip.family == 0 ? NULL :
+		net_ip2addr(&request->remote_ip));
+}
+
+static void auth_request_fail_delayed(struct auth_request *request)
+{
+	timeout_remove(&request->to_fail_delay);
+	request->reply_callback(request, AUTH_REQUEST_REPLY_FAIL, NULL, 0);
+}
+
+static void auth_request_fail(struct auth_request *request)
+{
+	unsigned int delay = request->auth->set->auth_failure_delay;
+
+	auth_request_wipe_password(request);
+	if (delay == 0) {
+		request->reply_callback(request, AUTH_REQUEST_REPLY_FAIL,
+					NULL, 0);
+		return;
+	}
+	i_assert(request->to_fail_delay == NULL);
+	request->to_fail_delay = timeout_add(delay * 1000,
+					     auth_request_fail_delayed,
+					     request);
+}
+
+static void auth_request_success(struct auth_request *request)
+{
+	if (request->auth->set->auth_verbose) {
+		auth_request_log_info(request, "auth", "Login (mech=%s)",
+				      request->mech->name);
+	}
+	request->reply_callback(request, AUTH_REQUEST_REPLY_OK, NULL, 0);
+}
+
+void auth_request_fail_input(struct auth_request *request,
+			     const char *reason)
+{
+	auth_request_log_info(request, t_str_lcase(request->mech->name),
+			      "%s", reason);
+	auth_request_fail(request);
+}
+
+void auth_request_challenge(struct auth_request *request,
+			    const void *data, size_t size)
+{
+	request->waiting_response = true;
+	request->reply_callback(request, AUTH_REQUEST_REPLY_CONTINUE,
+				data, size);
+}
+
+static bool auth_request_plaintext_allowed(struct auth_request *request)
+{
+	if (!request->mech->plaintext ||
+	    !request->auth->set->disable_plaintext_auth || request->secured)
+		return true;
+	return request->remote_ip.family != 0 &&
+		net_ip_is_loopback(&request->remote_ip);
+}
+
+void auth_request_initial(struct auth_request *request,
+			  const unsigned char *data, size_t size)
+{
+	if (!auth_request_plaintext_allowed(request)) {
+		request->fail_reason = "Plaintext authentication disallowed "
+			"on non-secure (SSL/TLS) connections.";
+		auth_request_fail_input(request,
+					"Plaintext authentication disabled");
+		return;
+	}
+	request->mech->auth_initial(request, data, size);
+}
+
+int auth_request_continue(struct auth_request *request,
+			  const unsigned char *data, size_t size)
+{
+	if (!request->waiting_response)
+		return -1;
+	request->waiting_response = false;
+	request->mech->auth_continue(request, data, size);
+	return 0;
+}
+
+static bool auth_request_username_is_valid(const char *username)
+{
+	for (; *username != '\0'; username++) {
+		if ((unsigned char)*username < 0x20 || *username == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+int auth_request_set_username(struct auth_request *request,
+			      const char *username, const char **error_r)
+{
+	const struct auth_settings *set = request->auth->set;
+	string_t *user;
+	const char *error;
+
+	if (username[0] == '\0') {
+		*error_r = "Empty username";
+		return -1;
+	}
+	if (strlen(username) > AUTH_REQUEST_MAX_USERNAME_LEN) {
+		*error_r = "Username too long";
+		return -1;
+	}
+	if (!auth_request_username_is_valid(username)) {
+		*error_r = "Username contains disallowed characters";
+		return -1;
+	}
+	if (set->auth_default_realm[0] != '\0' &&
+	    strchr(username, '@') == NULL) {
+		username = t_strconcat(username, "@",
+				       set->auth_default_realm, NULL);
+	}
+	request->login_user = p_strdup(request->pool, username);
+	request->user = request->login_user;
+
+	user = t_str_new(64);
+	if (var_expand(user, set->auth_username_format,
+		       auth_request_get_var_table(request), &error) <= 0) {
+		*error_r = t_strdup_printf(
+			"Failed to expand auth_username_format=%s: %s",
+			set->auth_username_format, error);
+		return -1;
+	}
+	if (str_len(user) == 0) {
+		*error_r = "auth_username_format made the username empty";
+		return -1;
+	}
+	request->user = p_strdup(request->pool, str_c(user));
+	return 0;
+}
+
+static const char *auth_request_passdb_name(struct auth_request *request)
+{
+	struct passdb_module *const *passdbs;
+	unsigned int count;
+
+	passdbs = array_get(&request->auth->passdbs, &count);
+	i_assert(count > 0);
+	return passdbs[I_MIN(request->passdb_idx, count - 1)]->v->name;
+}
+
+static void auth_request_passdb_callback(enum passdb_result result,
+					 struct auth_request *request)
+{
+	if (result == PASSDB_RESULT_USER_UNKNOWN) {
+		request->passdb_idx++;
+		auth_request_passdb_next(request);
+		return;
+	}
+	request->passdb_callback(result, request);
+}
+
+static void auth_request_passdb_next(struct auth_request *request)
+{
+	struct passdb_module *const *passdbs;
+	struct passdb_module *module;
+	unsigned int count;
+
+	passdbs = array_get(&request->auth->passdbs, &count);
+	if (request->passdb_idx >= count) {
+		request->passdb_callback(PASSDB_RESULT_USER_UNKNOWN, request);
+		return;
+	}
+	module = passdbs[request->passdb_idx];
+	if (request->passdb_lookup_only) {
+		module->v->lookup(module, request,
+				  auth_request_passdb_callback);
+	} else {
+		module->v->verify_plain(module, request,
+					auth_request_passdb_callback);
+	}
+}
+
+void auth_request_lookup_passdb(struct auth_request *request,
+				passdb_callback_t *callback)
+{
+	request->passdb_callback = callback;
+	request->passdb_lookup_only = true;
+	request->passdb_idx = 0;
+	auth_request_passdb_next(request);
+}
+
+static void auth_request_login_userdb_callback(enum userdb_result result,
+					       struct auth_request *request)
+{
+	switch (result) {
+	case USERDB_RESULT_OK:
+		auth_request_success(request);
+		break;
+	case USERDB_RESULT_USER_UNKNOWN:
+		auth_request_log_info(request, "userdb",
+				      "user not found from any userdb");
+		auth_request_fail(request);
+		break;
+	case USERDB_RESULT_INTERNAL_FAILURE:
+		request->fail_temp = true;
+		auth_request_fail(request);
+		break;
+	}
+}
+
+static void auth_request_verify_callback(enum passdb_result result,
+					 struct auth_request *request)
+{
+	const char *driver = auth_request_passdb_name(request);
+
+	auth_request_wipe_password(request);
+	switch (result) {
+	case PASSDB_RESULT_OK:
+		request->passdb_success = true;
+		auth_request_log_debug(request, driver, "Password verified");
+		if (request->want_userdb) {
+			auth_request_lookup_user(request,
+				auth_request_login_userdb_callback);
+		} else {
+			auth_request_success(request);
+		}
+		break;
+	case PASSDB_RESULT_USER_UNKNOWN:
+		auth_request_log_info(request, driver, "unknown user (mech=%s)",
+				      request->mech->name);
+		auth_request_fail(request);
+		break;
+	case PASSDB_RESULT_PASSWORD_MISMATCH:
+		auth_request_log_info(request, driver,
+				      "Password mismatch (mech=%s)",
+				      request->mech->name);
+		auth_request_fail(request);
+		break;
+	case PASSDB_RESULT_INTERNAL_FAILURE:
+		request->fail_temp = true;
+		auth_request_fail(request);
+		break;
+	}
+}
+
+void auth_request_verify_plain(struct auth_request *request,
+			       const char *username, const char *password)
+{
+	const char *error;
+
+	if (auth_request_set_username(request, username, &error) < 0) {
+		request->user = NULL;
+		auth_request_fail_input(request, error);
+		return;
+	}
+	request->password = p_strdup(request->pool, password);
+	request->passdb_callback = auth_request_verify_callback;
+	request->passdb_lookup_only = false;
+	request->passdb_idx = 0;
+	auth_request_passdb_next(request);
+}
+
+static void auth_request_userdb_callback(enum userdb_result result,
+					 struct auth_request *request)
+{
+	const char *error;
+
+	if (result == USERDB_RESULT_USER_UNKNOWN) {
+		request->userdb_fields = auth_field_list_create(request->pool);
+		request->userdb_idx++;
+		auth_request_userdb_next(request);
+		return;
+	}
+	if (result == USERDB_RESULT_OK &&
+	    userdb_finish_fields(request->userdb, request, &error) < 0) {
+		auth_request_log_error(request, request->userdb->v->name,
+				       "%s", error);
+		result = USERDB_RESULT_INTERNAL_FAILURE;
+	}
+	request->userdb_callback(result, request);
+}
+
+static void auth_request_userdb_next(struct auth_request *request)
+{
+	struct userdb_module *const *userdbs;
+	unsigned int count;
+
+	userdbs = array_get(&request->auth->userdbs, &count);
+	if (request->userdb_idx >= count) {
+		request->userdb_callback(USERDB_RESULT_USER_UNKNOWN, request);
+		return;
+	}
+	request->userdb = userdbs[request->userdb_idx];
+	request->userdb->v->lookup(request->userdb, request,
+				   auth_request_userdb_callback);
+}
+
+void auth_request_lookup_user(struct auth_request *request,
+			      userdb_callback_t *callback)
+{
+	request->userdb_callback = callback;
+	request->userdb_idx = 0;
+	auth_request_userdb_next(request);
+}

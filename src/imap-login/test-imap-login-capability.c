@@ -1,0 +1,44 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+/* Unit tests of imap-login-capability.c. */
+
+#include "lib.h"
+#include "str.h"
+#include "imap-login-capability.h"
+#include "test-imap-login.h"
+
+void test_imap_login_capability_append(void)
+{
+	static const char *const mechs_all[] = { "PLAIN", "LOGIN", NULL };
+	static const char *const mechs_secure[] = { "CRAM-MD5", NULL };
+	static const char *const mechs_none[] = { NULL };
+	static const struct {
+		const char *setting;
+		bool plaintext_allowed;
+		const char *const *mechs;
+		const char *result;
+	} tests[] = {
+		{ "", true, mechs_all,
+		  "IMAP4rev1 SASL-IR LITERAL+ AUTH=PLAIN AUTH=LOGIN" },
+		{ "", false, mechs_secure,
+		  "IMAP4rev1 SASL-IR LITERAL+ LOGINDISABLED AUTH=CRAM-MD5" },
+		{ "", false, mechs_none,
+		  "IMAP4rev1 SASL-IR LITERAL+ LOGINDISABLED" },
+		{ "", true, mechs_none, "IMAP4rev1 SASL-IR LITERAL+" },
+		{ "+XFOO XBAR", true, mechs_all,
+		  "IMAP4rev1 SASL-IR LITERAL+ XFOO XBAR AUTH=PLAIN AUTH=LOGIN" },
+		{ "IMAP4rev1 XONLY", false, mechs_none,
+		  "IMAP4rev1 XONLY LOGINDISABLED" },
+	};
+	string_t *str = t_str_new(128);
+	unsigned int i;
+
+	test_begin("imap_login_capability_append");
+	for (i = 0; i < N_ELEMENTS(tests); i++) {
+		str_truncate(str, 0);
+		imap_login_capability_append(str, tests[i].setting,
+					     tests[i].plaintext_allowed,
+					     tests[i].mechs);
+		test_assert_strcmp(str_c(str), tests[i].result);
+	}
+	test_end();
+}

@@ -1,0 +1,115 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef IMAP_CLIENT_H
+#define IMAP_CLIENT_H
+
+/* One logged-in IMAP connection: reads command lines with the lib-imap
+   parser, runs one command at a time, and writes the replies. A command
+   that has much to send (FETCH of large bodies) continues from the
+   output stream's flush callback; input is not read meanwhile. */
+
+#include "imap-parser.h"
+
+struct client;
+struct client_command_context;
+struct mail_user;
+struct mailbox;
+struct imap_settings;
+struct imap_command;
+
+enum client_state {
+	/* Authenticated, no mailbox selected. */
+	CLIENT_STATE_AUTH,
+	CLIENT_STATE_SELECTED,
+};
+
+/* Called again when a command could not finish at once; returns TRUE
+   when it has finished (the tagged reply is then sent). */
+typedef bool client_command_func_t(struct client_command_context *cmd);
+
+struct client_command_context {
+	struct client *client;
+	/* Freed when the command finishes. */
+	pool_t pool;
+	const char *tag;
+	/* Upper-case name as the client sent it ("FETCH"). */
+	const char *name;
+	/* The command was prefixed with UID. */
+	bool uid;
+	const struct imap_arg *args;
+	const struct imap_command *command;
+
+	/* Set by a command that continues later. */
+	client_command_func_t *func;
+	/* Frees what the command holds (called also if the client
+	   disconnects before it finishes). */
+	void (*deinit)(struct client_command_context *cmd);
+	void *context;
+
+	/* Tagged reply without the tag ("OK Fetch completed."). */
+	const char *reply;
+	bool reply_bad;
+};
+
+struct client {
+	int fd;
+	struct io *io;
+	struct istream *input;
+	struct ostream *output;
+	struct timeout *to_idle;
+	struct imap_parser *parser;
+	const struct imap_settings *set;
+
+	struct mail_user *user;
+	struct mailbox *mailbox;
+	enum client_state state;
+	/* EXISTS and RECENT as last told to the client. */
+	uint32_t messages_count;
+	uint32_t recent_count;
+
+	/* Command being read (strings from the parser). */
+	const char *cmd_tag;
+	const char *cmd_name;
+	bool cmd_uid;
+	/* Command still running (waiting for output to drain). */
+	struct client_command_context *cmd;
+
+	unsigned int bad_counter;
+	/* LOGOUT: disconnect after the tagged reply. */
+	bool logout;
+	bool disconnected;
+};
+
+/* Takes ownership of fd and user. prefix: input the login process read
+   after LOGIN, parsed before anything from fd. */
+struct client *client_create(int fd, const struct imap_settings *set,
+			     struct mail_user *user,
+			     const unsigned char *prefix, size_t prefix_size);
+/* Sends the tagged OK of the LOGIN command and starts reading. */
+void client_start(struct client *client, const char *login_tag);
+/* Logs reason, closes the connection, and ends the process's service
+   loop. Safe to call more than once. */
+void client_disconnect(struct client *client, const char *reason);
+void client_destroy(struct client **client);
+
+/* The CAPABILITY list (imap_capability setting applied). */
+const char *client_get_capability(const struct client *client);
+
+/* Sends one line; CRLF is appended. */
+void client_send_line(struct client *client, const char *line);
+/* Sets the tagged reply ("OK ...", "NO ...") of cmd. */
+void client_cmd_reply(struct client_command_context *cmd, const char *reply);
+/* Sets the tagged reply to "BAD Error in IMAP command NAME: error". */
+void client_cmd_bad(struct client_command_context *cmd, const char *error);
+/* Tagged NO for a storage failure: logs error, tells the client less. */
+void client_cmd_storage_error(struct client_command_context *cmd,
+			      const char *error);
+
+/* Syncs the mailbox, sends the tagged reply and frees cmd. */
+void client_command_finish(struct client_command_context *cmd);
+/* Frees cmd without replying. */
+void client_command_free(struct client_command_context *cmd);
+
+/* Deselects the mailbox (if any): closes it without expunging. */
+void client_close_mailbox(struct client *client);
+
+#endif

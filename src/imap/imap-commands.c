@@ -1,0 +1,84 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* The command table and running one command: lookup, state checks, and
+   handing a command that continues over to the output callback. */
+
+#include "lib.h"
+#include "ioloop.h"
+#include "buffer.h"
+#include "ostream.h"
+#include "imap-commands.h"
+
+/* Sorted by name. */
+static const struct imap_command imap_commands[] = {
+	{ "CAPABILITY", cmd_capability, 0 },
+	{ "CHECK", cmd_check, IMAP_CMD_FLAG_SELECTED },
+	{ "CLOSE", cmd_close, IMAP_CMD_FLAG_SELECTED },
+	{ "EXAMINE", cmd_examine, 0 },
+	{ "EXPUNGE", cmd_expunge, IMAP_CMD_FLAG_SELECTED },
+	{ "FETCH", cmd_fetch, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID |
+		IMAP_CMD_FLAG_NO_EXPUNGES },
+	{ "LOGOUT", cmd_logout, 0 },
+	{ "NOOP", cmd_noop, 0 },
+	{ "SELECT", cmd_select, 0 },
+	{ "STORE", cmd_store, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID |
+		IMAP_CMD_FLAG_NO_EXPUNGES },
+};
+
+static int imap_command_cmp(const char *name, const struct imap_command *cmd)
+{
+	return strcmp(name, cmd->name);
+}
+
+const struct imap_command *imap_command_find(const char *name)
+{
+	return bsearch(name, imap_commands, N_ELEMENTS(imap_commands),
+		       sizeof(imap_commands[0]),
+		       (int (*)(const void *, const void *))imap_command_cmp);
+}
+
+/* Returns FALSE (with a BAD reply set) if cmd cannot run now. */
+static bool client_command_check(struct client_command_context *cmd)
+{
+	const struct imap_command *command = cmd->command;
+
+	if (command == NULL ||
+	    (cmd->uid && (command->flags & IMAP_CMD_FLAG_UID) == 0)) {
+		client_cmd_bad(cmd, "Unknown command.");
+		return false;
+	}
+	if ((command->flags & IMAP_CMD_FLAG_SELECTED) != 0 &&
+	    cmd->client->state != CLIENT_STATE_SELECTED) {
+		client_cmd_reply(cmd, "BAD No mailbox selected.");
+		cmd->reply_bad = true;
+		return false;
+	}
+	return true;
+}
+
+void client_command_run(struct client *client, const char *tag,
+			const char *name, bool uid,
+			const struct imap_arg *args)
+{
+	struct client_command_context *cmd;
+	pool_t pool;
+
+	pool = pool_alloconly_create("imap command", 1024);
+	cmd = p_new(pool, struct client_command_context, 1);
+	cmd->client = client;
+	cmd->pool = pool;
+	cmd->tag = p_strdup(pool, tag);
+	cmd->name = p_strdup(pool, t_str_ucase(name));
+	cmd->uid = uid;
+	cmd->args = args;
+	cmd->command = imap_command_find(cmd->name);
+
+	if (!client_command_check(cmd) || cmd->command->func(cmd)) {
+		client_command_finish(cmd);
+		return;
+	}
+	i_assert(cmd->func != NULL);
+	client->cmd = cmd;
+	io_remove(&client->io);
+	o_stream_set_flush_pending(client->output, true);
+}

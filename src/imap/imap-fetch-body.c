@@ -1,0 +1,106 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* Streaming message parts into FETCH literals with CRLF line ends.
+   (message_copy_crlf() copies a whole part in one call; this keeps the
+   LF/CR state between calls so that sending can pause at any point.) */
+
+#include "lib.h"
+#include "istream.h"
+#include "buffer.h"
+#include "ostream.h"
+#include "imap-fetch-body.h"
+
+static const char imap_fetch_spaces[64] =
+	"                                                               ";
+
+/* Sends what fits of one buffered chunk. Returns the bytes consumed. */
+static size_t imap_fetch_body_send_chunk(struct imap_fetch_body_stream *stream,
+					 struct ostream *output,
+					 const unsigned char *data,
+					 size_t size)
+{
+	const unsigned char *lf;
+	size_t pos = 0, len;
+
+	while (pos < size && stream->left > 0) {
+		lf = memchr(data + pos, '\n', size - pos);
+		len = (lf == NULL ? size : (size_t)(lf - data)) - pos;
+		len = I_MIN(len, stream->left);
+		if (len > 0) {
+			o_stream_nsend(output, data + pos, len);
+			stream->last_cr = data[pos + len - 1] == '\r';
+			stream->left -= len;
+			pos += len;
+		}
+		if (pos == size || data[pos] != '\n' || stream->left == 0)
+			continue;
+		if (stream->last_cr || stream->left == 1) {
+			/* CRLF as stored, or no room left for the CR */
+			o_stream_nsend(output, "\n", 1);
+			stream->left--;
+		} else {
+			o_stream_nsend(output, "\r\n", 2);
+			stream->left -= 2;
+		}
+		stream->last_cr = false;
+		pos++;
+	}
+	return pos;
+}
+
+static void imap_fetch_body_pad(struct imap_fetch_body_stream *stream,
+				struct ostream *output)
+{
+	size_t len;
+
+	stream->padded = true;
+	while (stream->left > 0) {
+		len = I_MIN(stream->left, sizeof(imap_fetch_spaces) - 1);
+		o_stream_nsend(output, imap_fetch_spaces, len);
+		stream->left -= len;
+	}
+}
+
+int imap_fetch_body_send(struct imap_fetch_body_stream *stream,
+			 struct ostream *output, size_t max_buffered,
+			 const char **error_r)
+{
+	const unsigned char *data;
+	size_t size;
+
+	while (stream->left > 0) {
+		if (o_stream_get_buffer_used_size(output) >= max_buffered)
+			return 0;
+		if (i_stream_read_bytes(stream->input, &data, &size, 1) < 0) {
+			if (stream->input->stream_errno != 0) {
+				*error_r = i_stream_get_error(stream->input);
+				return -1;
+			}
+			imap_fetch_body_pad(stream, output);
+			break;
+		}
+		i_stream_skip(stream->input, imap_fetch_body_send_chunk(
+			stream, output, data, size));
+	}
+	return 1;
+}
+
+int imap_fetch_body_skip(struct istream *input, uoff_t count,
+			 const char **error_r)
+{
+	const unsigned char *data;
+	size_t size;
+
+	while (count > 0) {
+		if (i_stream_read_bytes(input, &data, &size, 1) < 0) {
+			*error_r = input->stream_errno != 0 ?
+				i_stream_get_error(input) :
+				"Message ended unexpectedly";
+			return -1;
+		}
+		size = I_MIN(size, count);
+		i_stream_skip(input, size);
+		count -= size;
+	}
+	return 0;
+}

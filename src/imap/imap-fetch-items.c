@@ -1,0 +1,142 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* Parsing the items of a FETCH command into a request. */
+
+#include "lib.h"
+#include "array.h"
+#include "imap-parser.h"
+#include "imap-fetch.h"
+
+#include <strings.h>
+
+#define IMAP_FETCH_MACRO_FIELDS \
+	(IMAP_FETCH_FIELD_FLAGS | IMAP_FETCH_FIELD_INTERNALDATE | \
+	 IMAP_FETCH_FIELD_RFC822_SIZE)
+
+static const struct {
+	const char *item;
+	enum imap_fetch_field field;
+} imap_fetch_fields[] = {
+	{ "UID", IMAP_FETCH_FIELD_UID },
+	{ "FLAGS", IMAP_FETCH_FIELD_FLAGS },
+	{ "INTERNALDATE", IMAP_FETCH_FIELD_INTERNALDATE },
+	{ "RFC822.SIZE", IMAP_FETCH_FIELD_RFC822_SIZE },
+};
+
+static const struct {
+	const char *item;
+	struct imap_fetch_body body;
+	bool set_seen;
+} imap_fetch_bodies[] = {
+	{ "BODY[]", { IMAP_FETCH_SECTION_ALL, "BODY[]" }, true },
+	{ "BODY.PEEK[]", { IMAP_FETCH_SECTION_ALL, "BODY[]" }, false },
+	{ "BODY[HEADER]", { IMAP_FETCH_SECTION_HEADER, "BODY[HEADER]" }, true },
+	{ "BODY.PEEK[HEADER]",
+	  { IMAP_FETCH_SECTION_HEADER, "BODY[HEADER]" }, false },
+	{ "BODY[TEXT]", { IMAP_FETCH_SECTION_TEXT, "BODY[TEXT]" }, true },
+	{ "BODY.PEEK[TEXT]", { IMAP_FETCH_SECTION_TEXT, "BODY[TEXT]" }, false },
+	{ "RFC822", { IMAP_FETCH_SECTION_ALL, "RFC822" }, true },
+	{ "RFC822.HEADER",
+	  { IMAP_FETCH_SECTION_HEADER, "RFC822.HEADER" }, false },
+	{ "RFC822.TEXT", { IMAP_FETCH_SECTION_TEXT, "RFC822.TEXT" }, true },
+};
+
+static void imap_fetch_add_body(struct imap_fetch_request *req,
+				const struct imap_fetch_body *body)
+{
+	array_foreach(&req->bodies, old) {
+		if (strcmp(old->name, body->name) == 0)
+			return;
+	}
+	array_push_back(&req->bodies, body);
+}
+
+static int imap_fetch_parse_item(struct imap_fetch_request *req,
+				 const char *item, const char **error_r)
+{
+	unsigned int i;
+
+	for (i = 0; i < N_ELEMENTS(imap_fetch_fields); i++) {
+		if (strcasecmp(item, imap_fetch_fields[i].item) == 0) {
+			req->fields |= imap_fetch_fields[i].field;
+			return 0;
+		}
+	}
+	for (i = 0; i < N_ELEMENTS(imap_fetch_bodies); i++) {
+		if (strcasecmp(item, imap_fetch_bodies[i].item) == 0) {
+			imap_fetch_add_body(req, &imap_fetch_bodies[i].body);
+			if (imap_fetch_bodies[i].set_seen)
+				req->set_seen = true;
+			return 0;
+		}
+	}
+	*error_r = t_strdup_printf("Unsupported FETCH item %s", item);
+	return -1;
+}
+
+static int imap_fetch_parse_list(struct imap_fetch_request *req,
+				 const struct imap_arg *list,
+				 const char **error_r)
+{
+	const char *item;
+
+	if (imap_arg_is_eol(list)) {
+		*error_r = "Empty FETCH item list";
+		return -1;
+	}
+	for (; !imap_arg_is_eol(list); list++) {
+		if (!imap_arg_get_atom(list, &item)) {
+			*error_r = "FETCH items must be atoms";
+			return -1;
+		}
+		if (imap_fetch_parse_item(req, item, error_r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static bool imap_fetch_is_macro(const char *item)
+{
+	return strcasecmp(item, "ALL") == 0 ||
+		strcasecmp(item, "FAST") == 0 ||
+		strcasecmp(item, "FULL") == 0;
+}
+
+int imap_fetch_request_parse(const struct imap_arg *args, pool_t pool,
+			     struct imap_fetch_request *req_r,
+			     const char **error_r)
+{
+	const struct imap_arg *list;
+	const char *item;
+	int ret;
+
+	memset(req_r, 0, sizeof(*req_r));
+	p_array_init(&req_r->bodies, pool, 4);
+	if (imap_arg_get_atom(&args[0], &item)) {
+		if (imap_fetch_is_macro(item)) {
+			req_r->fields = IMAP_FETCH_MACRO_FIELDS;
+			ret = 0;
+		} else {
+			ret = imap_fetch_parse_item(req_r, item, error_r);
+		}
+	} else if (imap_arg_get_list(&args[0], &list)) {
+		ret = imap_fetch_parse_list(req_r, list, error_r);
+	} else {
+		*error_r = "Invalid FETCH items";
+		return -1;
+	}
+	if (ret == 0 && !imap_arg_is_eol(&args[1])) {
+		*error_r = "Unexpected arguments after FETCH items";
+		return -1;
+	}
+	return ret;
+}
+
+bool imap_fetch_request_need_sizes(const struct imap_fetch_request *req)
+{
+	array_foreach(&req->bodies, body) {
+		if (body->section != IMAP_FETCH_SECTION_ALL)
+			return true;
+	}
+	return false;
+}

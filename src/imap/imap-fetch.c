@@ -1,0 +1,343 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* FETCH and UID FETCH (RFC 3501 6.4.5, 6.4.8).
+
+   Each message is one untagged reply: "* SEQ FETCH (" with the small
+   fields, then each body item as a literal, then ")". Bodies are streamed
+   a piece at a time; when the output buffer is full the command returns
+   and continues from the output stream's flush callback. */
+
+#include "lib.h"
+#include "array.h"
+#include "str.h"
+#include "istream.h"
+#include "buffer.h"
+#include "ostream.h"
+#include "message-size.h"
+#include "mail-storage.h"
+#include "imap-flags.h"
+#include "imap-date.h"
+#include "imap-msgset.h"
+#include "imap-fetch.h"
+#include "imap-fetch-body.h"
+#include "imap-commands.h"
+
+/* Stop producing while this much output is waiting for the client. */
+#define IMAP_FETCH_MAX_BUFFERED (128 * 1024)
+
+struct imap_fetch_context {
+	struct client_command_context *cmd;
+	struct mailbox *box;
+	struct imap_fetch_request req;
+	ARRAY_TYPE(seq_range) seqs;
+
+	/* Iteration: index into seqs, and the next seq in that range
+	   (0 = its start). */
+	unsigned int range_idx;
+	uint32_t next_seq;
+
+	/* The message being sent (0 = between messages) and its next body
+	   item. */
+	uint32_t cur_seq;
+	unsigned int body_idx;
+	struct message_size hdr_size, body_size;
+	struct imap_fetch_body_stream body;
+	/* Some item of the current message's reply was written. */
+	bool item_written;
+
+	/* All messages have been sent. */
+	bool done;
+	/* Some messages were expunged by another session meanwhile. */
+	bool expunged;
+	bool failed;
+};
+
+static bool imap_fetch_next_seq(struct imap_fetch_context *ctx,
+				uint32_t *seq_r)
+{
+	const struct seq_range *range;
+
+	if (ctx->range_idx >= array_count(&ctx->seqs))
+		return false;
+	range = array_idx(&ctx->seqs, ctx->range_idx);
+	if (ctx->next_seq == 0)
+		ctx->next_seq = range->seq1;
+	*seq_r = ctx->next_seq;
+	if (ctx->next_seq == range->seq2) {
+		ctx->range_idx++;
+		ctx->next_seq = 0;
+	} else {
+		ctx->next_seq++;
+	}
+	return true;
+}
+
+/* Returns 1 if the message exists, 0 if expunged, -1 on error. */
+static int imap_fetch_get_sizes(struct imap_fetch_context *ctx, uint32_t seq)
+{
+	struct istream *input;
+	const char *error;
+	int ret;
+
+	ret = mailbox_open_mail_stream(ctx->box, seq, &input, &error);
+	if (ret > 0) {
+		if (message_get_header_body_size(input, &ctx->hdr_size,
+						 &ctx->body_size, &error) < 0)
+			ret = -1;
+		i_stream_destroy(&input);
+	}
+	if (ret < 0)
+		i_error("FETCH: Reading message %u failed: %s", seq, error);
+	return ret;
+}
+
+/* Sets \Seen for a body fetch without .PEEK. Returns TRUE if the flags
+   changed (they are then reported in the reply). */
+static bool imap_fetch_set_seen(struct imap_fetch_context *ctx, uint32_t seq)
+{
+	const char *error;
+	int ret;
+
+	if (!ctx->req.set_seen || mailbox_is_readonly(ctx->box) ||
+	    (mailbox_get_record(ctx->box, seq)->flags & MAIL_SEEN) != 0)
+		return false;
+	ret = mailbox_update_flags(ctx->box, seq, MODIFY_ADD, MAIL_SEEN,
+				   &error);
+	if (ret < 0)
+		i_error("FETCH: Setting \\Seen failed: %s", error);
+	return ret > 0;
+}
+
+static void imap_fetch_write_fields(struct imap_fetch_context *ctx,
+				    string_t *str, uint32_t seq,
+				    bool flags_changed)
+{
+	const struct mail_record *rec = mailbox_get_record(ctx->box, seq);
+	enum imap_fetch_field fields = ctx->req.fields;
+	size_t start = str_len(str);
+
+	if (flags_changed)
+		fields |= IMAP_FETCH_FIELD_FLAGS;
+	if ((fields & IMAP_FETCH_FIELD_UID) != 0)
+		str_printfa(str, " UID %u", rec->uid);
+	if ((fields & IMAP_FETCH_FIELD_FLAGS) != 0) {
+		str_append(str, " FLAGS ");
+		imap_flags_write(str, rec->flags);
+	}
+	if ((fields & IMAP_FETCH_FIELD_INTERNALDATE) != 0) {
+		str_printfa(str, " INTERNALDATE \"%s\"",
+			    imap_date_format(rec->received_date));
+	}
+	if ((fields & IMAP_FETCH_FIELD_RFC822_SIZE) != 0) {
+		str_printfa(str, " RFC822.SIZE %llu",
+			    (unsigned long long)rec->virtual_size);
+	}
+	/* the first item has no space before it */
+	ctx->item_written = str_len(str) > start;
+	if (ctx->item_written)
+		str_delete(str, start, 1);
+}
+
+/* Writes the start of the reply for seq, unless the message is gone. */
+static void imap_fetch_start_message(struct imap_fetch_context *ctx,
+				     uint32_t seq)
+{
+	string_t *str = t_str_new(128);
+	bool flags_changed;
+	int ret;
+
+	flags_changed = imap_fetch_set_seen(ctx, seq);
+	if (imap_fetch_request_need_sizes(&ctx->req)) {
+		ret = imap_fetch_get_sizes(ctx, seq);
+		if (ret <= 0) {
+			ctx->expunged |= ret == 0;
+			ctx->failed |= ret < 0;
+			return;
+		}
+	}
+	str_printfa(str, "* %u FETCH (", seq);
+	imap_fetch_write_fields(ctx, str, seq, flags_changed);
+	o_stream_nsend(ctx->cmd->client->output, str_data(str), str_len(str));
+	ctx->cur_seq = seq;
+	ctx->body_idx = 0;
+}
+
+/* Where the section starts in the stored message and its CRLF size. */
+static void imap_fetch_section_range(struct imap_fetch_context *ctx,
+				     enum imap_fetch_section section,
+				     uoff_t *offset_r, uoff_t *size_r)
+{
+	*offset_r = 0;
+	switch (section) {
+	case IMAP_FETCH_SECTION_ALL:
+		*size_r = mailbox_get_record(ctx->box,
+					     ctx->cur_seq)->virtual_size;
+		return;
+	case IMAP_FETCH_SECTION_HEADER:
+		*size_r = ctx->hdr_size.virtual_size;
+		return;
+	case IMAP_FETCH_SECTION_TEXT:
+		*offset_r = ctx->hdr_size.physical_size;
+		*size_r = ctx->body_size.virtual_size;
+		return;
+	}
+	i_unreached();
+}
+
+/* Opens the next body item and writes its literal header, or NIL if the
+   message cannot be read any more. */
+static void imap_fetch_start_body(struct imap_fetch_context *ctx)
+{
+	struct ostream *output = ctx->cmd->client->output;
+	const struct imap_fetch_body *body;
+	struct istream *input = NULL;
+	uoff_t offset, size;
+	const char *sep, *error = NULL;
+	int ret;
+
+	body = array_idx(&ctx->req.bodies, ctx->body_idx);
+	sep = ctx->item_written ? " " : "";
+	ctx->item_written = true;
+	ctx->body_idx++;
+	imap_fetch_section_range(ctx, body->section, &offset, &size);
+	ret = mailbox_open_mail_stream(ctx->box, ctx->cur_seq, &input,
+				       &error);
+	if (ret > 0 && imap_fetch_body_skip(input, offset, &error) < 0)
+		ret = -1;
+	if (ret <= 0) {
+		if (ret < 0) {
+			i_error("FETCH: Reading message %u failed: %s",
+				ctx->cur_seq, error);
+		}
+		if (input != NULL)
+			i_stream_destroy(&input);
+		o_stream_nsend_str(output, t_strdup_printf("%s%s NIL", sep,
+							   body->name));
+		return;
+	}
+	o_stream_nsend_str(output, t_strdup_printf("%s%s {%llu}\r\n", sep,
+		body->name, (unsigned long long)size));
+	ctx->body = (struct imap_fetch_body_stream){
+		.input = input, .left = size
+	};
+}
+
+/* Continues the current body literal. Returns FALSE if the output is
+   full. */
+static bool imap_fetch_send_body(struct imap_fetch_context *ctx)
+{
+	struct client *client = ctx->cmd->client;
+	const char *error;
+	int ret;
+
+	ret = imap_fetch_body_send(&ctx->body, client->output,
+				   IMAP_FETCH_MAX_BUFFERED, &error);
+	if (ret == 0)
+		return false;
+	if (ret < 0) {
+		/* the literal cannot be completed */
+		i_error("FETCH: Reading message %u failed: %s",
+			ctx->cur_seq, error);
+		client_disconnect(client, "FETCH failed");
+	} else if (ctx->body.padded) {
+		i_error("FETCH: Message %u changed size while it was sent",
+			ctx->cur_seq);
+	}
+	i_stream_destroy(&ctx->body.input);
+	return true;
+}
+
+/* Produces output until done (TRUE) or the output is full (FALSE). */
+static bool imap_fetch_step(struct imap_fetch_context *ctx)
+{
+	struct ostream *output = ctx->cmd->client->output;
+	uint32_t seq;
+
+	if (ctx->body.input != NULL)
+		return imap_fetch_send_body(ctx);
+	if (ctx->cur_seq != 0) {
+		if (ctx->body_idx < array_count(&ctx->req.bodies)) {
+			T_BEGIN {
+				imap_fetch_start_body(ctx);
+			} T_END;
+			return true;
+		}
+		o_stream_nsend(output, ")\r\n", 3);
+		ctx->cur_seq = 0;
+	}
+	if (o_stream_get_buffer_used_size(output) >= IMAP_FETCH_MAX_BUFFERED)
+		return false;
+	if (!imap_fetch_next_seq(ctx, &seq)) {
+		ctx->done = true;
+		return true;
+	}
+	T_BEGIN {
+		imap_fetch_start_message(ctx, seq);
+	} T_END;
+	return true;
+}
+
+static void imap_fetch_set_reply(struct imap_fetch_context *ctx)
+{
+	if (ctx->failed) {
+		client_cmd_storage_error(ctx->cmd, "Reading messages failed");
+	} else if (ctx->expunged) {
+		client_cmd_reply(ctx->cmd, "NO [EXPUNGEISSUED] Some of the "
+				 "requested messages no longer exist.");
+	} else {
+		client_cmd_reply(ctx->cmd, "OK Fetch completed.");
+	}
+}
+
+static bool imap_fetch_continue(struct client_command_context *cmd)
+{
+	struct imap_fetch_context *ctx = cmd->context;
+	struct client *client = cmd->client;
+
+	while (!ctx->done) {
+		if (client->output->stream_errno != 0)
+			client_disconnect(client, "Connection closed");
+		if (client->disconnected)
+			break;
+		if (!imap_fetch_step(ctx))
+			return false;
+	}
+	imap_fetch_set_reply(ctx);
+	return true;
+}
+
+static void imap_fetch_deinit(struct client_command_context *cmd)
+{
+	struct imap_fetch_context *ctx = cmd->context;
+
+	if (ctx->body.input != NULL)
+		i_stream_destroy(&ctx->body.input);
+}
+
+bool cmd_fetch(struct client_command_context *cmd)
+{
+	struct imap_fetch_context *ctx;
+	const char *set, *error;
+
+	ctx = p_new(cmd->pool, struct imap_fetch_context, 1);
+	ctx->cmd = cmd;
+	ctx->box = cmd->client->mailbox;
+	p_array_init(&ctx->seqs, cmd->pool, 8);
+	if (!imap_arg_get_atom(&cmd->args[0], &set)) {
+		client_cmd_bad(cmd, "Invalid arguments.");
+		return true;
+	}
+	if (imap_msgset_parse(ctx->box, cmd->uid, set, &ctx->seqs,
+			      &error) < 0 ||
+	    imap_fetch_request_parse(&cmd->args[1], cmd->pool, &ctx->req,
+				     &error) < 0) {
+		client_cmd_bad(cmd, error);
+		return true;
+	}
+	if (cmd->uid)
+		ctx->req.fields |= IMAP_FETCH_FIELD_UID;
+	cmd->context = ctx;
+	cmd->func = imap_fetch_continue;
+	cmd->deinit = imap_fetch_deinit;
+	return imap_fetch_continue(cmd);
+}

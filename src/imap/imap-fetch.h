@@ -1,0 +1,51 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef IMAP_FETCH_H
+#define IMAP_FETCH_H
+
+/* FETCH items (RFC 3501 6.4.5) as far as they are supported: FLAGS, UID,
+   RFC822.SIZE, INTERNALDATE, BODY[] / BODY[HEADER] / BODY[TEXT] (and
+   their .PEEK forms), RFC822, RFC822.HEADER, RFC822.TEXT, and the macros
+   ALL, FAST and FULL reduced to the items that exist. */
+
+#include "array.h"
+
+struct imap_arg;
+
+enum imap_fetch_field {
+	IMAP_FETCH_FIELD_UID		= 0x01,
+	IMAP_FETCH_FIELD_FLAGS		= 0x02,
+	IMAP_FETCH_FIELD_INTERNALDATE	= 0x04,
+	IMAP_FETCH_FIELD_RFC822_SIZE	= 0x08,
+};
+
+enum imap_fetch_section {
+	IMAP_FETCH_SECTION_ALL,
+	IMAP_FETCH_SECTION_HEADER,
+	IMAP_FETCH_SECTION_TEXT,
+};
+
+struct imap_fetch_body {
+	enum imap_fetch_section section;
+	/* The item's name in the reply: "BODY[HEADER]", "RFC822.TEXT" */
+	const char *name;
+};
+ARRAY_DEFINE_TYPE(imap_fetch_body, struct imap_fetch_body);
+
+struct imap_fetch_request {
+	enum imap_fetch_field fields;
+	/* In the order requested, without duplicates. */
+	ARRAY_TYPE(imap_fetch_body) bodies;
+	/* Some body item is fetched without .PEEK: set \Seen. */
+	bool set_seen;
+};
+
+/* Parses the FETCH items: args is the argument after the sequence set
+   (an atom or a list), followed by EOL. The bodies array is allocated
+   from pool. Returns 0, or -1 with error_r. */
+int imap_fetch_request_parse(const struct imap_arg *args, pool_t pool,
+			     struct imap_fetch_request *req_r,
+			     const char **error_r);
+/* TRUE if a body item needs the header/body split of the message. */
+bool imap_fetch_request_need_sizes(const struct imap_fetch_request *req);
+
+#endif

@@ -1,0 +1,115 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* SELECT, EXAMINE (RFC 3501 6.3.1-2) and CLOSE (6.4.2). */
+
+#include "lib.h"
+#include "str.h"
+#include "mail-storage.h"
+#include "imap-flags.h"
+#include "imap-sync.h"
+#include "imap-commands.h"
+
+/* A mailbox name for a reply line: control characters (a literal may
+   hold CRLF) become '?'. */
+static const char *imap_select_printable(const char *name)
+{
+	string_t *str = t_str_new(strlen(name));
+
+	for (; *name != '\0'; name++) {
+		unsigned char c = *name;
+
+		str_append_c(str, c < 0x20 || c == 0x7f ? '?' : c);
+	}
+	return str_c(str);
+}
+
+static void cmd_select_send_status(struct client *client, bool readonly)
+{
+	struct mailbox_status status;
+
+	client_send_line(client, "* FLAGS (" IMAP_FLAGS_PERMANENT ")");
+	client_send_line(client, readonly ?
+		"* OK [PERMANENTFLAGS ()] Read-only mailbox." :
+		"* OK [PERMANENTFLAGS (" IMAP_FLAGS_PERMANENT
+		")] Flags permitted.");
+	imap_sync_send_counts(client, true);
+	mailbox_get_status(client->mailbox, &status);
+	if (status.first_unseen_seq != 0) {
+		client_send_line(client, t_strdup_printf(
+			"* OK [UNSEEN %u] First unseen.",
+			status.first_unseen_seq));
+	}
+	client_send_line(client, t_strdup_printf(
+		"* OK [UIDVALIDITY %u] UIDs valid", status.uidvalidity));
+	client_send_line(client, t_strdup_printf(
+		"* OK [UIDNEXT %u] Predicted next UID", status.uidnext));
+}
+
+static bool cmd_select_full(struct client_command_context *cmd,
+			    bool examine)
+{
+	struct client *client = cmd->client;
+	const char *name, *error;
+	bool readonly;
+	int ret;
+
+	if (!imap_arg_get_astring(&cmd->args[0], &name) ||
+	    !imap_arg_is_eol(&cmd->args[1])) {
+		client_cmd_bad(cmd, "Invalid arguments.");
+		return true;
+	}
+	/* RFC 3501 6.3.1: the old mailbox is deselected even if the new
+	   one cannot be selected */
+	client_close_mailbox(client);
+	ret = mailbox_open(client->user, name,
+			   examine ? MAILBOX_FLAG_READONLY : 0,
+			   &client->mailbox, &error);
+	if (ret < 0) {
+		client_cmd_storage_error(cmd, error);
+		return true;
+	}
+	if (ret == 0) {
+		client_cmd_reply(cmd, t_strconcat(
+			"NO [NONEXISTENT] Mailbox doesn't exist: ",
+			imap_select_printable(name), NULL));
+		return true;
+	}
+	client->state = CLIENT_STATE_SELECTED;
+	readonly = mailbox_is_readonly(client->mailbox);
+	cmd_select_send_status(client, readonly);
+	client_cmd_reply(cmd, t_strdup_printf("OK [%s] %s completed.",
+		readonly ? "READ-ONLY" : "READ-WRITE",
+		examine ? "Examine" : "Select"));
+	return true;
+}
+
+bool cmd_select(struct client_command_context *cmd)
+{
+	return cmd_select_full(cmd, false);
+}
+
+bool cmd_examine(struct client_command_context *cmd)
+{
+	return cmd_select_full(cmd, true);
+}
+
+bool cmd_close(struct client_command_context *cmd)
+{
+	struct client *client = cmd->client;
+	const char *error;
+
+	if (!imap_arg_is_eol(cmd->args)) {
+		client_cmd_bad(cmd, "Unexpected arguments.");
+		return true;
+	}
+	/* RFC 3501 6.4.2: expunge silently, unless read-only */
+	if (!mailbox_is_readonly(client->mailbox) &&
+	    mailbox_expunge_deleted(client->mailbox, NULL, NULL,
+				    &error) < 0) {
+		i_error("CLOSE: Expunging mailbox %s failed: %s",
+			mailbox_get_vname(client->mailbox), error);
+	}
+	client_close_mailbox(client);
+	client_cmd_reply(cmd, "OK Close completed.");
+	return true;
+}

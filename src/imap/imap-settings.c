@@ -1,0 +1,67 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* The imap worker's settings table and service defaults, read by the
+   worker and by the master. */
+
+#include "lib.h"
+#include "imap-settings.h"
+
+static const struct setting_define imap_setting_defines[] = {
+	SETTING_DEFINE(SET_SIZE, imap_max_line_length, struct imap_settings),
+	SETTING_DEFINE(SET_STR, imap_capability, struct imap_settings),
+	SETTING_DEFINE(SET_UINT, mail_max_userip_connections,
+		       struct imap_settings),
+	SETTING_DEFINE(SET_TIME, imap_idle_notify_interval,
+		       struct imap_settings),
+	SETTING_DEFINE_LIST_END
+};
+
+static const struct imap_settings imap_default_settings = {
+	.imap_max_line_length = 64 * 1024,
+	.imap_capability = "",
+	.mail_max_userip_connections = 10,
+	.imap_idle_notify_interval = 2 * 60,
+};
+
+static bool imap_settings_check(void *_set, pool_t pool ATTR_UNUSED,
+				const char **error_r)
+{
+	const struct imap_settings *set = _set;
+
+	/* room for at least a tag, a command and a few arguments */
+	if (set->imap_max_line_length < 1024) {
+		*error_r = "imap_max_line_length must be at least 1k";
+		return false;
+	}
+	return true;
+}
+
+const struct setting_parser_info imap_setting_parser_info = {
+	.module_name = "imap",
+	.defines = imap_setting_defines,
+	.defaults = &imap_default_settings,
+	.struct_size = sizeof(struct imap_settings),
+	.type_offset = SIZE_MAX,
+	.check_func = imap_settings_check,
+};
+
+/* The login process hands each logged-in client over through this
+   socket; the master starts one worker per connection. */
+static const struct service_listener_defaults imap_listeners[] = {
+	{ .kind = "unix", .name = "login/imap", .mode = 0600,
+	  .user = "$default_login_user" },
+	{ .kind = NULL }
+};
+
+const struct service_defaults imap_service_defaults = {
+	.name = "imap",
+	.protocol = "imap",
+	.executable = "imap",
+	.type = SERVICE_TYPE_PER_CONNECTION,
+	/* starts as root when the master is root, drops per user */
+	.user = NULL,
+	.chroot = NULL,
+	.process_limit = 1024,
+	.client_limit = 1,
+	.listeners = imap_listeners,
+};

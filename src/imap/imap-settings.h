@@ -1,0 +1,26 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef IMAP_SETTINGS_H
+#define IMAP_SETTINGS_H
+
+/* Settings of the post-login IMAP worker (Dovecot's names and defaults)
+   and how the master runs it. */
+
+#include "settings-parser.h"
+#include "service-defaults.h"
+
+struct imap_settings {
+	/* Longest command line (literals excluded). */
+	uoff_t imap_max_line_length;
+	/* CAPABILITY override: "" = the built-in list, "+X Y" = the
+	   built-in list plus X Y, anything else replaces it. */
+	const char *imap_capability;
+	/* Not enforced yet. */
+	unsigned int mail_max_userip_connections;
+	/* Seconds; unused until IDLE exists. */
+	unsigned int imap_idle_notify_interval;
+};
+
+extern const struct setting_parser_info imap_setting_parser_info;
+extern const struct service_defaults imap_service_defaults;
+
+#endif

@@ -1,0 +1,162 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* The post-login steps of the worker, in the order DESIGN.md requires:
+   userdb lookup (via the login cookie), privilege drop, then storage. */
+
+#include "lib.h"
+#include "restrict-access.h"
+#include "master-interface.h"
+#include "login-handoff.h"
+#include "auth-master.h"
+#include "mail-storage-settings.h"
+#include "mail-storage.h"
+#include "imap-user.h"
+
+/* mail_uid / mail_gid: a number or a name. */
+static int imap_user_parse_id(const char *value, bool group,
+			      unsigned int *id_r, const char **error_r)
+{
+	uid_t uid;
+	gid_t gid;
+	int ret;
+
+	if (str_to_uint(value, id_r) == 0)
+		return 0;
+	ret = group ? restrict_access_lookup_group(value, &gid, error_r) :
+		restrict_access_lookup_user(value, &uid, &gid, error_r);
+	if (ret == 0) {
+		*error_r = t_strdup_printf("%s %s does not exist",
+					   group ? "mail_gid group" :
+					   "mail_uid user", value);
+	}
+	if (ret <= 0)
+		return -1;
+	*id_r = group ? gid : uid;
+	return 0;
+}
+
+/* The userdb's uid or gid, else the mail_uid / mail_gid setting. */
+static int imap_user_resolve_id(unsigned int userdb_id, const char *setting,
+				bool group, const char *username,
+				unsigned int *id_r, const char **error_r)
+{
+	if (userdb_id != (unsigned int)-1) {
+		*id_r = userdb_id;
+		return 0;
+	}
+	if (setting[0] == '\0') {
+		*error_r = t_strdup_printf("User %s has no %s (see %s)",
+					   username, group ? "gid" : "uid",
+					   group ? "mail_gid" : "mail_uid");
+		return -1;
+	}
+	return imap_user_parse_id(setting, group, id_r, error_r);
+}
+
+/* Fills the uid, gid and extra group to drop to. */
+static int imap_user_get_ids(const struct auth_user_reply *reply,
+			     const struct mail_storage_settings *set,
+			     struct restrict_access_settings *rset,
+			     const char **error_r)
+{
+	unsigned int uid, gid, extra_gid = (unsigned int)-1;
+
+	if (imap_user_resolve_id(reply->uid, set->mail_uid, false,
+				 reply->username, &uid, error_r) < 0 ||
+	    imap_user_resolve_id(reply->gid, set->mail_gid, true,
+				 reply->username, &gid, error_r) < 0)
+		return -1;
+	if (set->mail_privileged_group[0] != '\0' &&
+	    imap_user_parse_id(set->mail_privileged_group, true, &extra_gid,
+			       error_r) < 0)
+		return -1;
+	rset->uid = uid;
+	rset->gid = gid;
+	rset->extra_gid = extra_gid;
+	return 0;
+}
+
+static bool imap_user_id_valid(unsigned int id, unsigned int first,
+			       unsigned int last)
+{
+	return id >= first && (last == 0 || id <= last);
+}
+
+static int imap_user_check_ids(const struct restrict_access_settings *rset,
+			       const struct mail_storage_settings *set,
+			       const char **error_r)
+{
+	if (rset->uid == 0) {
+		*error_r = t_strdup_printf("User %s has uid 0: "
+			"mail access as root is not permitted",
+			rset->username);
+		return -1;
+	}
+	if (!imap_user_id_valid(rset->uid, set->first_valid_uid,
+				set->last_valid_uid)) {
+		*error_r = t_strdup_printf("User %s has uid %u, which is "
+			"not permitted (see first_valid_uid, last_valid_uid)",
+			rset->username, (unsigned int)rset->uid);
+		return -1;
+	}
+	if (!imap_user_id_valid(rset->gid, set->first_valid_gid,
+				set->last_valid_gid)) {
+		*error_r = t_strdup_printf("User %s has gid %u, which is "
+			"not permitted (see first_valid_gid, last_valid_gid)",
+			rset->username, (unsigned int)rset->gid);
+		return -1;
+	}
+	return 0;
+}
+
+static int imap_user_drop_privileges(const struct auth_user_reply *reply,
+				     const struct mail_storage_settings *set,
+				     const char **error_r)
+{
+	struct restrict_access_settings rset = {
+		.username = reply->username,
+	};
+
+	if (!restrict_access_have_root()) {
+		if (reply->uid != (uid_t)-1 && reply->uid != getuid()) {
+			i_info("Not running as root: not dropping to uid %u "
+			       "of user %s", (unsigned int)reply->uid,
+			       reply->username);
+		}
+		return 0;
+	}
+	if (imap_user_get_ids(reply, set, &rset, error_r) < 0 ||
+	    imap_user_check_ids(&rset, set, error_r) < 0)
+		return -1;
+	return restrict_access(&rset, error_r);
+}
+
+int imap_user_login(const struct login_handoff *handoff,
+		    const char *base_dir,
+		    const struct mail_storage_settings *set,
+		    struct mail_user **user_r, const char **error_r)
+{
+	struct auth_user_reply reply;
+	const char *socket_path;
+	pool_t pool;
+	int ret;
+
+	socket_path = t_strconcat(base_dir, "/", MASTER_AUTH_MASTER_SOCKET,
+				  NULL);
+	pool = pool_alloconly_create("imap userdb reply", 1024);
+	ret = auth_master_cookie_lookup(socket_path, handoff->cookie, pool,
+					&reply, error_r);
+	if (ret == 0) {
+		*error_r = t_strdup_printf("Login of %s: unknown or expired "
+					   "login cookie", handoff->username);
+	}
+	if (ret > 0) {
+		log_set_user(reply.username);
+		if (imap_user_drop_privileges(&reply, set, error_r) < 0 ||
+		    mail_user_init(set, reply.username, reply.home,
+				   reply.mail, user_r, error_r) < 0)
+			ret = -1;
+	}
+	pool_unref(&pool);
+	return ret > 0 ? 0 : -1;
+}

@@ -1,0 +1,264 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* Saving a message into a maildir: written to tmp/ with LF line ends,
+   fsync()ed, then linked into new/ (or cur/ when it has flags) under its
+   final name "BASE,S=<size>,W=<size>[:2,FLAGS]". The file's mtime is the
+   received date. Only after that does the save succeed. */
+
+#include "lib.h"
+#include "buffer.h"
+#include "file-util.h"
+#include "maildir-filename.h"
+#include "maildir-uidlist.h"
+#include "maildir-storage.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+/* Written to the file when this much is buffered. */
+#define MAILDIR_SAVE_BUFFER_SIZE 65536
+
+struct maildir_save_context {
+	struct mail_save_context ctx;
+	struct maildir_mailbox *mbox;
+
+	char *base;
+	char *tmp_path;
+	int fd;
+	buffer_t *buf;
+
+	uoff_t physical_size;
+	uoff_t virtual_size;
+	/* The last byte stored, for counting LFs without CR. */
+	unsigned char last_stored;
+	/* A CR at the end of the previous write, not stored yet. */
+	bool pending_cr;
+	/* A write failed: the error was returned; finish fails too. */
+	bool failed;
+};
+
+struct mail_save_context *maildir_save_init(struct mailbox *box)
+{
+	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
+	struct maildir_save_context *ctx;
+
+	ctx = i_new(struct maildir_save_context, 1);
+	ctx->mbox = mbox;
+	ctx->fd = -1;
+	ctx->buf = buffer_create_dynamic(default_pool,
+					 MAILDIR_SAVE_BUFFER_SIZE);
+	T_BEGIN {
+		ctx->base = i_strdup(maildir_filename_generate());
+		ctx->tmp_path = i_strdup_printf("%s/tmp/%s", mbox->path,
+						ctx->base);
+	} T_END;
+	return &ctx->ctx;
+}
+
+static void maildir_save_free(struct maildir_save_context *ctx)
+{
+	if (ctx->fd != -1) {
+		(void)close(ctx->fd);
+		(void)unlink(ctx->tmp_path);
+	}
+	buffer_free(&ctx->buf);
+	i_free(ctx->base);
+	i_free(ctx->tmp_path);
+	i_free(ctx);
+}
+
+static int maildir_save_flush(struct maildir_save_context *ctx,
+			      const char **error_r)
+{
+	if (ctx->fd == -1) {
+		ctx->fd = open(ctx->tmp_path, O_WRONLY | O_CREAT | O_EXCL,
+			       0600);
+		if (ctx->fd == -1) {
+			*error_r = t_strdup_printf("open(%s) failed: %m",
+						   ctx->tmp_path);
+			return -1;
+		}
+	}
+	if (write_full(ctx->fd, ctx->buf->data, ctx->buf->used) < 0) {
+		*error_r = t_strdup_printf("write(%s) failed: %m",
+					   ctx->tmp_path);
+		return -1;
+	}
+	buffer_set_used_size(ctx->buf, 0);
+	return 0;
+}
+
+static void maildir_save_store(struct maildir_save_context *ctx,
+			       const unsigned char *data, size_t size)
+{
+	for (size_t i = 0; i < size; i++) {
+		if (data[i] == '\n' &&
+		    (i > 0 ? data[i - 1] : ctx->last_stored) != '\r')
+			ctx->virtual_size++;
+	}
+	if (size > 0)
+		ctx->last_stored = data[size - 1];
+	ctx->physical_size += size;
+	ctx->virtual_size += size;
+	buffer_append(ctx->buf, data, size);
+}
+
+int maildir_save_write(struct mail_save_context *_ctx, const void *_data,
+		       size_t size, const char **error_r)
+{
+	struct maildir_save_context *ctx = (struct maildir_save_context *)_ctx;
+	const unsigned char *data = _data;
+	size_t i, start = 0;
+
+	if (ctx->failed) {
+		*error_r = "Earlier write failed";
+		return -1;
+	}
+	if (size == 0)
+		return 0;
+	if (ctx->pending_cr) {
+		ctx->pending_cr = false;
+		if (data[0] != '\n')
+			maildir_save_store(ctx, (const unsigned char *)"\r", 1);
+	}
+	for (i = 0; i < size; i++) {
+		if (data[i] != '\r')
+			continue;
+		if (i + 1 == size) {
+			ctx->pending_cr = true;
+		} else if (data[i + 1] != '\n') {
+			continue;
+		}
+		/* drop the CR of CRLF */
+		maildir_save_store(ctx, data + start, i - start);
+		start = i + 1;
+	}
+	maildir_save_store(ctx, data + start, size - start);
+	if (ctx->buf->used >= MAILDIR_SAVE_BUFFER_SIZE &&
+	    maildir_save_flush(ctx, error_r) < 0) {
+		ctx->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* Flushes, fsyncs, closes and dates the temp file. */
+static int maildir_save_close(struct maildir_save_context *ctx,
+			      const char **error_r)
+{
+	struct timeval tv[2];
+
+	if (ctx->pending_cr) {
+		ctx->pending_cr = false;
+		maildir_save_store(ctx, (const unsigned char *)"\r", 1);
+	}
+	if (maildir_save_flush(ctx, error_r) < 0)
+		return -1;
+	if (ctx->mbox->box.user->fsync_mode != MAIL_STORAGE_FSYNC_NEVER &&
+	    fsync(ctx->fd) < 0) {
+		*error_r = t_strdup_printf("fsync(%s) failed: %m",
+					   ctx->tmp_path);
+		return -1;
+	}
+	if (ctx->ctx.received_date != (time_t)-1) {
+		tv[0].tv_sec = tv[1].tv_sec = ctx->ctx.received_date;
+		tv[0].tv_usec = tv[1].tv_usec = 0;
+		if (futimes(ctx->fd, tv) < 0) {
+			*error_r = t_strdup_printf("futimes(%s) failed: %m",
+						   ctx->tmp_path);
+			return -1;
+		}
+	}
+	if (close(ctx->fd) < 0) {
+		ctx->fd = -1;
+		(void)unlink(ctx->tmp_path);
+		*error_r = t_strdup_printf("close(%s) failed: %m",
+					   ctx->tmp_path);
+		return -1;
+	}
+	ctx->fd = -1;
+	return 0;
+}
+
+/* Links the temp file into new/ or cur/ and removes it. Returns 0 or
+   -1 (then the temp file is gone too). */
+static int maildir_save_move(struct maildir_save_context *ctx,
+			     const char *final_base, const char **error_r)
+{
+	struct maildir_mailbox *mbox = ctx->mbox;
+	const char *dir, *dest;
+
+	if (ctx->ctx.flags == 0) {
+		dir = t_strconcat(mbox->path, "/new", NULL);
+		dest = t_strconcat(dir, "/", final_base, NULL);
+	} else {
+		dir = t_strconcat(mbox->path, "/cur", NULL);
+		dest = t_strconcat(dir, "/", final_base,
+			maildir_filename_info_set_flags("", ctx->ctx.flags),
+			NULL);
+	}
+	if (link(ctx->tmp_path, dest) < 0) {
+		*error_r = t_strdup_printf("link(%s, %s) failed: %m",
+					   ctx->tmp_path, dest);
+		(void)unlink(ctx->tmp_path);
+		return -1;
+	}
+	if (unlink(ctx->tmp_path) < 0 && errno != ENOENT) {
+		*error_r = t_strdup_printf("unlink(%s) failed: %m",
+					   ctx->tmp_path);
+		(void)unlink(dest);
+		return -1;
+	}
+	if (maildir_fsync_dir(mbox, dir, true, error_r) < 0) {
+		(void)unlink(dest);
+		return -1;
+	}
+	return 0;
+}
+
+/* Gives the saved message its UID now. Returns the UID, or 0 if that
+   failed (the next sync assigns it). */
+static uint32_t maildir_save_assign_uid(struct maildir_mailbox *mbox,
+					const char *final_base)
+{
+	const char *error;
+	uint32_t uid;
+
+	if (maildir_uidlist_lock(mbox->uidlist, &error) <= 0)
+		return 0;
+	uid = maildir_uidlist_lookup(mbox->uidlist, final_base);
+	if (uid == 0)
+		uid = maildir_uidlist_add(mbox->uidlist, final_base);
+	if (maildir_uidlist_unlock(mbox->uidlist, &error) < 0)
+		return 0;
+	return uid;
+}
+
+int maildir_save_finish(struct mail_save_context *_ctx, uint32_t *uid_r,
+			const char **error_r)
+{
+	struct maildir_save_context *ctx = (struct maildir_save_context *)_ctx;
+	struct maildir_mailbox *mbox = ctx->mbox;
+	const char *final_base;
+	int ret = -1;
+
+	if (ctx->failed)
+		*error_r = "Earlier write failed";
+	else if (maildir_save_close(ctx, error_r) == 0) {
+		final_base = t_strdup_printf("%s,S=%llu,W=%llu", ctx->base,
+			(unsigned long long)ctx->physical_size,
+			(unsigned long long)ctx->virtual_size);
+		ret = maildir_save_move(ctx, final_base, error_r);
+		if (ret == 0 &&
+		    (mbox->box.flags & MAILBOX_FLAG_SAVEONLY) == 0)
+			*uid_r = maildir_save_assign_uid(mbox, final_base);
+	}
+	maildir_save_free(ctx);
+	return ret;
+}
+
+void maildir_save_abort(struct mail_save_context *ctx)
+{
+	maildir_save_free((struct maildir_save_context *)ctx);
+}

@@ -1,0 +1,392 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* The Maildir backend: opening mailboxes, reading messages, flag changes
+   by rename, and the backend registration. */
+
+#include "lib.h"
+#include "array.h"
+#include "hash.h"
+#include "istream.h"
+#include "buffer.h"
+#include "file-util.h"
+#include "message-size.h"
+#include "maildir-filename.h"
+#include "maildir-uidlist.h"
+#include "maildir-storage.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* Read buffer of message streams. */
+#define MAILDIR_MAIL_STREAM_BUFFER_SIZE 65536
+
+static const char *const maildir_subdirs[] = { "cur", "new", "tmp" };
+
+static int maildir_location_check(const struct mail_location *location,
+				  const char **error_r)
+{
+	if (location->layout != NULL &&
+	    strcasecmp(location->layout, "maildir++") != 0) {
+		*error_r = t_strdup_printf("Unsupported Maildir LAYOUT: %s",
+					   location->layout);
+		return -1;
+	}
+	return 0;
+}
+
+static struct mailbox *maildir_mailbox_alloc(pool_t pool)
+{
+	struct maildir_mailbox *mbox = p_new(pool, struct maildir_mailbox, 1);
+
+	return &mbox->box;
+}
+
+/* Maildir++ folder names: no path separators, no leading '.', nothing
+   that could walk out of the root. */
+static bool maildir_is_valid_folder_name(const char *name)
+{
+	if (name[0] == '\0' || name[0] == '.' || strstr(name, "..") != NULL)
+		return false;
+	for (const char *p = name; *p != '\0'; p++) {
+		if (*p == '/' || (unsigned char)*p < 0x20)
+			return false;
+	}
+	return true;
+}
+
+static int maildir_create_inbox(const char *path, const char **error_r)
+{
+	for (unsigned int i = 0; i < N_ELEMENTS(maildir_subdirs); i++) {
+		const char *dir = t_strdup_printf("%s/%s", path,
+						  maildir_subdirs[i]);
+
+		if (mkdir_parents(dir, 0700) < 0 && errno != EEXIST) {
+			*error_r = t_strdup_printf("mkdir(%s) failed: %m",
+						   dir);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int maildir_mailbox_open(struct mailbox *box, const char **error_r)
+{
+	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
+	const struct mail_location *loc = &box->user->location;
+	struct stat st;
+	const char *cur;
+
+	if (strcmp(box->vname, "INBOX") == 0) {
+		mbox->path = loc->inbox_path != NULL ? loc->inbox_path :
+			loc->root;
+		if (maildir_create_inbox(mbox->path, error_r) < 0)
+			return -1;
+	} else {
+		if (!maildir_is_valid_folder_name(box->vname))
+			return 0;
+		mbox->path = p_strdup_printf(box->pool, "%s/.%s", loc->root,
+					     box->vname);
+		cur = t_strconcat(mbox->path, "/cur", NULL);
+		if (stat(cur, &st) < 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				return 0;
+			*error_r = t_strdup_printf("stat(%s) failed: %m", cur);
+			return -1;
+		}
+	}
+	mbox->uidlist = maildir_uidlist_init(mbox->path,
+		box->user->fsync_mode != MAIL_STORAGE_FSYNC_NEVER);
+	i_array_init(&mbox->mails, 64);
+	mbox->view_hash = hash_table_create_str(default_pool, false);
+	mbox->infos = hash_table_create_str(default_pool, false);
+	return 1;
+}
+
+static void maildir_mailbox_close(struct mailbox *box)
+{
+	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
+
+	array_foreach_modifiable(&mbox->mails, mail)
+		i_free(mail->base);
+	array_free(&mbox->mails);
+	hash_table_destroy(&mbox->view_hash);
+	hash_table_destroy(&mbox->infos);
+	maildir_uidlist_deinit(&mbox->uidlist);
+}
+
+const char *maildir_info_intern(struct maildir_mailbox *mbox,
+				const char *info)
+{
+	char *interned = hash_table_lookup(mbox->infos, info);
+
+	if (interned == NULL) {
+		interned = p_strdup(mbox->box.pool, info);
+		hash_table_update(mbox->infos, interned, interned);
+	}
+	return interned;
+}
+
+const char *maildir_mail_get_path(const struct maildir_mailbox *mbox,
+				  const struct maildir_mail *mail)
+{
+	return t_strconcat(mbox->path, mail->in_new ? "/new/" : "/cur/",
+			   mail->base, mail->info, NULL);
+}
+
+int maildir_fsync_dir(struct maildir_mailbox *mbox, const char *dir,
+		      bool optimized, const char **error_r)
+{
+	enum mail_storage_fsync mode = mbox->box.user->fsync_mode;
+	int fd, ret = 0;
+
+	if (mode == MAIL_STORAGE_FSYNC_NEVER ||
+	    (mode == MAIL_STORAGE_FSYNC_OPTIMIZED && !optimized))
+		return 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0) {
+		*error_r = t_strdup_printf("open(%s) failed: %m", dir);
+		return -1;
+	}
+	if (fsync(fd) < 0) {
+		*error_r = t_strdup_printf("fsync(%s) failed: %m", dir);
+		ret = -1;
+	}
+	(void)close(fd);
+	return ret;
+}
+
+/* Looks for base in dir. Returns 1 found (*name_r from the temporary
+   frame), 0 not found, -1 error. */
+static int maildir_find_in_dir(const char *dir, const char *base,
+			       const char **name_r, const char **error_r)
+{
+	size_t base_len = strlen(base);
+	struct dirent *d;
+	DIR *dirp;
+	int ret = 0;
+
+	dirp = opendir(dir);
+	if (dirp == NULL) {
+		*error_r = t_strdup_printf("opendir(%s) failed: %m", dir);
+		return -1;
+	}
+	errno = 0;
+	while (ret == 0 && (d = readdir(dirp)) != NULL) {
+		if (strncmp(d->d_name, base, base_len) == 0 &&
+		    (d->d_name[base_len] == '\0' ||
+		     d->d_name[base_len] == ':')) {
+			*name_r = t_strdup(d->d_name);
+			ret = 1;
+		}
+	}
+	if (ret == 0 && errno != 0) {
+		*error_r = t_strdup_printf("readdir(%s) failed: %m", dir);
+		ret = -1;
+	}
+	(void)closedir(dirp);
+	return ret;
+}
+
+/* Looks for the file of base in cur/ and new/. Returns 1 found (*name_r
+   from the temporary frame), 0 not found, -1 error. */
+static int maildir_find_mail(const struct maildir_mailbox *mbox,
+			     const char *base, const char **name_r,
+			     bool *in_new_r, const char **error_r)
+{
+	int ret;
+
+	/* cur/ first: files only ever move from new/ to cur/ */
+	*in_new_r = false;
+	ret = maildir_find_in_dir(t_strconcat(mbox->path, "/cur", NULL),
+				  base, name_r, error_r);
+	if (ret != 0)
+		return ret;
+	*in_new_r = true;
+	return maildir_find_in_dir(t_strconcat(mbox->path, "/new", NULL),
+				   base, name_r, error_r);
+}
+
+int maildir_mail_refind(struct maildir_mailbox *mbox, unsigned int idx,
+			const char **error_r)
+{
+	struct maildir_mail *mail = array_idx_modifiable(&mbox->mails, idx);
+	const char *name;
+	bool in_new;
+	int ret;
+
+	ret = maildir_find_mail(mbox, mail->base, &name, &in_new, error_r);
+	if (ret > 0) {
+		mail->in_new = in_new;
+		mail->info = maildir_info_intern(mbox,
+			name + maildir_filename_base_len(name));
+	}
+	return ret;
+}
+
+/* Opens the file of mail idx, following a rename by someone else.
+   Returns 1 and fd, 0 if expunged, -1 error. */
+static int maildir_mail_open(struct maildir_mailbox *mbox, unsigned int idx,
+			     int *fd_r, const char **error_r)
+{
+	const struct maildir_mail *mail = array_idx(&mbox->mails, idx);
+	const char *path = maildir_mail_get_path(mbox, mail);
+	int ret;
+
+	*fd_r = open(path, O_RDONLY);
+	if (*fd_r == -1 && errno == ENOENT) {
+		if ((ret = maildir_mail_refind(mbox, idx, error_r)) <= 0)
+			return ret;
+		path = maildir_mail_get_path(mbox, mail);
+		*fd_r = open(path, O_RDONLY);
+	}
+	if (*fd_r == -1) {
+		*error_r = t_strdup_printf("open(%s) failed: %m", path);
+		return -1;
+	}
+	return 1;
+}
+
+static void maildir_fill_record(const struct mailbox *box, unsigned int idx)
+{
+	const struct maildir_mailbox *mbox =
+		(const struct maildir_mailbox *)box;
+	const struct maildir_mail *mail = array_idx(&mbox->mails, idx);
+	struct mail_record *rec = array_idx_modifiable(&box->records, idx);
+	struct maildir_filename fname;
+	struct message_size hdr, body;
+	struct istream *input;
+	const char *error;
+	struct stat st;
+	int fd;
+
+	maildir_filename_parse(mail->base, &fname);
+	T_BEGIN {
+		struct maildir_mail found = *mail;
+		const char *name;
+
+		fd = open(maildir_mail_get_path(mbox, mail), O_RDONLY);
+		/* renamed meanwhile: the next sync records the new name,
+		   here it is only looked up */
+		if (fd == -1 && errno == ENOENT &&
+		    maildir_find_mail(mbox, mail->base, &name, &found.in_new,
+				      &error) > 0) {
+			found.info = name + maildir_filename_base_len(name);
+			fd = open(maildir_mail_get_path(mbox, &found),
+				  O_RDONLY);
+		}
+	} T_END;
+	if (fd == -1) {
+		/* expunged meanwhile: the sizes from the name are all
+		   that is known */
+		rec->physical_size = fname.physical_size;
+		rec->virtual_size = fname.virtual_size;
+		return;
+	}
+	if (fstat(fd, &st) == 0) {
+		rec->received_date = st.st_mtime;
+		rec->physical_size = fname.have_physical_size ?
+			fname.physical_size : (uoff_t)st.st_size;
+	}
+	if (fname.have_virtual_size) {
+		rec->virtual_size = fname.virtual_size;
+		(void)close(fd);
+		return;
+	}
+	input = i_stream_create_fd(fd, MAILDIR_MAIL_STREAM_BUFFER_SIZE, true);
+	if (message_get_header_body_size(input, &hdr, &body, &error) == 0)
+		rec->virtual_size = hdr.virtual_size + body.virtual_size;
+	i_stream_destroy(&input);
+}
+
+static int maildir_open_mail_stream(struct mailbox *box, unsigned int idx,
+				    struct istream **input_r,
+				    const char **error_r)
+{
+	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
+	int fd, ret;
+
+	ret = maildir_mail_open(mbox, idx, &fd, error_r);
+	if (ret <= 0)
+		return ret;
+	*input_r = i_stream_create_fd(fd, MAILDIR_MAIL_STREAM_BUFFER_SIZE,
+				      true);
+	return 1;
+}
+
+/* Renames the file of mail to cur/ with new_info. Returns 1 done, 0 the
+   source is gone, -1 error. */
+static int maildir_mail_rename(struct maildir_mailbox *mbox,
+			       struct maildir_mail *mail, const char *new_info,
+			       const char **error_r)
+{
+	const char *old_path = maildir_mail_get_path(mbox, mail);
+	const char *new_path = t_strconcat(mbox->path, "/cur/", mail->base,
+					   new_info, NULL);
+
+	if (rename(old_path, new_path) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		*error_r = t_strdup_printf("rename(%s, %s) failed: %m",
+					   old_path, new_path);
+		return -1;
+	}
+	mail->in_new = false;
+	mail->info = maildir_info_intern(mbox, new_info);
+	return 1;
+}
+
+static int maildir_update_flags(struct mailbox *box, unsigned int idx,
+				enum modify_type modify, enum mail_flags flags,
+				const char **error_r)
+{
+	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
+	struct maildir_mail *mail = array_idx_modifiable(&mbox->mails, idx);
+	struct mail_record *rec = array_idx_modifiable(&box->records, idx);
+	enum mail_flags new_flags;
+	int ret;
+
+	/* the change applies to the file's flags, which someone else may
+	   have changed since the view was synced */
+	for (unsigned int try = 0;; try++) {
+		new_flags = mail_flags_modify((rec->flags & MAIL_RECENT) |
+			maildir_filename_get_flags(mail->info), modify, flags);
+		ret = maildir_mail_rename(mbox, mail,
+			maildir_filename_info_set_flags(mail->info, new_flags),
+			error_r);
+		if (ret != 0 || try > 0)
+			break;
+		/* renamed meanwhile: find its new name */
+		if ((ret = maildir_mail_refind(mbox, idx, error_r)) <= 0)
+			break;
+	}
+	if (ret <= 0)
+		return ret;
+	rec->flags = new_flags;
+	if (maildir_fsync_dir(mbox, t_strconcat(mbox->path, "/cur", NULL),
+			      false, error_r) < 0)
+		return -1;
+	return 1;
+}
+
+static const struct mailbox_vfuncs maildir_mailbox_vfuncs = {
+	.open = maildir_mailbox_open,
+	.close = maildir_mailbox_close,
+	.sync = maildir_sync,
+	.fill_record = maildir_fill_record,
+	.open_mail_stream = maildir_open_mail_stream,
+	.update_flags = maildir_update_flags,
+	.expunge_deleted = maildir_expunge_deleted,
+	.save_init = maildir_save_init,
+	.save_write = maildir_save_write,
+	.save_finish = maildir_save_finish,
+	.save_abort = maildir_save_abort,
+};
+
+const struct mail_storage_backend maildir_storage_backend = {
+	.name = "maildir",
+	.location_check = maildir_location_check,
+	.mailbox_alloc = maildir_mailbox_alloc,
+	.v = &maildir_mailbox_vfuncs,
+};

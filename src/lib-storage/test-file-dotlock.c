@@ -1,0 +1,70 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+
+/* Tests for dotlocks: exclusion, and breaking stale locks. */
+
+#include "lib.h"
+#include "file-dotlock.h"
+#include "test-storage-common.h"
+
+#include <sys/wait.h>
+
+static pid_t test_dead_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		i_fatal("fork() failed: %m");
+	if (pid == 0)
+		_exit(0);
+	if (waitpid(pid, NULL, 0) < 0)
+		i_fatal("waitpid() failed: %m");
+	return pid;
+}
+
+static const char *test_hostname(void)
+{
+	char buf[256];
+
+	if (gethostname(buf, sizeof(buf) - 1) < 0 || buf[0] == '\0')
+		return "localhost";
+	buf[sizeof(buf) - 1] = '\0';
+	return t_strdup(buf);
+}
+
+void test_file_dotlock(void)
+{
+	struct file_dotlock *lock, *lock2;
+	const char *dir, *path, *lock_path, *error;
+
+	test_begin("file dotlock");
+	dir = test_storage_mkdtemp();
+	path = t_strconcat(dir, "/file", NULL);
+	lock_path = t_strconcat(path, ".lock", NULL);
+
+	test_assert(file_dotlock_create(path, 0, &lock, &error) == 1);
+	test_assert(access(lock_path, F_OK) == 0);
+	/* held by a live process (us): times out */
+	test_assert(file_dotlock_create(path, 0, &lock2, &error) == 0);
+	test_assert(file_dotlock_delete(&lock, &error) == 0);
+	test_assert(lock == NULL);
+	test_assert(access(lock_path, F_OK) < 0);
+
+	/* holder on another host: only the age tells */
+	test_storage_write_file(lock_path, "1:otherhost\n", 0);
+	test_assert(file_dotlock_create(path, 0, &lock2, &error) == 0);
+	test_storage_write_file(lock_path, "1:otherhost\n",
+				time(NULL) - FILE_DOTLOCK_STALE_SECS - 10);
+	test_assert(file_dotlock_create(path, 0, &lock, &error) == 1);
+	test_assert(file_dotlock_delete(&lock, &error) == 0);
+
+	/* holder pid on this host is gone */
+	test_storage_write_file(lock_path, t_strdup_printf("%ld:%s\n",
+		(long)test_dead_pid(), test_hostname()), 0);
+	test_assert(file_dotlock_create(path, 0, &lock, &error) == 1);
+	/* broken by someone else: delete notices */
+	(void)unlink(lock_path);
+	test_assert(file_dotlock_delete(&lock, &error) < 0);
+
+	test_storage_rmdir(dir);
+	test_end();
+}

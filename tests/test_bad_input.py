@@ -1,0 +1,237 @@
+# Copyright (c) Cove authors. See AUTHORS.
+"""Malformed and oversized input gets a clear error reply, never a crash:
+after each case the master still runs and a fresh session works."""
+
+import pytest
+
+from helpers import RawClient, deliver
+
+HUGE = 100 * 1024
+
+
+def check_alive(server):
+    assert server.running(), "master exited\n" + server.diagnostics()
+    c = RawClient(server.imap_port)
+    try:
+        assert c.readline().startswith(b"* OK")
+        line, _ = c.imap_cmd("h", "LOGIN u1 pass1")
+        assert line.startswith(b"h OK"), line
+        line, _ = c.imap_cmd("i", "SELECT INBOX")
+        assert line.startswith(b"i OK"), line
+    finally:
+        c.close()
+    c = RawClient(server.lmtp_port)
+    try:
+        assert c.smtp_reply()[0] == 220
+        assert c.smtp_cmd("LHLO client.test")[0] == 250
+        assert c.smtp_cmd("QUIT")[0] == 221
+    finally:
+        c.close()
+
+
+def imap_logged_in(server):
+    c = RawClient(server.imap_port)
+    assert c.readline().startswith(b"* OK")
+    line, _ = c.imap_cmd("a", "LOGIN u1 pass1")
+    assert line.startswith(b"a OK"), line
+    line, _ = c.imap_cmd("b", "SELECT INBOX")
+    assert line.startswith(b"b OK"), line
+    return c
+
+
+def continues_or_bye(c, tag):
+    """After an error the session either still answers NOOP, or has sent
+    BYE and closed."""
+    try:
+        c.sendline(tag + " NOOP")
+    except (BrokenPipeError, ConnectionResetError):
+        lines = c.buf.split(b"\r\n")
+        assert any(l.startswith(b"* BYE") for l in lines), lines
+        return
+    lines = []
+    while True:
+        line = c.readline()
+        if not line:
+            assert any(l.startswith(b"* BYE") for l in lines), \
+                "closed without BYE: %r" % lines
+            return
+        if line.startswith(tag.encode() + b" "):
+            assert line.startswith(tag.encode() + b" OK"), line
+            return
+        lines.append(line)
+
+
+def test_imap_overlong_line_after_login(server):
+    deliver(server, b"Subject: x\r\n\r\nbody\r\n")
+    c = imap_logged_in(server)
+    try:
+        c.send(b"c SELECT " + b"X" * HUGE + b"\r\n")
+        line = c.readline()
+        assert line.startswith(b"c BAD") or line.startswith(b"* BAD"), \
+            line[:200]
+        continues_or_bye(c, "d")
+    finally:
+        c.close()
+    check_alive(server)
+
+
+@pytest.mark.parametrize("line", [
+    b"c " + b"X" * HUGE,
+    b"c LOGIN u1 " + b"X" * HUGE,
+    b"c LOGIN {99999999999}",
+], ids=["command", "argument", "literal"])
+def test_imap_overlong_before_login(server, line):
+    c = RawClient(server.imap_port)
+    try:
+        assert c.readline().startswith(b"* OK")
+        c.send(line + b"\r\n")
+        reply = c.readline()
+        if reply.startswith(b"* BYE"):
+            assert c.closed(), "BYE without closing the connection"
+        else:
+            assert reply.startswith(b"c BAD") or \
+                reply.startswith(b"* BAD") or \
+                reply.startswith(b"c NO"), reply[:200]
+            continues_or_bye(c, "d")
+    finally:
+        c.close()
+    check_alive(server)
+
+
+@pytest.mark.parametrize("command", [
+    "FOOBAR",
+    "FETCH 1 (FLAGS",
+    "FETCH 1 FLAGS)",
+    "FETCH 1 (NOSUCHITEM)",
+    "FETCH 1 BODY[",
+    "FETCH",
+    "STORE 1 NOSUCHOP (\\Seen)",
+    "UID",
+    "UID FOOBAR 1",
+])
+def test_imap_bad_command(server, command):
+    deliver(server, b"Subject: x\r\n\r\nbody\r\n")
+    c = imap_logged_in(server)
+    try:
+        line, _ = c.imap_cmd("c", command)
+        assert line.startswith(b"c BAD"), line
+        line, _ = c.imap_cmd("d", "NOOP")
+        assert line.startswith(b"d OK"), line
+    finally:
+        c.close()
+    check_alive(server)
+
+
+@pytest.mark.parametrize("seqset", [
+    "0", "a:b", "1,,2", "-1", "1:*:2", "4294967296", "1:", ":1", "2",
+])
+def test_imap_fetch_invalid_sequence_set(server, seqset):
+    deliver(server, b"Subject: x\r\n\r\nbody\r\n")
+    c = imap_logged_in(server)
+    try:
+        line, untagged = c.imap_cmd("c", "FETCH %s (FLAGS)" % seqset)
+        assert line.startswith(b"c BAD"), line
+        assert not [u for u in untagged if b" FETCH " in u], untagged
+        line, untagged = c.imap_cmd("d", "UID FETCH %s (FLAGS)" %
+                                    ("0" if seqset == "2" else seqset))
+        assert line.startswith(b"d BAD"), line
+        line, untagged = c.imap_cmd("e", "FETCH 1:* (FLAGS)")
+        assert line.startswith(b"e OK"), line
+        assert len([u for u in untagged if b" FETCH " in u]) == 1
+    finally:
+        c.close()
+    check_alive(server)
+
+
+def test_imap_nul_byte(server):
+    c = imap_logged_in(server)
+    try:
+        line, _ = c.imap_cmd("c", b"SELECT IN\x00BOX")
+        assert line.startswith(b"c BAD") or line.startswith(b"c NO"), line
+        continues_or_bye(c, "d")
+    finally:
+        c.close()
+    check_alive(server)
+
+
+def lmtp_session(server):
+    c = RawClient(server.lmtp_port)
+    assert c.smtp_reply()[0] == 220
+    assert c.smtp_cmd("LHLO client.test")[0] == 250
+    return c
+
+
+def test_lmtp_overlong_line(server):
+    c = lmtp_session(server)
+    try:
+        code, text = c.smtp_cmd(b"NOOP " + b"X" * HUGE)
+        assert code == 500, text
+        # the session continues, or the server closed it
+        try:
+            c.sendline("NOOP")
+            line = c.readline()
+        except (BrokenPipeError, ConnectionResetError):
+            line = b""
+        if line:
+            assert line.startswith(b"250"), line
+    finally:
+        c.close()
+    check_alive(server)
+
+
+def test_lmtp_overlong_address(server):
+    c = lmtp_session(server)
+    try:
+        code, text = c.smtp_cmd(b"MAIL FROM:<" + b"a" * HUGE +
+                                b"@example.org>")
+        assert code == 500, text
+    finally:
+        c.close()
+    check_alive(server)
+
+
+@pytest.mark.parametrize("command", ["FOOBAR", "HELO-ISH x", "EHLOO"])
+def test_lmtp_unknown_command(server, command):
+    c = lmtp_session(server)
+    try:
+        code, text = c.smtp_cmd(command)
+        assert code == 500, text
+        assert text[-1].split()[0] in ("5.5.1", "5.5.2"), text
+        assert c.smtp_cmd("NOOP")[0] == 250
+        assert c.smtp_cmd("QUIT")[0] == 221
+    finally:
+        c.close()
+
+
+def test_lmtp_data_before_rcpt(server):
+    c = lmtp_session(server)
+    try:
+        code, text = c.smtp_cmd("DATA")
+        assert code == 503, text
+        assert c.smtp_cmd("MAIL FROM:<a@example.org>")[0] == 250
+        code, text = c.smtp_cmd("DATA")
+        assert code == 503, text
+        code, text = c.smtp_cmd("RCPT TO:<nosuchuser@localhost>")
+        assert code == 550, text
+        code, text = c.smtp_cmd("DATA")
+        assert code == 503, text
+        # the transaction still accepts a good recipient afterwards
+        assert c.smtp_cmd("RCPT TO:<u1@localhost>")[0] == 250
+        assert c.smtp_cmd("DATA")[0] == 354
+        c.send(b"Subject: late\r\n\r\nok\r\n.\r\n")
+        assert c.smtp_reply()[0] == 250
+        assert c.smtp_cmd("QUIT")[0] == 221
+    finally:
+        c.close()
+
+
+def test_lmtp_rcpt_before_mail(server):
+    c = lmtp_session(server)
+    try:
+        code, text = c.smtp_cmd("RCPT TO:<u1@localhost>")
+        assert code == 503, text
+        code, text = c.smtp_cmd("MAIL FROM:a@example.org")
+        assert code in (250, 501), text
+    finally:
+        c.close()
+    check_alive(server)
