@@ -207,7 +207,7 @@ service imap-login {
 }
 """
             if not is_root():
-                # its default listener groups need root to chown to
+                # chroot and its default listener groups need root
                 group = grp.getgrgid(os.getgid()).gr_name
                 for svc, lst in (("stats", "stats-writer"),
                                  ("imap-hibernate", "imap-hibernate"),
@@ -215,6 +215,8 @@ service imap-login {
                                  ("dict-async", "dict-async")):
                     text += ("service %s {\n  unix_listener %s {\n"
                              "    group = %s\n  }\n}\n" % (svc, lst, group))
+                for svc in ("imap-login", "anvil"):
+                    text += "service %s {\n  chroot =\n}\n" % svc
         return text + self.extra_conf
 
     def _write_config(self):

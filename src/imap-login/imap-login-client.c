@@ -50,6 +50,7 @@ void imap_client_command_finish(struct imap_client *client)
 	i_free(client->common.cmd_tag);
 	i_free(client->cmd_name);
 	imap_parser_reset(client->parser);
+	client->cmd_start_offset = client->common.input->v_offset;
 }
 
 static void imap_client_input_too_long(struct client *client)
@@ -59,8 +60,9 @@ static void imap_client_input_too_long(struct client *client)
 }
 
 /* A parse error in the current command: BAD (after which the parser skips
-   the rest of the line), or disconnect when the parser cannot recover
-   (the line or a non-synchronizing literal is too long). */
+   the rest of the line), or disconnect when the parser cannot recover (a
+   non-synchronizing literal that is too large: its data would be taken
+   for commands). */
 static void imap_client_parse_error(struct imap_client *client)
 {
 	const char *error;
@@ -83,38 +85,61 @@ static void imap_client_parse_error(struct imap_client *client)
 		imap_client_command_finish(client);
 }
 
-/* Reads the tag, the command name, then the arguments. Returns true when
-   a whole command was handled (or failed to parse) and the next one may
-   be read, false when more input is needed. */
+/* Reads a word (tag or command name) into *word_r. Returns 1 when read,
+   0 when more input is needed, -1 on a syntax error. */
+static int imap_client_read_word(struct imap_client *client, char **word_r)
+{
+	const char *word;
+
+	if (*word_r != NULL)
+		return 1;
+	word = imap_parser_read_word(client->parser);
+	if (word == NULL)
+		return 0;
+	if (*word == '\0')
+		return -1;
+	*word_r = i_strdup(word);
+	return 1;
+}
+
+/* Reads the tag, the command name, then the arguments. Returns 1 with
+   args_r when the command is complete, 0 when more input is needed, -1
+   on a parse error. */
+static int imap_client_read_command(struct imap_client *client,
+				    const struct imap_arg **args_r)
+{
+	int ret;
+
+	ret = imap_client_read_word(client, &client->common.cmd_tag);
+	if (ret > 0)
+		ret = imap_client_read_word(client, &client->cmd_name);
+	if (ret <= 0)
+		return ret;
+	ret = imap_parser_read_args(client->parser, 0, IMAP_PARSE_FLAG_NONE,
+				    args_r);
+	if (ret == -2)
+		return 0;
+	return ret < 0 ? -1 : 1;
+}
+
+/* Handles the next command. Returns true when it was handled (or failed
+   to parse) and the next one may be read, false when more input is
+   needed or the client is gone. */
 static bool imap_client_input_command(struct imap_client *client)
 {
 	const struct imap_arg *args;
-	const char *word;
 	int ret;
 
-	if (client->common.cmd_tag == NULL) {
-		word = imap_parser_read_word(client->parser);
-		if (word == NULL)
-			return false;
-		if (*word == '\0') {
-			imap_client_parse_error(client);
-			return true;
-		}
-		client->common.cmd_tag = i_strdup(word);
+	ret = imap_client_read_command(client, &args);
+	/* A pre-login command, literals included, fits in
+	   LOGIN_MAX_INBUF_SIZE: a client sending more is not logging in. */
+	if (client->common.input->v_offset - client->cmd_start_offset >
+	    LOGIN_MAX_INBUF_SIZE) {
+		imap_client_input_too_long(&client->common);
+		client_destroy(&client->common, "Input line too long");
+		return false;
 	}
-	if (client->cmd_name == NULL) {
-		word = imap_parser_read_word(client->parser);
-		if (word == NULL)
-			return false;
-		if (*word == '\0') {
-			imap_client_parse_error(client);
-			return true;
-		}
-		client->cmd_name = i_strdup(word);
-	}
-	ret = imap_parser_read_args(client->parser, 0, IMAP_PARSE_FLAG_NONE,
-				    &args);
-	if (ret == -2)
+	if (ret == 0)
 		return false;
 	if (ret < 0) {
 		imap_client_parse_error(client);
@@ -146,9 +171,11 @@ static void imap_client_create(struct client *client)
 {
 	struct imap_client *imap_client = (struct imap_client *)client;
 
+	/* The parser's line limit is only a backstop: the command length
+	   check in imap_client_input_command() comes first. */
 	imap_client->parser = imap_parser_create(client->input,
 						 client->output,
-						 LOGIN_MAX_INBUF_SIZE,
+						 LOGIN_MAX_INBUF_SIZE * 2,
 						 LOGIN_MAX_INBUF_SIZE);
 }
 

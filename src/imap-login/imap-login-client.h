@@ -12,6 +12,8 @@ struct imap_client {
 	struct imap_parser *parser;
 	/* Name of the command being read, after the tag (common.cmd_tag). */
 	char *cmd_name;
+	/* Input offset where the command being read began. */
+	uoff_t cmd_start_offset;
 };
 
 extern const struct imap_login_settings *imap_login_set;

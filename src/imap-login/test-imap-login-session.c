@@ -501,6 +501,29 @@ static void test_session_limits(void)
 	session_expect("* BAD Input line too long\r\n");
 	session_expect_eof();
 
+	/* many short arguments */
+	session_connect();
+	str_truncate(str, 0);
+	str_append(str, "a NOOP");
+	for (i = 0; i < 4600; i++)
+		str_append(str, " x");
+	str_append(str, "\r\n");
+	session_send(str_c(str));
+	session_expect("* BAD Input line too long\r\n");
+	session_expect_eof();
+
+	/* a long pipeline is not a long line */
+	session_connect();
+	str_truncate(str, 0);
+	for (i = 0; i < 2000; i++)
+		str_append(str, "n NOOP\r\n");
+	session_send(str_c(str));
+	str_truncate(str, 0);
+	for (i = 0; i < 2000; i++)
+		str_append(str, "n OK NOOP completed.\r\n");
+	session_expect(str_c(str));
+	session_disconnect();
+
 	session_connect();
 	session_send("a LOGIN {100000+}\r\n");
 	session_expect("* BAD Input line too long\r\n");

@@ -22,6 +22,7 @@
 #include "imap-client.h"
 
 #include <strings.h>
+#include <sys/socket.h>
 
 #define IMAP_CAPABILITY_DEFAULT "IMAP4rev1 LITERAL+"
 /* No APPEND yet: literals are only mailbox names, strings and flags. */
@@ -40,6 +41,17 @@ static void client_idle_timeout(struct client *client)
 	client_disconnect(client, "Disconnected for inactivity");
 }
 
+/* Flushes corked output. A failed write ends the session: the output
+   stream calls the flush callback no more after an error. */
+static void client_uncork(struct client *client)
+{
+	o_stream_uncork(client->output);
+	if (client->output->stream_errno != 0 && !client->disconnected) {
+		client_disconnect(client,
+				  o_stream_get_error(client->output));
+	}
+}
+
 static int client_output(struct client *client)
 {
 	struct client_command_context *cmd = client->cmd;
@@ -51,12 +63,12 @@ static int client_output(struct client *client)
 	o_stream_cork(client->output);
 	T_BEGIN {
 		finished = cmd->func(cmd);
+		if (finished)
+			client_command_finish(cmd);
 	} T_END;
-	o_stream_uncork(client->output);
+	client_uncork(client);
 	if (!finished)
-		return 0;
-
-	client_command_finish(cmd);
+		return client->disconnected ? 1 : 0;
 	if (!client->disconnected) {
 		client->io = io_add(client->fd, IO_READ, client_input, client);
 		client_handle_input(client);
@@ -77,7 +89,7 @@ struct client *client_create(int fd, const struct imap_settings *set,
 	client->state = CLIENT_STATE_AUTH;
 	fd_set_nonblock(fd, true);
 	/* The parser reports a too long line before the buffer is full. */
-	client->input = i_stream_create_fd(fd, set->imap_max_line_length + 2,
+	client->input = i_stream_create_fd(fd, set->imap_max_line_length,
 					   false);
 	client->output = o_stream_create_fd(fd, false);
 	o_stream_set_flush_callback(client->output, client_output, client);
@@ -114,6 +126,21 @@ void client_disconnect(struct client *client, const char *reason)
 	master_service_client_connection_destroyed(master_service);
 }
 
+/* Closing a socket with unread input sends RST, which can make the peer
+   drop our last replies (BYE) unread: send FIN and discard what is
+   already buffered first. */
+static void client_close_fd(int fd)
+{
+	char buf[4096];
+	unsigned int i;
+
+	(void)shutdown(fd, SHUT_WR);
+	/* bounded: a peer that keeps sending cannot keep us here */
+	for (i = 0; i < 64 && read(fd, buf, sizeof(buf)) > 0; i++) ;
+	if (close(fd) < 0)
+		i_error("close(client) failed: %m");
+}
+
 void client_destroy(struct client **_client)
 {
 	struct client *client = *_client;
@@ -131,8 +158,7 @@ void client_destroy(struct client **_client)
 	(void)o_stream_flush(client->output);
 	o_stream_destroy(&client->output);
 	i_stream_destroy(&client->input);
-	if (close(client->fd) < 0)
-		i_error("close(client) failed: %m");
+	client_close_fd(client->fd);
 	i_free(client);
 }
 
@@ -208,12 +234,14 @@ static void client_reset_command(struct client *client)
 void client_command_free(struct client_command_context *cmd)
 {
 	struct client *client = cmd->client;
+	/* cmd itself is allocated from the pool */
+	pool_t pool = cmd->pool;
 
 	if (client->cmd == cmd)
 		client->cmd = NULL;
 	if (cmd->deinit != NULL)
 		cmd->deinit(cmd);
-	pool_unref(&cmd->pool);
+	pool_unref(&pool);
 }
 
 void client_command_finish(struct client_command_context *cmd)
@@ -314,7 +342,7 @@ static void client_handle_input(struct client *client)
 			more = client_read_command(client);
 		} T_END;
 	} while (more);
-	o_stream_uncork(client->output);
+	client_uncork(client);
 }
 
 static void client_input(struct client *client)

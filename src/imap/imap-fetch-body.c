@@ -85,8 +85,8 @@ int imap_fetch_body_send(struct imap_fetch_body_stream *stream,
 	return 1;
 }
 
-int imap_fetch_body_skip(struct istream *input, uoff_t count,
-			 const char **error_r)
+int imap_fetch_body_consume(struct istream *input, uoff_t count,
+			    buffer_t *dest, const char **error_r)
 {
 	const unsigned char *data;
 	size_t size;
@@ -99,6 +99,8 @@ int imap_fetch_body_skip(struct istream *input, uoff_t count,
 			return -1;
 		}
 		size = I_MIN(size, count);
+		if (dest != NULL)
+			buffer_append(dest, data, size);
 		i_stream_skip(input, size);
 		count -= size;
 	}

@@ -6,6 +6,8 @@
    literal in CRLF form, a piece at a time, so that a large body never
    sits in the output buffer whole. */
 
+#include "buffer.h"
+
 struct istream;
 struct ostream;
 
@@ -28,9 +30,10 @@ struct imap_fetch_body_stream {
 int imap_fetch_body_send(struct imap_fetch_body_stream *stream,
 			 struct ostream *output, size_t max_buffered,
 			 const char **error_r);
-/* Skips count bytes of a blocking input. Returns 0, or -1 with error_r
-   if the input ends or fails first. */
-int imap_fetch_body_skip(struct istream *input, uoff_t count,
-			 const char **error_r);
+/* Reads count bytes of a blocking input, appending them to dest unless
+   it is NULL. Returns 0, or -1 with error_r if the input ends or fails
+   first. */
+int imap_fetch_body_consume(struct istream *input, uoff_t count,
+			    buffer_t *dest, const char **error_r);
 
 #endif

@@ -51,10 +51,75 @@ static void imap_fetch_add_body(struct imap_fetch_request *req,
 	array_push_back(&req->bodies, body);
 }
 
+static bool imap_fetch_is_field_name(const char *name)
+{
+	for (; *name != '\0'; name++) {
+		if (*name <= ' ' || *name >= 0x7f ||
+		    strchr(":()\"[]", *name) != NULL)
+			return false;
+	}
+	return true;
+}
+
+/* Parses "(NAME NAME...)]" of HEADER.FIELDS into body. */
+static int imap_fetch_parse_field_list(const char *p, pool_t pool,
+				       struct imap_fetch_body *body)
+{
+	const char *const *names;
+	size_t len = strlen(p);
+	unsigned int i;
+
+	if (len < 3 || p[0] != '(' || strcmp(p + len - 2, ")]") != 0)
+		return -1;
+	names = t_strsplit_spaces(t_strndup(p + 1, len - 3), " ");
+	if (names[0] == NULL)
+		return -1;
+	for (i = 0; names[i] != NULL; i++) {
+		if (!imap_fetch_is_field_name(names[i]))
+			return -1;
+	}
+	body->fields = p_strarray_dup(pool, names);
+	body->name = p_strdup_printf(pool, "BODY[HEADER.FIELDS%s (%s)]",
+		body->section == IMAP_FETCH_SECTION_HEADER_FIELDS_NOT ?
+		".NOT" : "", t_strarray_join(names, " "));
+	return 0;
+}
+
+/* BODY[HEADER.FIELDS (...)] and .NOT, with or without .PEEK. Returns 1
+   if parsed, 0 if item is something else, -1 if the list is invalid. */
+static int imap_fetch_parse_header_fields(struct imap_fetch_request *req,
+					  const char *item, pool_t pool)
+{
+	struct imap_fetch_body body = { 0 };
+	bool peek;
+
+	peek = str_begins_icase(item, "BODY.PEEK[");
+	if (!peek && !str_begins_icase(item, "BODY["))
+		return 0;
+	item = strchr(item, '[') + 1;
+	if (str_begins_icase(item, "HEADER.FIELDS.NOT ")) {
+		body.section = IMAP_FETCH_SECTION_HEADER_FIELDS_NOT;
+		item += 18;
+	} else if (str_begins_icase(item, "HEADER.FIELDS ")) {
+		body.section = IMAP_FETCH_SECTION_HEADER_FIELDS;
+		item += 14;
+	} else {
+		return 0;
+	}
+	if (imap_fetch_parse_field_list(item, pool, &body) < 0)
+		return -1;
+	imap_fetch_add_body(req, &body);
+	if (!peek)
+		req->set_seen = true;
+	return 1;
+}
+
 static int imap_fetch_parse_item(struct imap_fetch_request *req,
-				 const char *item, const char **error_r)
+				 const char *item, pool_t pool,
+				 const char **error_r)
 {
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < N_ELEMENTS(imap_fetch_fields); i++) {
 		if (strcasecmp(item, imap_fetch_fields[i].item) == 0) {
@@ -70,12 +135,16 @@ static int imap_fetch_parse_item(struct imap_fetch_request *req,
 			return 0;
 		}
 	}
-	*error_r = t_strdup_printf("Unsupported FETCH item %s", item);
+	ret = imap_fetch_parse_header_fields(req, item, pool);
+	if (ret > 0)
+		return 0;
+	*error_r = t_strdup_printf(ret < 0 ? "Invalid FETCH item %s" :
+				   "Unsupported FETCH item %s", item);
 	return -1;
 }
 
 static int imap_fetch_parse_list(struct imap_fetch_request *req,
-				 const struct imap_arg *list,
+				 const struct imap_arg *list, pool_t pool,
 				 const char **error_r)
 {
 	const char *item;
@@ -89,7 +158,7 @@ static int imap_fetch_parse_list(struct imap_fetch_request *req,
 			*error_r = "FETCH items must be atoms";
 			return -1;
 		}
-		if (imap_fetch_parse_item(req, item, error_r) < 0)
+		if (imap_fetch_parse_item(req, item, pool, error_r) < 0)
 			return -1;
 	}
 	return 0;
@@ -117,10 +186,11 @@ int imap_fetch_request_parse(const struct imap_arg *args, pool_t pool,
 			req_r->fields = IMAP_FETCH_MACRO_FIELDS;
 			ret = 0;
 		} else {
-			ret = imap_fetch_parse_item(req_r, item, error_r);
+			ret = imap_fetch_parse_item(req_r, item, pool,
+						    error_r);
 		}
 	} else if (imap_arg_get_list(&args[0], &list)) {
-		ret = imap_fetch_parse_list(req_r, list, error_r);
+		ret = imap_fetch_parse_list(req_r, list, pool, error_r);
 	} else {
 		*error_r = "Invalid FETCH items";
 		return -1;

@@ -20,6 +20,7 @@
 #include "imap-msgset.h"
 #include "imap-fetch.h"
 #include "imap-fetch-body.h"
+#include "imap-fetch-header.h"
 #include "imap-commands.h"
 
 /* Stop producing while this much output is waiting for the client. */
@@ -162,53 +163,81 @@ static void imap_fetch_start_message(struct imap_fetch_context *ctx,
 	ctx->body_idx = 0;
 }
 
-/* Where the section starts in the stored message and its CRLF size. */
-static void imap_fetch_section_range(struct imap_fetch_context *ctx,
-				     enum imap_fetch_section section,
-				     uoff_t *offset_r, uoff_t *size_r)
+/* The header subset of a HEADER.FIELDS[.NOT] section (temporary). */
+static int imap_fetch_header_subset(struct imap_fetch_context *ctx,
+				    const struct imap_fetch_body *body,
+				    struct istream *input, string_t **subset_r,
+				    const char **error_r)
 {
-	*offset_r = 0;
-	switch (section) {
+	buffer_t *header = t_str_new(ctx->hdr_size.physical_size + 1);
+
+	if (imap_fetch_body_consume(input, ctx->hdr_size.physical_size,
+				    header, error_r) < 0)
+		return -1;
+	*subset_r = t_str_new(header->used + 64);
+	imap_fetch_header_filter(header->data, header->used, body->fields,
+		body->section == IMAP_FETCH_SECTION_HEADER_FIELDS_NOT,
+		*subset_r);
+	return 0;
+}
+
+/* Positions input at the section and gives its size in CRLF form, or
+   for HEADER.FIELDS the whole literal in subset_r. */
+static int imap_fetch_prepare_section(struct imap_fetch_context *ctx,
+				      const struct imap_fetch_body *body,
+				      struct istream *input, uoff_t *size_r,
+				      string_t **subset_r,
+				      const char **error_r)
+{
+	*subset_r = NULL;
+	switch (body->section) {
 	case IMAP_FETCH_SECTION_ALL:
 		*size_r = mailbox_get_record(ctx->box,
 					     ctx->cur_seq)->virtual_size;
-		return;
+		return 0;
 	case IMAP_FETCH_SECTION_HEADER:
 		*size_r = ctx->hdr_size.virtual_size;
-		return;
+		return 0;
 	case IMAP_FETCH_SECTION_TEXT:
-		*offset_r = ctx->hdr_size.physical_size;
 		*size_r = ctx->body_size.virtual_size;
-		return;
+		return imap_fetch_body_consume(input,
+			ctx->hdr_size.physical_size, NULL, error_r);
+	case IMAP_FETCH_SECTION_HEADER_FIELDS:
+	case IMAP_FETCH_SECTION_HEADER_FIELDS_NOT:
+		if (imap_fetch_header_subset(ctx, body, input, subset_r,
+					     error_r) < 0)
+			return -1;
+		*size_r = str_len(*subset_r);
+		return 0;
 	}
 	i_unreached();
 }
 
-/* Opens the next body item and writes its literal header, or NIL if the
-   message cannot be read any more. */
+/* Opens the next body item and writes its literal header (and all of a
+   header subset), or NIL if the message cannot be read any more. */
 static void imap_fetch_start_body(struct imap_fetch_context *ctx)
 {
 	struct ostream *output = ctx->cmd->client->output;
 	const struct imap_fetch_body *body;
 	struct istream *input = NULL;
-	uoff_t offset, size;
+	string_t *subset;
+	uoff_t size;
 	const char *sep, *error = NULL;
 	int ret;
 
-	body = array_idx(&ctx->req.bodies, ctx->body_idx);
+	body = array_idx(&ctx->req.bodies, ctx->body_idx++);
 	sep = ctx->item_written ? " " : "";
 	ctx->item_written = true;
-	ctx->body_idx++;
-	imap_fetch_section_range(ctx, body->section, &offset, &size);
 	ret = mailbox_open_mail_stream(ctx->box, ctx->cur_seq, &input,
 				       &error);
-	if (ret > 0 && imap_fetch_body_skip(input, offset, &error) < 0)
+	if (ret > 0 && imap_fetch_prepare_section(ctx, body, input, &size,
+						  &subset, &error) < 0)
 		ret = -1;
+	if (ret < 0) {
+		i_error("FETCH: Reading message %u failed: %s",
+			ctx->cur_seq, error);
+	}
 	if (ret <= 0) {
-		if (ret < 0) {
-			i_error("FETCH: Reading message %u failed: %s",
-				ctx->cur_seq, error);
-		}
 		if (input != NULL)
 			i_stream_destroy(&input);
 		o_stream_nsend_str(output, t_strdup_printf("%s%s NIL", sep,
@@ -217,6 +246,11 @@ static void imap_fetch_start_body(struct imap_fetch_context *ctx)
 	}
 	o_stream_nsend_str(output, t_strdup_printf("%s%s {%llu}\r\n", sep,
 		body->name, (unsigned long long)size));
+	if (subset != NULL) {
+		o_stream_nsend(output, str_data(subset), str_len(subset));
+		i_stream_destroy(&input);
+		return;
+	}
 	ctx->body = (struct imap_fetch_body_stream){
 		.input = input, .left = size
 	};

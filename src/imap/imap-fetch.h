@@ -3,9 +3,10 @@
 #define IMAP_FETCH_H
 
 /* FETCH items (RFC 3501 6.4.5) as far as they are supported: FLAGS, UID,
-   RFC822.SIZE, INTERNALDATE, BODY[] / BODY[HEADER] / BODY[TEXT] (and
-   their .PEEK forms), RFC822, RFC822.HEADER, RFC822.TEXT, and the macros
-   ALL, FAST and FULL reduced to the items that exist. */
+   RFC822.SIZE, INTERNALDATE, BODY[] / BODY[HEADER] / BODY[TEXT] /
+   BODY[HEADER.FIELDS (...)] / BODY[HEADER.FIELDS.NOT (...)] (and their
+   .PEEK forms), RFC822, RFC822.HEADER, RFC822.TEXT, and the macros ALL,
+   FAST and FULL reduced to the items that exist. */
 
 #include "array.h"
 
@@ -22,12 +23,16 @@ enum imap_fetch_section {
 	IMAP_FETCH_SECTION_ALL,
 	IMAP_FETCH_SECTION_HEADER,
 	IMAP_FETCH_SECTION_TEXT,
+	IMAP_FETCH_SECTION_HEADER_FIELDS,
+	IMAP_FETCH_SECTION_HEADER_FIELDS_NOT,
 };
 
 struct imap_fetch_body {
 	enum imap_fetch_section section;
 	/* The item's name in the reply: "BODY[HEADER]", "RFC822.TEXT" */
 	const char *name;
+	/* HEADER.FIELDS[.NOT]: the field names, NULL-terminated */
+	const char *const *fields;
 };
 ARRAY_DEFINE_TYPE(imap_fetch_body, struct imap_fetch_body);
 

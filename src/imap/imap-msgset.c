@@ -16,6 +16,11 @@ static int imap_msgset_parse_seqs(struct mailbox *box, const char *str,
 
 	if (imap_seqset_parse(str, count, seqs_r, error_r) < 0)
 		return -1;
+	if (count == 0 && strchr(str, '*') != NULL) {
+		/* "1:*" in an empty mailbox: nothing, as clients expect */
+		array_clear(seqs_r);
+		return 0;
+	}
 	n = array_count(seqs_r);
 	if (n == 0 || array_idx(seqs_r, 0)->seq1 == 0 ||
 	    array_idx(seqs_r, n - 1)->seq2 > count) {

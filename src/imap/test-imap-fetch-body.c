@@ -136,20 +136,24 @@ void test_imap_fetch_body_pause(void)
 	test_end();
 }
 
-void test_imap_fetch_body_skip(void)
+void test_imap_fetch_body_consume(void)
 {
 	struct istream *input;
 	const unsigned char *data;
 	const char *error;
 	size_t size;
 
-	test_begin("imap fetch body skip");
+	buffer_t *buf = t_str_new(16);
+
+	test_begin("imap fetch body consume");
 	input = test_istream_create_data("header\n\nbody", 12);
 	test_istream_set_read_limit(input, 3);
-	test_assert(imap_fetch_body_skip(input, 8, &error) == 0);
+	test_assert(imap_fetch_body_consume(input, 2, buf, &error) == 0);
+	test_assert_strcmp(str_c(buf), "he");
+	test_assert(imap_fetch_body_consume(input, 6, NULL, &error) == 0);
 	test_assert(i_stream_read_bytes(input, &data, &size, 4) == 1 &&
 		    memcmp(data, "body", 4) == 0);
-	test_assert(imap_fetch_body_skip(input, 5, &error) < 0);
+	test_assert(imap_fetch_body_consume(input, 5, buf, &error) < 0);
 	i_stream_destroy(&input);
 	test_end();
 }

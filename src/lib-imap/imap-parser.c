@@ -28,6 +28,8 @@
 
 /* Bounds recursion and the cost of hostile input like "((((((". */
 #define IMAP_PARSER_MAX_LIST_DEPTH 100
+/* Consumed prefix input is dropped from the buffer beyond this size. */
+#define IMAP_PARSER_PREFIX_COMPACT_SIZE 4096
 /* More digits could overflow uoff_t. */
 #define IMAP_PARSER_MAX_LITERAL_DIGITS 19
 
@@ -108,8 +110,13 @@ static void imap_parser_consume(struct imap_parser *parser, size_t count)
 	}
 	parser->prefix_pos += count;
 	i_assert(parser->prefix_pos <= parser->prefix->used);
-	if (parser->prefix_pos == parser->prefix->used)
+	if (parser->prefix_pos == parser->prefix->used) {
 		buffer_free(&parser->prefix);
+	} else if (parser->prefix_pos > IMAP_PARSER_PREFIX_COMPACT_SIZE) {
+		/* input that keeps arriving must not grow it forever */
+		buffer_delete(parser->prefix, 0, parser->prefix_pos);
+		parser->prefix_pos = 0;
+	}
 }
 
 void imap_parser_set_prefix(struct imap_parser *parser, const void *data,
@@ -123,7 +130,6 @@ void imap_parser_set_prefix(struct imap_parser *parser, const void *data,
 	buffer_append(parser->prefix, data, size);
 	parser->prefix_pos = 0;
 }
-
 
 static bool imap_is_ctl_or_8bit(unsigned char c)
 {
@@ -199,9 +205,13 @@ static void imap_parser_skip(struct imap_parser *parser, size_t count)
 	parser->state = IMAP_PARSER_STATE_ARG;
 }
 
+/* The line so far (with the token being scanned) must stay below the
+   limit, so that an istream buffer of max_line_size bytes filled by one
+   token is reported here rather than as a full buffer. */
 static bool imap_parser_check_line_size(struct imap_parser *parser)
 {
-	if (parser->line_size + parser->cur_pos <= parser->max_line_size)
+	if (parser->line_ended ||
+	    parser->line_size + parser->cur_pos < parser->max_line_size)
 		return true;
 	/* not fatal: the rest of the line is skipped without buffering */
 	imap_parser_set_error(parser, "Command line too long", false);
@@ -215,6 +225,8 @@ static bool imap_parser_skip_line(struct imap_parser *parser)
 	size_t size;
 
 	data = imap_parser_get_data(parser, &size);
+	if (size == 0)
+		return false;
 	lf = memchr(data, '\n', size);
 	if (lf == NULL) {
 		imap_parser_consume(parser, size);

@@ -41,8 +41,9 @@ enum imap_parser_flags {
 
 /* Create a parser reading from input. output: where "+ OK\r\n" continuation
    requests go (may be NULL: then synchronizing literals are errors).
-   max_line_size bounds the command line (literals excluded), and
-   max_literal_size each literal. */
+   A command line of max_line_size bytes or more (CRLF and literal data
+   not counted) is an error, so an istream buffer of max_line_size bytes
+   suffices. max_literal_size bounds each literal. */
 struct imap_parser *
 imap_parser_create(struct istream *input, struct ostream *output,
 		   size_t max_line_size, size_t max_literal_size);
@@ -65,11 +66,12 @@ void imap_parser_reset(struct imap_parser *parser);
 const char *imap_parser_read_word(struct imap_parser *parser);
 
 /* Parses the rest of the command up to CRLF, incl. literals {n} and
-   non-synchronizing {n+} (LITERAL+). count is unused and may be 0 (parse
-   everything). Returns the number of args (>=0, args_r ends with
-   IMAP_ARG_EOL) when complete, -2 when more input is needed (call again
-   after reading), -1 on error. The args are valid until
-   imap_parser_reset(). */
+   non-synchronizing {n+} (LITERAL+). count 0 parses the whole line;
+   count > 0 returns as soon as that many top-level args are parsed (a
+   later call with a higher count or 0 continues). Returns the number of
+   args (>=0, args_r ends with IMAP_ARG_EOL) when complete, -2 when more
+   input is needed (call again after reading), -1 on error. The args are
+   valid until imap_parser_reset(). */
 int imap_parser_read_args(struct imap_parser *parser, unsigned int count,
 			  enum imap_parser_flags flags,
 			  const struct imap_arg **args_r);

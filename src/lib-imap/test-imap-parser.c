@@ -418,3 +418,82 @@ void test_imap_parser_accessors(void)
 	i_stream_destroy(&input);
 	test_end();
 }
+
+/* Random lines from the characters that matter to the grammar: however
+   the input is split, the result is the same, and nothing crashes. */
+void test_imap_parser_random(void)
+{
+	static const char *const pieces[] = {
+		"a", "b", " ", " ", "(", ")", "\"", "\\", "{", "}", "+", "1",
+		"0", "3", "[", "]", "\r\n", "\n", "\r", "\x80", "\t", "NIL",
+		"{2}\r\n", "{1+}\r\n", "*", "%",
+	};
+	struct parse_test test;
+	string_t *line = t_str_new(128);
+	unsigned int i, j, seed = 12345;
+	size_t split;
+
+	test_begin("imap parser random");
+	for (i = 0; i < 300; i++) T_BEGIN {
+		str_truncate(line, 0);
+		str_append(line, "t X ");
+		for (j = 0; j < 12; j++) {
+			seed = seed * 1103515245 + 12345;
+			str_append(line, pieces[(seed >> 16) %
+						N_ELEMENTS(pieces)]);
+		}
+		str_append(line, "\r\n");
+		test.input = str_c(line);
+		test_parse_run(test.input, 0, 0, 0, &test.result);
+		test_parse_check(&test, i, 0, 1, 1);
+		for (split = 1; split < str_len(line); split++) {
+			test_parse_check(&test, i, 0, split, 0);
+			test_parse_check(&test, i, split, 0, 0);
+		}
+	} T_END;
+	test_end();
+}
+
+/* Much prefix input, its last command completed by the istream: every
+   command is read, and consumed prefix input is dropped on the way. */
+void test_imap_parser_prefix(void)
+{
+	string_t *prefix = t_str_new(16384);
+	struct istream *input;
+	struct imap_parser *parser;
+	const struct imap_arg *args;
+	const char *word, *str;
+	unsigned int i, count = 0;
+	int ret;
+
+	test_begin("imap parser prefix");
+	for (i = 0; i < 1000; i++)
+		str_printfa(prefix, "a%u X {1+}\r\n%u\r\n", i, i % 10);
+	str_append(prefix, "last X ab");
+	input = test_istream_create_data("cd\r\n", 4);
+	test_istream_set_read_limit(input, 1);
+	parser = imap_parser_create(input, NULL, TEST_MAX_LINE,
+				    TEST_MAX_LITERAL);
+	imap_parser_set_prefix(parser, str_data(prefix), str_len(prefix));
+	for (;;) {
+		imap_parser_reset(parser);
+		while ((word = imap_parser_read_word(parser)) == NULL)
+			test_assert(i_stream_read(input) > 0);
+		test_assert_strcmp(imap_parser_read_word(parser), "X");
+		while ((ret = imap_parser_read_args(parser, 0, 0,
+						    &args)) == -2)
+			test_assert(i_stream_read(input) > 0);
+		test_assert(ret == 1);
+		if (strcmp(word, "last") == 0)
+			break;
+		test_assert(imap_arg_get_string(&args[0], &str) &&
+			    str[0] == (char)('0' + count % 10));
+		count++;
+	}
+	test_assert(count == 1000);
+	test_assert(imap_arg_get_atom(&args[0], &str) &&
+		    strcmp(str, "abcd") == 0);
+	imap_parser_destroy(&parser);
+	i_stream_destroy(&input);
+	test_end();
+}

@@ -100,7 +100,7 @@ int login_handoff_send(const char *socket_path, int client_fd,
 {
 	const char *record = handoff_build(handoff);
 	char reply[512];
-	int fd, reply_fd, ret = -1;
+	int fd, reply_fd = -1, ret = -1;
 
 	if (strlen(record) > LOGIN_HANDOFF_MAX_SIZE) {
 		*error_r = "Handoff record too long";

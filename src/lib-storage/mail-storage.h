@@ -125,7 +125,9 @@ bool mailbox_get_seq_range(const struct mailbox *box, uint32_t uid1,
    -1 error. */
 int mailbox_open_mail_stream(struct mailbox *box, uint32_t seq,
 			     struct istream **input_r, const char **error_r);
-/* Changes the flags of message seq (MAIL_RECENT is ignored). Returns 1
+/* Changes the flags of message seq (MAIL_RECENT is ignored). The change
+   applies to the message's current flags, so flags set by others since
+   the last sync are kept (and show in the record afterwards). Returns 1
    done, 0 the message was expunged meanwhile, -1 error (also when the
    mailbox is read-only). */
 int mailbox_update_flags(struct mailbox *box, uint32_t seq,

@@ -33,6 +33,8 @@
 #define LMTP_CLIENT_MAX_INBUF_SIZE (64 * 1024)
 /* Stop reading commands while this much output waits for the client. */
 #define LMTP_CLIENT_MAX_OUTBUF_SIZE (64 * 1024)
+/* Consecutive invalid commands before disconnecting. */
+#define LMTP_CLIENT_MAX_BAD_COMMANDS 10
 /* Messages up to this size are spooled in memory, larger ones to a file
    in mail_temp_dir. */
 #define LMTP_CLIENT_SPOOL_MAX_MEMORY (1024 * 1024)
@@ -258,6 +260,10 @@ static void client_data_finish(struct client *client)
 {
 	o_stream_cork(client->output);
 	if (smtp_data_reader_is_too_big(client->data_reader)) {
+		i_info("<%s>: Rejected a message of %llu bytes "
+		       "(lmtp_max_message_size)", client->session_id,
+		       (unsigned long long)smtp_data_reader_get_size(
+			       client->data_reader));
 		array_foreach(&client->trans->rcpts, rcptp) {
 			client_send_line(client,
 				"552 5.3.4 <%s> Message too big",
@@ -303,15 +309,25 @@ static int client_input_data(struct client *client)
 	return 1;
 }
 
-/* Handles one parsed (or rejected) line. */
+/* Handles one parsed (or rejected) line. A client that sends nothing but
+   garbage (or speaks another protocol) is disconnected. */
 static void client_handle_line(struct client *client, int ret,
 			       const struct smtp_command *cmd,
 			       const char *error)
 {
 	if (ret < 0)
 		client_send_line(client, "500 5.5.2 %s", error);
-	else
-		lmtp_command_execute(client, cmd);
+	if (ret > 0 && lmtp_command_execute(client, cmd)) {
+		client->bad_commands = 0;
+		return;
+	}
+	if (++client->bad_commands >= LMTP_CLIENT_MAX_BAD_COMMANDS) {
+		client_send_line(client, "421 4.7.0 %s Too many invalid "
+				 "commands", client->hostname);
+		i_info("<%s>: Disconnected: Too many invalid commands "
+		       "(remote %s)", client->session_id, client->remote);
+		client->quit = true;
+	}
 }
 
 /* Runs the buffered commands until input runs out, DATA starts, the

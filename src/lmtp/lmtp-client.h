@@ -7,16 +7,15 @@
 
 #include "array.h"
 #include "auth-master.h"
-#include "smtp-address.h"
 
 struct master_service_connection;
 struct mail_storage_settings;
 struct lmtp_settings;
+struct smtp_address;
 
 struct lmtp_recipient {
-	/* As given in RCPT TO, detail included. */
-	const struct smtp_address *address;
-	/* smtp_address_encode(address) */
+	/* The address as given in RCPT TO (detail included), encoded with
+	   smtp_address_encode(). */
 	const char *address_str;
 	/* recipient_delimiter detail ("box" of "user+box"), or "" */
 	const char *detail;
@@ -60,8 +59,9 @@ struct client {
 	buffer_t *data_buf;
 	/* Spooling failed: the reason, kept to log once DATA ends. */
 	char *spool_error;
+	/* Invalid or unknown commands in a row. */
+	unsigned int bad_commands;
 
-	bool lhlo_seen:1;
 	bool quit:1;
 	bool destroyed:1;
 };

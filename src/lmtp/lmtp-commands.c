@@ -27,7 +27,6 @@ static void cmd_lhlo(struct client *client, const char *args)
 		return;
 	}
 	client_transaction_reset(client);
-	client->lhlo_seen = true;
 	str_append(size, "SIZE");
 	if (client->set->lmtp_max_message_size != 0) {
 		str_printfa(size, " %llu", (unsigned long long)
@@ -141,7 +140,6 @@ static void cmd_rcpt(struct client *client, const char *args)
 		return;
 	}
 	rcpt = p_new(trans->pool, struct lmtp_recipient, 1);
-	rcpt->address = rcpt_args.to;
 	rcpt->address_str = p_strdup(trans->pool,
 				     smtp_address_encode(rcpt_args.to));
 	smtp_address_split_detail(trans->pool, rcpt_args.to,
@@ -197,14 +195,15 @@ static const struct lmtp_command lmtp_commands[] = {
 	{ "QUIT", cmd_quit },
 };
 
-void lmtp_command_execute(struct client *client,
+bool lmtp_command_execute(struct client *client,
 			  const struct smtp_command *cmd)
 {
 	for (unsigned int i = 0; i < N_ELEMENTS(lmtp_commands); i++) {
 		if (strcmp(lmtp_commands[i].name, cmd->name) == 0) {
 			lmtp_commands[i].func(client, cmd->args);
-			return;
+			return true;
 		}
 	}
 	client_send_line(client, "500 5.5.2 Unknown command");
+	return false;
 }

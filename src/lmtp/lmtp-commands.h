@@ -7,8 +7,9 @@
 struct client;
 struct smtp_command;
 
-/* Runs one parsed command; it appends its reply to the client's output. */
-void lmtp_command_execute(struct client *client,
+/* Runs one parsed command; it appends its reply to the client's output.
+   Returns false if the command is unknown (after replying 500). */
+bool lmtp_command_execute(struct client *client,
 			  const struct smtp_command *cmd);
 
 #endif

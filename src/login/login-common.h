@@ -11,10 +11,10 @@
 struct setting_parser_info;
 struct client_vfuncs;
 
-/* Longest pre-login command line, and longest SASL response line, that a
-   client may send. Fixed rather than configurable: a login command with
-   a user name and password never needs more, and it bounds what an
-   unauthenticated peer can make us buffer. */
+/* Longest pre-login command (literals included), and longest SASL
+   response line, that a client may send. Fixed rather than configurable:
+   a login command with a user name and password never needs more, and it
+   bounds what an unauthenticated peer can make us buffer. */
 #define LOGIN_MAX_INBUF_SIZE 8192
 /* Pending output at which the client's input is no longer read until
    the client reads what it was sent. */

@@ -12,6 +12,7 @@
 
 extern const struct setting_parser_info auth_setting_parser_info;
 extern const struct setting_parser_info login_setting_parser_info;
+extern const struct setting_parser_info imap_login_setting_parser_info;
 extern const struct setting_parser_info imap_setting_parser_info;
 extern const struct setting_parser_info lmtp_setting_parser_info;
 extern const struct setting_parser_info mail_storage_setting_parser_info;
@@ -26,6 +27,7 @@ const struct setting_parser_info *const master_all_setting_roots[] = {
 	&master_setting_parser_info,
 	&auth_setting_parser_info,
 	&login_setting_parser_info,
+	&imap_login_setting_parser_info,
 	&imap_setting_parser_info,
 	&lmtp_setting_parser_info,
 	&mail_storage_setting_parser_info,

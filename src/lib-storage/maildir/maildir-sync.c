@@ -54,6 +54,8 @@ struct maildir_scan_file {
 	bool in_new;
 	/* Moved from new/ to cur/ by this session now: \Recent. */
 	bool recent;
+	/* Expunged while this sync waited for the uidlist lock. */
+	bool gone;
 };
 
 struct maildir_sync_ctx {
@@ -412,7 +414,14 @@ static int maildir_scan_update_uidlist(struct maildir_sync_ctx *ctx,
 	if (maildir_scan_lookup_uids(ctx) > 0) {
 		p_array_init(&new_files, ctx->pool, 64);
 		array_foreach_modifiable(&ctx->files, file) {
-			if (file->uid == 0)
+			if (file->uid != 0)
+				continue;
+			/* the scan is older than the lock: a file expunged
+			   (and forgotten) meanwhile must not come back */
+			file->gone = !maildir_probe(ctx->mbox, file->base,
+						    file->info, &file->info,
+						    &file->in_new);
+			if (!file->gone)
 				array_push_back(&new_files, &file);
 		}
 		array_sort(&new_files, maildir_scan_file_base_cmp);
@@ -549,7 +558,7 @@ static void maildir_sync_view_new(struct maildir_sync_ctx *ctx)
 		last_uid = array_back(&mbox->box.records)->uid;
 	p_array_init(&new_files, ctx->pool, 64);
 	array_foreach_modifiable(&ctx->files, file) {
-		if (file->uid > last_uid)
+		if (file->uid > last_uid && !file->gone)
 			array_push_back(&new_files, &file);
 	}
 	array_sort(&new_files, maildir_scan_file_uid_cmp);
