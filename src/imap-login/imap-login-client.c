@@ -56,7 +56,7 @@ void imap_client_command_finish(struct imap_client *client)
 static void imap_client_input_too_long(struct client *client)
 {
 	imap_client_send_line((struct imap_client *)client,
-			      "* BAD Input line too long");
+			      "* BYE Input line too long.");
 }
 
 /* A parse error in the current command: BAD (after which the parser skips

@@ -498,7 +498,7 @@ static void test_session_limits(void)
 		str_append_c(str, 'x');
 	str_append(str, "\r\n");
 	session_send(str_c(str));
-	session_expect("* BAD Input line too long\r\n");
+	session_expect("* BYE Input line too long.\r\n");
 	session_expect_eof();
 
 	/* many short arguments */
@@ -509,7 +509,7 @@ static void test_session_limits(void)
 		str_append(str, " x");
 	str_append(str, "\r\n");
 	session_send(str_c(str));
-	session_expect("* BAD Input line too long\r\n");
+	session_expect("* BYE Input line too long.\r\n");
 	session_expect_eof();
 
 	/* a long pipeline is not a long line */
@@ -526,7 +526,7 @@ static void test_session_limits(void)
 
 	session_connect();
 	session_send("a LOGIN {100000+}\r\n");
-	session_expect("* BAD Input line too long\r\n");
+	session_expect("* BYE Input line too long.\r\n");
 	session_expect_eof();
 }
 

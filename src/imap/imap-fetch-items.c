@@ -201,12 +201,3 @@ int imap_fetch_request_parse(const struct imap_arg *args, pool_t pool,
 	}
 	return ret;
 }
-
-bool imap_fetch_request_need_sizes(const struct imap_fetch_request *req)
-{
-	array_foreach(&req->bodies, body) {
-		if (body->section != IMAP_FETCH_SECTION_ALL)
-			return true;
-	}
-	return false;
-}

@@ -13,7 +13,6 @@
 #include "istream.h"
 #include "buffer.h"
 #include "ostream.h"
-#include "message-size.h"
 #include "mail-storage.h"
 #include "imap-flags.h"
 #include "imap-date.h"
@@ -41,7 +40,6 @@ struct imap_fetch_context {
 	   item. */
 	uint32_t cur_seq;
 	unsigned int body_idx;
-	struct message_size hdr_size, body_size;
 	struct imap_fetch_body_stream body;
 	/* Some item of the current message's reply was written. */
 	bool item_written;
@@ -71,25 +69,6 @@ static bool imap_fetch_next_seq(struct imap_fetch_context *ctx,
 		ctx->next_seq++;
 	}
 	return true;
-}
-
-/* Returns 1 if the message exists, 0 if expunged, -1 on error. */
-static int imap_fetch_get_sizes(struct imap_fetch_context *ctx, uint32_t seq)
-{
-	struct istream *input;
-	const char *error;
-	int ret;
-
-	ret = mailbox_open_mail_stream(ctx->box, seq, &input, &error);
-	if (ret > 0) {
-		if (message_get_header_body_size(input, &ctx->hdr_size,
-						 &ctx->body_size, &error) < 0)
-			ret = -1;
-		i_stream_destroy(&input);
-	}
-	if (ret < 0)
-		i_error("FETCH: Reading message %u failed: %s", seq, error);
-	return ret;
 }
 
 /* Sets \Seen for a body fetch without .PEEK. Returns TRUE if the flags
@@ -139,23 +118,14 @@ static void imap_fetch_write_fields(struct imap_fetch_context *ctx,
 		str_delete(str, start, 1);
 }
 
-/* Writes the start of the reply for seq, unless the message is gone. */
+/* Writes the start of the reply for seq. */
 static void imap_fetch_start_message(struct imap_fetch_context *ctx,
 				     uint32_t seq)
 {
 	string_t *str = t_str_new(128);
 	bool flags_changed;
-	int ret;
 
 	flags_changed = imap_fetch_set_seen(ctx, seq);
-	if (imap_fetch_request_need_sizes(&ctx->req)) {
-		ret = imap_fetch_get_sizes(ctx, seq);
-		if (ret <= 0) {
-			ctx->expunged |= ret == 0;
-			ctx->failed |= ret < 0;
-			return;
-		}
-	}
 	str_printfa(str, "* %u FETCH (", seq);
 	imap_fetch_write_fields(ctx, str, seq, flags_changed);
 	o_stream_nsend(ctx->cmd->client->output, str_data(str), str_len(str));
@@ -163,64 +133,54 @@ static void imap_fetch_start_message(struct imap_fetch_context *ctx,
 	ctx->body_idx = 0;
 }
 
-/* The header subset of a HEADER.FIELDS[.NOT] section (temporary). */
-static int imap_fetch_header_subset(struct imap_fetch_context *ctx,
-				    const struct imap_fetch_body *body,
-				    struct istream *input, string_t **subset_r,
-				    const char **error_r)
-{
-	buffer_t *header = t_str_new(ctx->hdr_size.physical_size + 1);
-
-	if (imap_fetch_body_consume(input, ctx->hdr_size.physical_size,
-				    header, error_r) < 0)
-		return -1;
-	*subset_r = t_str_new(header->used + 64);
-	imap_fetch_header_filter(header->data, header->used, body->fields,
-		body->section == IMAP_FETCH_SECTION_HEADER_FIELDS_NOT,
-		*subset_r);
-	return 0;
-}
-
-/* Positions input at the section and gives its size in CRLF form, or
-   for HEADER.FIELDS the whole literal in subset_r. */
+/* Prepares a section of the message: for HEADER and HEADER.FIELDS the
+   whole literal in literal_r (temporary), otherwise positions input and
+   gives the section's size in CRLF form. */
 static int imap_fetch_prepare_section(struct imap_fetch_context *ctx,
 				      const struct imap_fetch_body *body,
 				      struct istream *input, uoff_t *size_r,
-				      string_t **subset_r,
+				      string_t **literal_r,
 				      const char **error_r)
 {
-	*subset_r = NULL;
-	switch (body->section) {
-	case IMAP_FETCH_SECTION_ALL:
-		*size_r = mailbox_get_record(ctx->box,
-					     ctx->cur_seq)->virtual_size;
+	uoff_t full_size, hdr_size;
+	buffer_t *header;
+
+	full_size = mailbox_get_record(ctx->box, ctx->cur_seq)->virtual_size;
+	*literal_r = NULL;
+	*size_r = full_size;
+	if (body->section == IMAP_FETCH_SECTION_ALL)
 		return 0;
-	case IMAP_FETCH_SECTION_HEADER:
-		*size_r = ctx->hdr_size.virtual_size;
-		return 0;
-	case IMAP_FETCH_SECTION_TEXT:
-		*size_r = ctx->body_size.virtual_size;
-		return imap_fetch_body_consume(input,
-			ctx->hdr_size.physical_size, NULL, error_r);
-	case IMAP_FETCH_SECTION_HEADER_FIELDS:
-	case IMAP_FETCH_SECTION_HEADER_FIELDS_NOT:
-		if (imap_fetch_header_subset(ctx, body, input, subset_r,
-					     error_r) < 0)
-			return -1;
-		*size_r = str_len(*subset_r);
+	header = t_str_new(4096);
+	if (imap_fetch_header_read(input, header, error_r) < 0)
+		return -1;
+	if (body->section == IMAP_FETCH_SECTION_TEXT) {
+		hdr_size = imap_fetch_header_crlf_size(header->data,
+						       header->used);
+		*size_r = full_size > hdr_size ? full_size - hdr_size : 0;
 		return 0;
 	}
-	i_unreached();
+	*literal_r = t_str_new(header->used + 64);
+	if (body->section == IMAP_FETCH_SECTION_HEADER) {
+		imap_fetch_header_append_crlf(*literal_r, header->data,
+					      header->used);
+	} else {
+		imap_fetch_header_filter(header->data, header->used,
+			body->fields,
+			body->section == IMAP_FETCH_SECTION_HEADER_FIELDS_NOT,
+			*literal_r);
+	}
+	*size_r = str_len(*literal_r);
+	return 0;
 }
 
 /* Opens the next body item and writes its literal header (and all of a
-   header subset), or NIL if the message cannot be read any more. */
+   header literal), or NIL if the message cannot be read any more. */
 static void imap_fetch_start_body(struct imap_fetch_context *ctx)
 {
 	struct ostream *output = ctx->cmd->client->output;
 	const struct imap_fetch_body *body;
 	struct istream *input = NULL;
-	string_t *subset;
+	string_t *literal;
 	uoff_t size;
 	const char *sep, *error = NULL;
 	int ret;
@@ -231,12 +191,15 @@ static void imap_fetch_start_body(struct imap_fetch_context *ctx)
 	ret = mailbox_open_mail_stream(ctx->box, ctx->cur_seq, &input,
 				       &error);
 	if (ret > 0 && imap_fetch_prepare_section(ctx, body, input, &size,
-						  &subset, &error) < 0)
+						  &literal, &error) < 0)
 		ret = -1;
 	if (ret < 0) {
 		i_error("FETCH: Reading message %u failed: %s",
 			ctx->cur_seq, error);
+		ctx->failed = true;
 	}
+	if (ret == 0)
+		ctx->expunged = true;
 	if (ret <= 0) {
 		if (input != NULL)
 			i_stream_destroy(&input);
@@ -246,8 +209,8 @@ static void imap_fetch_start_body(struct imap_fetch_context *ctx)
 	}
 	o_stream_nsend_str(output, t_strdup_printf("%s%s {%llu}\r\n", sep,
 		body->name, (unsigned long long)size));
-	if (subset != NULL) {
-		o_stream_nsend(output, str_data(subset), str_len(subset));
+	if (literal != NULL) {
+		o_stream_nsend(output, str_data(literal), str_len(literal));
 		i_stream_destroy(&input);
 		return;
 	}

@@ -50,7 +50,5 @@ struct imap_fetch_request {
 int imap_fetch_request_parse(const struct imap_arg *args, pool_t pool,
 			     struct imap_fetch_request *req_r,
 			     const char **error_r);
-/* TRUE if a body item needs the header/body split of the message. */
-bool imap_fetch_request_need_sizes(const struct imap_fetch_request *req);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "lib.h"
 #include "str.h"
+#include "istream.h"
 #include "imap-fetch-header.h"
 #include "test-imap.h"
 
@@ -48,6 +49,67 @@ void test_imap_fetch_header_filter(void)
 					 tests[i].size, tests[i].fields,
 					 tests[i].exclude, str);
 		test_assert_strcmp(str_c(str), tests[i].output);
+	}
+	test_end();
+}
+
+void test_imap_fetch_header_read(void)
+{
+	static const struct {
+		const char *input;
+		const char *header;
+	} tests[] = {
+		{ "A: b\n\nbody\n", "A: b\n\n" },
+		{ "A: b\r\n\r\nbody\r\n", "A: b\r\n\r\n" },
+		{ "\nbody", "\n" },
+		{ "A: b\n c\n\n\nbody", "A: b\n c\n\n" },
+		{ "A: b\nno blank line", "A: b\nno blank line" },
+		{ "", "" },
+	};
+	struct istream *input;
+	buffer_t *buf = t_str_new(64);
+	const char *error;
+	unsigned int i, limit;
+
+	test_begin("imap fetch header read");
+	for (i = 0; i < N_ELEMENTS(tests); i++) {
+		for (limit = 0; limit < 4; limit++) {
+			input = test_istream_create_data(tests[i].input,
+				strlen(tests[i].input));
+			test_istream_set_read_limit(input, limit);
+			buffer_set_used_size(buf, 0);
+			test_assert_idx(imap_fetch_header_read(input, buf,
+							       &error) == 0, i);
+			test_assert_strcmp(str_c(buf), tests[i].header);
+			i_stream_destroy(&input);
+		}
+	}
+	test_end();
+}
+
+void test_imap_fetch_header_crlf(void)
+{
+	static const struct {
+		const char *input, *output;
+	} tests[] = {
+		{ "", "" },
+		{ "\n", "\r\n" },
+		{ "a\nb\r\n\n", "a\r\nb\r\n\r\n" },
+		{ "\r\r\n\n", "\r\r\n\r\n" },
+	};
+	string_t *str = t_str_new(64);
+	unsigned int i;
+
+	test_begin("imap fetch header crlf");
+	for (i = 0; i < N_ELEMENTS(tests); i++) {
+		str_truncate(str, 0);
+		imap_fetch_header_append_crlf(str,
+			(const unsigned char *)tests[i].input,
+			strlen(tests[i].input));
+		test_assert_strcmp(str_c(str), tests[i].output);
+		test_assert_idx(imap_fetch_header_crlf_size(
+			(const unsigned char *)tests[i].input,
+			strlen(tests[i].input)) == strlen(tests[i].output), i);
 	}
 	test_end();
 }

@@ -119,6 +119,7 @@ master_service_init(const char *name, enum master_service_flags flags,
 	service->pool = pool_alloconly_create("master service", 4096);
 	service->name = p_strdup(service->pool, name);
 	service->flags = flags;
+	p_array_init(&service->listeners, service->pool, 4);
 	if ((flags & MASTER_SERVICE_FLAG_NO_CONFIG_ARG) == 0)
 		path = master_service_take_config_arg(argc, argv);
 	if (path == NULL)
@@ -276,7 +277,6 @@ static void master_service_parse_listeners(struct master_service *service)
 	const char *const *names;
 	int fd = MASTER_LISTEN_FD_FIRST;
 
-	p_array_init(&service->listeners, service->pool, 4);
 	if (env == NULL)
 		return;
 	names = t_strsplit_spaces(env, " ");
