@@ -50,9 +50,14 @@ class ServerFactory:
         for s in self.servers:
             try:
                 if s.running():
+                    children = s.children()
                     if not s.stop():
                         problems.append("%s pid did not exit on SIGTERM"
                                         % s.kind)
+                    left = s.reap_children(children)
+                    if left:
+                        problems.append("%s left processes after it "
+                                        "exited: %s" % (s.kind, left))
                 else:
                     s.kill()
                 bad = s.bad_log_lines()

@@ -339,14 +339,47 @@ service imap-login {
                 return
             time.sleep(0.05)
 
+    def reap_children(self, pids, timeout=STOP_TIMEOUT):
+        """After the master exited: wait for its former children to exit.
+        Those still there at the timeout are killed (by pid, and only if
+        still the same process) and returned as [(pid, name)]."""
+        def alive():
+            out = []
+            for pid, start in pids:
+                try:
+                    if proc_start_time(pid) == start:
+                        out.append(pid)
+                except (FileNotFoundError, ProcessLookupError):
+                    pass
+            return out
+
+        deadline = time.monotonic() + timeout
+        while alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = []
+        for pid in alive():
+            try:
+                left.append((pid, proc_status(pid)["Name"]))
+                os.kill(pid, signal.SIGKILL)
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+        return left
+
     def bad_log_lines(self):
         """Panic/Fatal lines in the log and in the master's stderr."""
         text = self.read_log() + b"\n" + self.read_stderr()
         return [l for l in text.splitlines() if BAD_LOG_RE.search(l)]
 
     def children(self):
-        """pids whose parent is the master."""
-        return child_pids(self.pid)
+        """[(pid, start time)] of the processes whose parent is the
+        master (the start time tells a reused pid apart)."""
+        out = []
+        for pid in child_pids(self.pid):
+            try:
+                out.append((pid, proc_start_time(pid)))
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+        return out
 
     def cleanup(self):
         self.kill()
@@ -361,6 +394,16 @@ def proc_status(pid):
             k, _, v = line.partition(":")
             fields[k] = v.strip()
     return fields
+
+
+def proc_start_time(pid):
+    """Start time (field 22 of /proc/PID/stat); raises if pid is gone."""
+    with open("/proc/%d/stat" % pid) as f:
+        stat = f.read()
+    state_and_rest = stat[stat.rindex(")") + 2:].split()
+    if state_and_rest[0] == "Z":
+        raise ProcessLookupError(pid)
+    return int(state_and_rest[19])
 
 
 def child_pids(ppid):

@@ -197,3 +197,39 @@ def test_commands_need_login(server):
         assert c.closed()
     finally:
         c.close()
+
+
+def test_login_with_literals(server):
+    c = connect(server)
+    try:
+        # synchronizing literals: the server asks for each with "+"
+        c.sendline("a LOGIN {2}")
+        line = c.readline()
+        assert line.startswith(b"+"), line
+        c.sendline("u1 {5}")
+        line = c.readline()
+        assert line.startswith(b"+"), line
+        c.sendline("pass1")
+        line, _ = c.imap_tagged("a")
+        assert line.startswith(b"a OK"), line
+        assert_logged_in(c)
+    finally:
+        c.close()
+
+
+def test_login_quoted_and_literal_plus(server):
+    c = connect(server)
+    try:
+        line, untagged = c.imap_cmd("a", "CAPABILITY")
+        caps = b" ".join(untagged).upper().split()
+        line, _ = c.imap_cmd("b", 'LOGIN "u1" "pass\\"1"')
+        assert line == b"b " + FAILED
+        if b"LITERAL+" in caps:
+            c.send(b"c LOGIN {2+}\r\nu2 {5+}\r\npass2\r\n")
+        else:
+            c.sendline('c LOGIN "u2" "pass2"')
+        line, _ = c.imap_tagged("c")
+        assert line.startswith(b"c OK"), line
+        assert_logged_in(c)
+    finally:
+        c.close()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.root_only
 def processes(server):
     """{pid: status dict} of the master's children."""
     out = {}
-    for pid in server.children():
+    for pid, _ in server.children():
         try:
             out[pid] = proc_status(pid)
             out[pid]["root"] = os.readlink("/proc/%d/root" % pid)

@@ -6,7 +6,7 @@ with SIGTERM or the admin tool leaves no process behind."""
 import os
 
 from helpers import (deliver, fetch, flags_of, imap_session, logout,
-                     maildir_files, ok, select, uidvalidity, wait_for)
+                     maildir_files, ok, select, uidvalidity)
 
 
 def msg(i):
@@ -132,9 +132,8 @@ def test_sigterm_leaves_no_process(server):
         assert children, "no child processes under the master"
         logout(m)
     assert server.stop(), "master did not exit on SIGTERM"
-    assert wait_for(lambda: not [p for p in children
-                                 if os.path.exists("/proc/%d" % p)],
-                    timeout=10), "children left after the master exited"
+    assert server.reap_children(children) == [], \
+        "children left after the master exited"
 
 
 def test_admin_stop(server):

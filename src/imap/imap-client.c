@@ -3,10 +3,10 @@
 /* The connection of one logged-in client: the input loop, command
    dispatch, tagged replies, output flow control and the idle timeout.
 
-   Commands run one at a time. A command's handler returns TRUE when it
+   Commands run one at a time. A command's handler returns true when it
    is done; otherwise it has set cmd->func, input reading stops, and the
    output stream's flush callback calls cmd->func again whenever the
-   output buffer has drained, until it returns TRUE. */
+   output buffer has drained, until it returns true. */
 
 #include "lib.h"
 #include "ioloop.h"
@@ -175,8 +175,8 @@ const char *client_get_capability(const struct client *client)
 
 void client_send_line(struct client *client, const char *line)
 {
-	o_stream_nsend_str(client->output, line);
-	o_stream_nsend(client->output, "\r\n", 2);
+	/* one send: uncorked output is written at once */
+	o_stream_nsend_str(client->output, t_strconcat(line, "\r\n", NULL));
 }
 
 void client_cmd_reply(struct client_command_context *cmd, const char *reply)
@@ -308,7 +308,7 @@ static void client_parse_error(struct client *client)
 	client_count_bad(client, true);
 }
 
-/* Reads and runs one command. Returns FALSE when more input is needed
+/* Reads and runs one command. Returns false when more input is needed
    or the client is gone. */
 static bool client_read_command(struct client *client)
 {

@@ -22,7 +22,7 @@ enum client_state {
 	CLIENT_STATE_SELECTED,
 };
 
-/* Called again when a command could not finish at once; returns TRUE
+/* Called again when a command could not finish at once; returns true
    when it has finished (the tagged reply is then sent). */
 typedef bool client_command_func_t(struct client_command_context *cmd);
 

@@ -9,7 +9,6 @@
 #include "ostream.h"
 #include "imap-commands.h"
 
-/* Sorted by name. */
 static const struct imap_command imap_commands[] = {
 	{ "CAPABILITY", cmd_capability, 0 },
 	{ "CHECK", cmd_check, IMAP_CMD_FLAG_SELECTED },
@@ -25,19 +24,18 @@ static const struct imap_command imap_commands[] = {
 		IMAP_CMD_FLAG_NO_EXPUNGES },
 };
 
-static int imap_command_cmp(const char *name, const struct imap_command *cmd)
-{
-	return strcmp(name, cmd->name);
-}
-
 const struct imap_command *imap_command_find(const char *name)
 {
-	return bsearch(name, imap_commands, N_ELEMENTS(imap_commands),
-		       sizeof(imap_commands[0]),
-		       (int (*)(const void *, const void *))imap_command_cmp);
+	unsigned int i;
+
+	for (i = 0; i < N_ELEMENTS(imap_commands); i++) {
+		if (strcmp(imap_commands[i].name, name) == 0)
+			return &imap_commands[i];
+	}
+	return NULL;
 }
 
-/* Returns FALSE (with a BAD reply set) if cmd cannot run now. */
+/* Returns false (with a BAD reply set) if cmd cannot run now. */
 static bool client_command_check(struct client_command_context *cmd)
 {
 	const struct imap_command *command = cmd->command;

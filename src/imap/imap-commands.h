@@ -5,8 +5,8 @@
 /* The IMAP command table and the command handlers (one file per group:
    imap-cmd-basic.c, imap-select.c, imap-fetch.c, imap-store.c,
    imap-expunge.c). A handler checks its arguments, sets the tagged reply
-   with client_cmd_reply()/client_cmd_bad() and returns TRUE, or sets
-   cmd->func and returns FALSE to continue when the output has drained. */
+   with client_cmd_reply()/client_cmd_bad() and returns true, or sets
+   cmd->func and returns false to continue when the output has drained. */
 
 #include "imap-client.h"
 

@@ -13,7 +13,24 @@
 static const char imap_fetch_spaces[64] =
 	"                                                               ";
 
-/* Sends what fits of one buffered chunk. Returns the bytes consumed. */
+/* Drops what remains of stream->skip from the CRLF form, then sends up
+   to stream->left bytes of it. */
+static void imap_fetch_body_write(struct imap_fetch_body_stream *stream,
+				  struct ostream *output,
+				  const unsigned char *data, size_t len)
+{
+	size_t skip = I_MIN(len, stream->skip);
+
+	stream->skip -= skip;
+	len = I_MIN(len - skip, stream->left);
+	if (len > 0) {
+		o_stream_nsend(output, data + skip, len);
+		stream->left -= len;
+	}
+}
+
+/* Converts one buffered chunk. Returns the bytes consumed: all of them,
+   unless the literal was completed. */
 static size_t imap_fetch_body_send_chunk(struct imap_fetch_body_stream *stream,
 					 struct ostream *output,
 					 const unsigned char *data,
@@ -25,23 +42,17 @@ static size_t imap_fetch_body_send_chunk(struct imap_fetch_body_stream *stream,
 	while (pos < size && stream->left > 0) {
 		lf = memchr(data + pos, '\n', size - pos);
 		len = (lf == NULL ? size : (size_t)(lf - data)) - pos;
-		len = I_MIN(len, stream->left);
 		if (len > 0) {
-			o_stream_nsend(output, data + pos, len);
+			imap_fetch_body_write(stream, output, data + pos, len);
 			stream->last_cr = data[pos + len - 1] == '\r';
-			stream->left -= len;
 			pos += len;
 		}
-		if (pos == size || data[pos] != '\n' || stream->left == 0)
-			continue;
-		if (stream->last_cr || stream->left == 1) {
-			/* CRLF as stored, or no room left for the CR */
-			o_stream_nsend(output, "\n", 1);
-			stream->left--;
-		} else {
-			o_stream_nsend(output, "\r\n", 2);
-			stream->left -= 2;
-		}
+		if (pos == size)
+			break;
+		/* data[pos] is LF: CRLF as stored, or a lone LF */
+		imap_fetch_body_write(stream, output,
+			(const unsigned char *)"\r\n" + stream->last_cr,
+			stream->last_cr ? 1 : 2);
 		stream->last_cr = false;
 		pos++;
 	}

@@ -14,6 +14,8 @@ struct ostream;
 struct imap_fetch_body_stream {
 	/* Blocking input positioned at the start of the part. */
 	struct istream *input;
+	/* Bytes of the CRLF form to drop first (partial fetch origin). */
+	uoff_t skip;
 	/* Bytes of the literal still to send. */
 	uoff_t left;
 	/* The last byte sent from input was CR. */
@@ -23,10 +25,10 @@ struct imap_fetch_body_stream {
 	bool padded;
 };
 
-/* Sends from stream->input, each lone LF as CRLF, until stream->left is
-   0 (returns 1) or output holds at least max_buffered bytes (returns 0:
-   call again when it has drained). Returns -1 with error_r on a read
-   error. */
+/* Sends from stream->input, each lone LF as CRLF, after dropping
+   stream->skip bytes of that form, until stream->left is 0 (returns 1) or
+   output holds at least max_buffered bytes (returns 0: call again when it
+   has drained). Returns -1 with error_r on a read error. */
 int imap_fetch_body_send(struct imap_fetch_body_stream *stream,
 			 struct ostream *output, size_t max_buffered,
 			 const char **error_r);

@@ -9,6 +9,9 @@
 
 #include <strings.h>
 
+/* Each body item costs a pass over every message: bound them. */
+#define IMAP_FETCH_MAX_BODIES 50
+
 #define IMAP_FETCH_MACRO_FIELDS \
 	(IMAP_FETCH_FIELD_FLAGS | IMAP_FETCH_FIELD_INTERNALDATE | \
 	 IMAP_FETCH_FIELD_RFC822_SIZE)
@@ -54,8 +57,9 @@ static void imap_fetch_add_body(struct imap_fetch_request *req,
 static bool imap_fetch_is_field_name(const char *name)
 {
 	for (; *name != '\0'; name++) {
-		if (*name <= ' ' || *name >= 0x7f ||
-		    strchr(":()\"[]", *name) != NULL)
+		unsigned char c = *name;
+
+		if (c <= ' ' || c >= 0x7f || strchr(":()\"[]", c) != NULL)
 			return false;
 	}
 	return true;
@@ -87,10 +91,10 @@ static int imap_fetch_parse_field_list(const char *p, pool_t pool,
 
 /* BODY[HEADER.FIELDS (...)] and .NOT, with or without .PEEK. Returns 1
    if parsed, 0 if item is something else, -1 if the list is invalid. */
-static int imap_fetch_parse_header_fields(struct imap_fetch_request *req,
-					  const char *item, pool_t pool)
+static int imap_fetch_parse_header_fields(const char *item, pool_t pool,
+					  struct imap_fetch_body *body_r,
+					  bool *set_seen_r)
 {
-	struct imap_fetch_body body = { 0 };
 	bool peek;
 
 	peek = str_begins_icase(item, "BODY.PEEK[");
@@ -98,27 +102,64 @@ static int imap_fetch_parse_header_fields(struct imap_fetch_request *req,
 		return 0;
 	item = strchr(item, '[') + 1;
 	if (str_begins_icase(item, "HEADER.FIELDS.NOT ")) {
-		body.section = IMAP_FETCH_SECTION_HEADER_FIELDS_NOT;
+		body_r->section = IMAP_FETCH_SECTION_HEADER_FIELDS_NOT;
 		item += 18;
 	} else if (str_begins_icase(item, "HEADER.FIELDS ")) {
-		body.section = IMAP_FETCH_SECTION_HEADER_FIELDS;
+		body_r->section = IMAP_FETCH_SECTION_HEADER_FIELDS;
 		item += 14;
 	} else {
 		return 0;
 	}
-	if (imap_fetch_parse_field_list(item, pool, &body) < 0)
+	if (imap_fetch_parse_field_list(item, pool, body_r) < 0)
 		return -1;
-	imap_fetch_add_body(req, &body);
-	if (!peek)
-		req->set_seen = true;
+	*set_seen_r = !peek;
 	return 1;
+}
+
+/* A body item without partial range. Returns 1 if parsed, 0 if item is
+   not a (supported) body item, -1 if it is invalid. */
+static int imap_fetch_parse_body(const char *item, pool_t pool,
+				 struct imap_fetch_body *body_r,
+				 bool *set_seen_r)
+{
+	unsigned int i;
+
+	for (i = 0; i < N_ELEMENTS(imap_fetch_bodies); i++) {
+		if (strcasecmp(item, imap_fetch_bodies[i].item) == 0) {
+			*body_r = imap_fetch_bodies[i].body;
+			*set_seen_r = imap_fetch_bodies[i].set_seen;
+			return 1;
+		}
+	}
+	return imap_fetch_parse_header_fields(item, pool, body_r, set_seen_r);
+}
+
+/* Parses the partial range "<origin.count>" (RFC 3501 6.4.5). */
+static int imap_fetch_parse_partial(const char *p, pool_t pool,
+				    struct imap_fetch_body *body)
+{
+	uint64_t origin, count;
+
+	if (*p++ != '<' || str_parse_uint64(p, &origin, &p) < 0 ||
+	    *p++ != '.' || str_parse_uint64(p, &count, &p) < 0 ||
+	    strcmp(p, ">") != 0 || count == 0)
+		return -1;
+	body->partial = true;
+	body->origin = origin;
+	body->count = count;
+	body->name = p_strdup_printf(pool, "%s<%llu>", body->name,
+				     (unsigned long long)origin);
+	return 0;
 }
 
 static int imap_fetch_parse_item(struct imap_fetch_request *req,
 				 const char *item, pool_t pool,
 				 const char **error_r)
 {
+	struct imap_fetch_body body = { 0 };
+	const char *partial;
 	unsigned int i;
+	bool set_seen = false;
 	int ret;
 
 	for (i = 0; i < N_ELEMENTS(imap_fetch_fields); i++) {
@@ -127,20 +168,27 @@ static int imap_fetch_parse_item(struct imap_fetch_request *req,
 			return 0;
 		}
 	}
-	for (i = 0; i < N_ELEMENTS(imap_fetch_bodies); i++) {
-		if (strcasecmp(item, imap_fetch_bodies[i].item) == 0) {
-			imap_fetch_add_body(req, &imap_fetch_bodies[i].body);
-			if (imap_fetch_bodies[i].set_seen)
-				req->set_seen = true;
-			return 0;
-		}
+	partial = strstr(item, "]<");
+	ret = imap_fetch_parse_body(partial == NULL ? item :
+				    t_strndup(item, partial + 1 - item),
+				    pool, &body, &set_seen);
+	if (ret > 0 && partial != NULL &&
+	    imap_fetch_parse_partial(partial + 1, pool, &body) < 0)
+		ret = -1;
+	if (ret <= 0) {
+		*error_r = t_strdup_printf(ret < 0 ?
+					   "Invalid FETCH item %s" :
+					   "Unsupported FETCH item %s", item);
+		return -1;
 	}
-	ret = imap_fetch_parse_header_fields(req, item, pool);
-	if (ret > 0)
-		return 0;
-	*error_r = t_strdup_printf(ret < 0 ? "Invalid FETCH item %s" :
-				   "Unsupported FETCH item %s", item);
-	return -1;
+	if (array_count(&req->bodies) >= IMAP_FETCH_MAX_BODIES) {
+		*error_r = "Too many FETCH body items";
+		return -1;
+	}
+	imap_fetch_add_body(req, &body);
+	if (set_seen)
+		req->set_seen = true;
+	return 0;
 }
 
 static int imap_fetch_parse_list(struct imap_fetch_request *req,

@@ -71,7 +71,7 @@ static bool imap_fetch_next_seq(struct imap_fetch_context *ctx,
 	return true;
 }
 
-/* Sets \Seen for a body fetch without .PEEK. Returns TRUE if the flags
+/* Sets \Seen for a body fetch without .PEEK. Returns true if the flags
    changed (they are then reported in the reply). */
 static bool imap_fetch_set_seen(struct imap_fetch_context *ctx, uint32_t seq)
 {
@@ -173,6 +173,19 @@ static int imap_fetch_prepare_section(struct imap_fetch_context *ctx,
 	return 0;
 }
 
+/* Narrows size to the partial range of body. Returns its origin. */
+static uoff_t imap_fetch_partial_range(const struct imap_fetch_body *body,
+				       uoff_t *size)
+{
+	uoff_t origin;
+
+	if (!body->partial)
+		return 0;
+	origin = I_MIN(body->origin, *size);
+	*size = I_MIN(body->count, *size - origin);
+	return origin;
+}
+
 /* Opens the next body item and writes its literal header (and all of a
    header literal), or NIL if the message cannot be read any more. */
 static void imap_fetch_start_body(struct imap_fetch_context *ctx)
@@ -181,7 +194,7 @@ static void imap_fetch_start_body(struct imap_fetch_context *ctx)
 	const struct imap_fetch_body *body;
 	struct istream *input = NULL;
 	string_t *literal;
-	uoff_t size;
+	uoff_t origin, size;
 	const char *sep, *error = NULL;
 	int ret;
 
@@ -207,19 +220,20 @@ static void imap_fetch_start_body(struct imap_fetch_context *ctx)
 							   body->name));
 		return;
 	}
+	origin = imap_fetch_partial_range(body, &size);
 	o_stream_nsend_str(output, t_strdup_printf("%s%s {%llu}\r\n", sep,
 		body->name, (unsigned long long)size));
 	if (literal != NULL) {
-		o_stream_nsend(output, str_data(literal), str_len(literal));
+		o_stream_nsend(output, str_data(literal) + origin, size);
 		i_stream_destroy(&input);
 		return;
 	}
 	ctx->body = (struct imap_fetch_body_stream){
-		.input = input, .left = size
+		.input = input, .skip = origin, .left = size
 	};
 }
 
-/* Continues the current body literal. Returns FALSE if the output is
+/* Continues the current body literal. Returns false if the output is
    full. */
 static bool imap_fetch_send_body(struct imap_fetch_context *ctx)
 {
@@ -244,7 +258,7 @@ static bool imap_fetch_send_body(struct imap_fetch_context *ctx)
 	return true;
 }
 
-/* Produces output until done (TRUE) or the output is full (FALSE). */
+/* Produces output until done (true) or the output is full (false). */
 static bool imap_fetch_step(struct imap_fetch_context *ctx)
 {
 	struct ostream *output = ctx->cmd->client->output;

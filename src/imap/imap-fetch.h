@@ -5,8 +5,9 @@
 /* FETCH items (RFC 3501 6.4.5) as far as they are supported: FLAGS, UID,
    RFC822.SIZE, INTERNALDATE, BODY[] / BODY[HEADER] / BODY[TEXT] /
    BODY[HEADER.FIELDS (...)] / BODY[HEADER.FIELDS.NOT (...)] (and their
-   .PEEK forms), RFC822, RFC822.HEADER, RFC822.TEXT, and the macros ALL,
-   FAST and FULL reduced to the items that exist. */
+   .PEEK forms, with or without a <origin.count> range), RFC822,
+   RFC822.HEADER, RFC822.TEXT, and the macros ALL, FAST and FULL reduced
+   to the items that exist. */
 
 #include "array.h"
 
@@ -33,6 +34,9 @@ struct imap_fetch_body {
 	const char *name;
 	/* HEADER.FIELDS[.NOT]: the field names, NULL-terminated */
 	const char *const *fields;
+	/* BODY[...]<origin.count>: only count bytes from origin */
+	bool partial;
+	uoff_t origin, count;
 };
 ARRAY_DEFINE_TYPE(imap_fetch_body, struct imap_fetch_body);
 

@@ -9,7 +9,7 @@
 
 struct mailbox;
 
-/* Parses str as sequence numbers, or as UIDs if uid is TRUE, into the
+/* Parses str as sequence numbers, or as UIDs if uid is true, into the
    sorted sequence ranges seqs_r (created by the caller). Sequence numbers
    outside 1..count are an error, except that a set with "*" is empty in
    an empty mailbox; UIDs that do not exist are left out, so the result

@@ -15,7 +15,7 @@ void imap_sync_command(struct client_command_context *cmd);
    reply for each. Returns 0, or -1 with error_r. */
 int imap_sync_expunge_deleted(struct client *client, const char **error_r);
 /* Sends EXISTS if the message count grew and RECENT if it changed since
-   the client was last told; always both if force is TRUE (SELECT). */
+   the client was last told; always both if force is true (SELECT). */
 void imap_sync_send_counts(struct client *client, bool force);
 
 #endif

@@ -17,28 +17,36 @@
 
 struct fetch_body_test {
 	const char *input;
-	uoff_t size;
+	uoff_t skip, size;
 	const char *output;
 	bool padded;
 };
 
 static const struct fetch_body_test fetch_body_tests[] = {
-	{ "", 0, "", false },
-	{ "a\nb\n", 6, "a\r\nb\r\n", false },
-	{ "a\r\nb\n\n", 8, "a\r\nb\r\n\r\n", false },
-	{ "\n\r\n\r\r\n", 7, "\r\n\r\n\r\r\n", false },
-	{ "abc", 3, "abc", false },
+	{ "", 0, 0, "", false },
+	{ "a\nb\n", 0, 6, "a\r\nb\r\n", false },
+	{ "a\r\nb\n\n", 0, 8, "a\r\nb\r\n\r\n", false },
+	{ "\n\r\n\r\r\n", 0, 7, "\r\n\r\n\r\r\n", false },
+	{ "abc", 0, 3, "abc", false },
 	/* truncated: the literal size wins */
-	{ "a\nb\n", 4, "a\r\nb", false },
-	{ "a\n", 2, "a\n", false },
+	{ "a\nb\n", 0, 4, "a\r\nb", false },
+	{ "a\n", 0, 2, "a\r", false },
+	/* partial: the skipped part counts in CRLF form */
+	{ "a\nb\n", 2, 4, "\nb\r\n", false },
+	{ "a\nb\n", 1, 1, "\r", false },
+	{ "a\nb\n", 3, 2, "b\r", false },
+	{ "line\n", 6, 0, "", false },
 	/* the message shrank: padded with spaces */
-	{ "a\n", 5, "a\r\n  ", true },
+	{ "a\n", 0, 5, "a\r\n  ", true },
+	{ "a\n", 1, 5, "\r\n   ", true },
 };
 
 static void test_fetch_body_run(const struct fetch_body_test *test,
 				unsigned int idx, size_t first, size_t per_read)
 {
-	struct imap_fetch_body_stream stream = { .left = test->size };
+	struct imap_fetch_body_stream stream = {
+		.skip = test->skip, .left = test->size
+	};
 	buffer_t *buf = t_str_new(64);
 	struct ostream *output = o_stream_create_buffer(buf);
 	const char *error;

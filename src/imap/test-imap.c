@@ -18,7 +18,7 @@ const struct imap_arg *test_imap_args_parse(const char *line)
 
 	test_imap_args_free();
 	test_input = i_stream_create_from_data(data, strlen(data));
-	test_parser = imap_parser_create(test_input, NULL, 1024, 1024);
+	test_parser = imap_parser_create(test_input, NULL, 65536, 1024);
 	(void)i_stream_read(test_input);
 	if (imap_parser_read_args(test_parser, 0, 0, &args) < 0)
 		i_panic("test_imap_args_parse(%s) failed: %s", line,

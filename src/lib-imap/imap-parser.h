@@ -83,7 +83,7 @@ int imap_parser_read_args(struct imap_parser *parser, unsigned int count,
    imap_parser_read_word() skip the rest of the line. */
 const char *imap_parser_get_error(struct imap_parser *parser, bool *fatal_r);
 
-/* Typed accessors: return FALSE if arg is of another type. */
+/* Typed accessors: return false if arg is of another type. */
 bool imap_arg_get_atom(const struct imap_arg *arg, const char **str_r);
 /* quoted or literal */
 bool imap_arg_get_string(const struct imap_arg *arg, const char **str_r);

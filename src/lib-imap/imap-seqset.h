@@ -25,7 +25,7 @@ ARRAY_DEFINE_TYPE(seq_range, struct seq_range);
 int imap_seqset_parse(const char *str, uint32_t star_value,
 		      ARRAY_TYPE(seq_range) *dest, const char **error_r);
 
-/* Returns TRUE if seq is in the (parsed, sorted) ranges. */
+/* Returns true if seq is in the (parsed, sorted) ranges. */
 bool imap_seqset_contains(const ARRAY_TYPE(seq_range) *ranges, uint32_t seq);
 
 #endif
