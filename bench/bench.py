@@ -1,7 +1,9 @@
 # Copyright (c) Cove authors. See AUTHORS.
 """Side-by-side benchmark of Cove and Dovecot on private loopback
 instances: LMTP delivery of N messages, then (best of 3) IMAP
-SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE) and FETCH 1:* BODY.PEEK[].
+SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE) and FETCH 1:* BODY.PEEK[],
+then a run of sequential IMAP sessions (LOGIN, SELECT, LOGOUT) and the
+memory (PSS) that each idle logged-in session adds to the server.
 Prints a table with the Cove/Dovecot ratio.  A server that cannot start
 or fails a step is reported in the table; the run goes on."""
 
@@ -16,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
 
-from mailserver import MailServer, ServerError  # noqa: E402
+from mailserver import MailServer, ServerError, proc_status  # noqa: E402
 
 TAG = b"BENCH7"
 IO_TIMEOUT = 300
@@ -170,10 +172,73 @@ def bench_imap(server, n, reps):
     return best
 
 
+def bench_logins(server, count):
+    """count sequential sessions: connect, LOGIN, SELECT, LOGOUT."""
+    t0 = time.perf_counter()
+    for _ in range(count):
+        c = imap_login(server)
+        c.imap(b"SELECT INBOX")
+        c.imap(b"LOGOUT")
+        c.close()
+    return time.perf_counter() - t0
+
+
+def tree_pids(root_pid):
+    """The master and all its descendants."""
+    children = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                st = proc_status(int(d))
+            except OSError:
+                continue
+            children.setdefault(int(st.get("PPid", "0")), []).append(int(d))
+    out, todo = [], [root_pid]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def pss_kb(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/smaps_rollup" % pid) as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def bench_idle_memory(server, count):
+    """PSS growth of the whole server per idle logged-in IMAP session
+    (INBOX selected), in KB."""
+    time.sleep(0.5)
+    before = pss_kb(tree_pids(server.pid))
+    conns = []
+    try:
+        for _ in range(count):
+            c = imap_login(server)
+            c.imap(b"SELECT INBOX")
+            conns.append(c)
+        time.sleep(0.5)
+        after = pss_kb(tree_pids(server.pid))
+    finally:
+        for c in conns:
+            c.close()
+    return (after - before) / count
+
+
 OPERATIONS = [
     ("lmtp_deliver", "LMTP deliver %(n)d msgs (%(sessions)d sessions)"),
     ("select_fetch_meta", "SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE)"),
     ("fetch_bodies", "FETCH 1:* BODY.PEEK[]"),
+    ("logins", "%(logins)d x connect+LOGIN+SELECT+LOGOUT"),
+    ("idle_kb", "KB PSS per idle IMAP session (%(idle)d open)"),
 ]
 
 
@@ -182,11 +247,17 @@ def run_one(kind, args):
     results = {}
     server = None
     try:
-        server = MailServer(kind)
+        # the idle-memory step keeps many sessions of one user open
+        server = MailServer(kind, extra_conf="mail_max_userip_connections"
+                            " = %d\n" % max(10, args.idle + 10))
         server.start()
         results["lmtp_deliver"] = bench_lmtp(server, args.n, args.size,
                                              args.sessions)
         results.update(bench_imap(server, args.n, args.reps))
+        if args.logins:
+            results["logins"] = bench_logins(server, args.logins)
+        if args.idle:
+            results["idle_kb"] = bench_idle_memory(server, args.idle)
         return results, None
     except (ServerError, BenchError, OSError) as e:
         msg = str(e).strip().splitlines()
@@ -208,8 +279,10 @@ def run_one(kind, args):
                 server.cleanup()
 
 
-def fmt(v):
-    return "%.3f" % v if v is not None else "n/a"
+def fmt(v, key):
+    if v is None:
+        return "n/a"
+    return "%.0f" % v if key == "idle_kb" else "%.3f" % v
 
 
 def main():
@@ -222,13 +295,21 @@ def main():
                     help="parallel LMTP sessions (default 4)")
     ap.add_argument("--reps", type=int, default=3,
                     help="IMAP repetitions, best taken (default 3)")
+    ap.add_argument("--logins", type=int, default=100,
+                    help="sequential IMAP sessions to time (default 100, "
+                    "0 to skip)")
+    ap.add_argument("--idle", type=int, default=50,
+                    help="idle IMAP sessions for the memory figure "
+                    "(default 50, 0 to skip)")
     ap.add_argument("--only", choices=["cove", "dovecot"],
                     help="run one server only")
     ap.add_argument("--keep", action="store_true",
                     help="keep the instances' directories")
     args = ap.parse_args()
-    if args.n < 1 or args.sessions < 1 or args.reps < 1:
-        ap.error("-n, --sessions and --reps must be positive")
+    if args.n < 1 or args.sessions < 1 or args.reps < 1 or args.logins < 0 \
+            or args.idle < 0:
+        ap.error("-n, --sessions and --reps must be positive, "
+                 "--logins and --idle not negative")
 
     kinds = [args.only] if args.only else ["cove", "dovecot"]
     results, errors = {}, []
@@ -240,14 +321,19 @@ def main():
 
     print("\n%d messages of about %d bytes, %d LMTP sessions, IMAP best of %d"
           % (args.n, args.size, args.sessions, args.reps))
-    header = ("operation", "cove s", "dovecot s", "cove/dovecot")
+    header = ("operation (seconds unless said)", "cove", "dovecot",
+              "cove/dovecot")
     rows = []
     for key, label in OPERATIONS:
-        label = label % {"n": args.n, "sessions": args.sessions}
+        if (key == "logins" and not args.logins) or \
+                (key == "idle_kb" and not args.idle):
+            continue
+        label = label % {"n": args.n, "sessions": args.sessions,
+                         "logins": args.logins, "idle": args.idle}
         c = results.get("cove", {}).get(key)
         d = results.get("dovecot", {}).get(key)
         ratio = "%.2f" % (c / d) if c is not None and d else "n/a"
-        rows.append((label, fmt(c), fmt(d), ratio))
+        rows.append((label, fmt(c, key), fmt(d, key), ratio))
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(4)]
     for r in [header, tuple("-" * w for w in widths)] + rows:
         print("  ".join(r[i].ljust(widths[i]) if i == 0
@@ -257,6 +343,9 @@ def main():
         if "lmtp_deliver" in r:
             print("%s LMTP rate: %.0f msgs/s" %
                   (key, args.n / r["lmtp_deliver"]))
+        if r.get("logins"):
+            print("%s IMAP sessions: %.0f logins/s" %
+                  (key, args.logins / r["logins"]))
     for err in errors:
         print("FAILED %s" % err)
     return 1 if errors else 0

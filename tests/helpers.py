@@ -8,7 +8,6 @@ import os
 import re
 import smtplib
 import socket
-import time
 
 TIMEOUT = 30
 
@@ -223,6 +222,10 @@ def uidvalidity(m):
 
 # --- raw line clients ----------------------------------------------------
 
+class Closed(Exception):
+    """The server closed the connection."""
+
+
 class RawClient:
     """A blocking line client with a read timeout, for dialogues that the
     standard library clients hide (per-recipient LMTP replies, SASL-IR,
@@ -270,7 +273,8 @@ class RawClient:
         texts = []
         while True:
             line = self.readline()
-            assert line, "connection closed while waiting for a reply"
+            if not line:
+                raise Closed("connection closed while waiting for a reply")
             m = re.match(rb"^(\d{3})([ -])(.*)$", line)
             assert m, "malformed SMTP reply line %r" % line
             texts.append(m.group(3).decode("utf-8", "replace"))
@@ -328,12 +332,3 @@ def maildir_files(server, user="u1"):
             with open(path, "rb") as f:
                 out[path] = f.read()
     return out
-
-
-def wait_for(cond, timeout=5.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(interval)
-    return cond()

@@ -233,3 +233,20 @@ def test_login_quoted_and_literal_plus(server):
         assert_logged_in(c)
     finally:
         c.close()
+
+
+def test_capability_right_after_start(servers):
+    """A client that connects the moment the ports open must already see
+    the SASL mechanisms (the login process waits for auth before it
+    answers)."""
+    for _ in range(10):
+        s = servers.new()
+        c = connect(s)
+        try:
+            line, untagged = c.imap_cmd("a", "CAPABILITY")
+            assert line.startswith(b"a OK"), line
+            words = b" ".join(untagged).upper().split()
+            assert b"AUTH=PLAIN" in words, untagged
+        finally:
+            c.close()
+        assert s.stop()

@@ -4,7 +4,7 @@ after each case the master still runs and a fresh session works."""
 
 import pytest
 
-from helpers import RawClient, deliver
+from helpers import Closed, RawClient, deliver
 
 HUGE = 100 * 1024
 
@@ -232,6 +232,94 @@ def test_lmtp_rcpt_before_mail(server):
         assert code == 503, text
         code, text = c.smtp_cmd("MAIL FROM:a@example.org")
         assert code in (250, 501), text
+    finally:
+        c.close()
+    check_alive(server)
+
+
+IMAP_TOKENS = [
+    "FETCH", "UID", "STORE", "SELECT", "EXAMINE", "NOOP", "CHECK", "LIST",
+    "STATUS", "SEARCH", "EXPUNGE", "CAPABILITY", "LOGIN", "AUTHENTICATE",
+    "1", "0", "*", "1:*", "2:1", "4294967295", "4294967296", "-1", ",", ":",
+    "(", ")", "[", "]", "<", ">", "<0.10>", "<1.>", "BODY[]", "BODY[",
+    "BODY.PEEK[HEADER.FIELDS (FROM", "BODY[1.2.3.MIME]", "RFC822.SIZE",
+    "FLAGS", "+FLAGS", "-FLAGS.SILENT", "(\\Seen", "\\Deleted)", "\\",
+    '"', '"unterminated', '"a\\"b"', "{abc}", "{1}x", "NIL", "INBOX",
+    "inbox", "&ZeVnLIqe-", "&", "%", "~", "\x7f", "\xff\xfe", "\x00",
+    "A" * 300, "(" * 50, ")" * 50, "[" * 50,
+]
+
+LMTP_TOKENS = [
+    "MAIL", "FROM:", "RCPT", "TO:", "<u1@localhost>", "<>", "<", ">",
+    "<nosuchuser@localhost>", "LHLO", "HELO", "EHLO", "RSET", "NOOP",
+    "VRFY", "BDAT", "BODY=8BITMIME", "SIZE=99999999999999", "SMTPUTF8",
+    "\x00", "\xff", ":", "@", "A" * 300, "<" * 40, "\t",
+]
+
+
+def garbage_lines(tokens, count, seed):
+    import random
+    rnd = random.Random(seed)
+    for _ in range(count):
+        words = [rnd.choice(tokens) for _ in range(rnd.randint(1, 8))]
+        sep = rnd.choice([" ", "", " "])
+        # never end a line with a literal announcement
+        yield (sep.join(words) + " x").encode("latin-1")
+
+
+def imap_garbage_reply(c, tag, line):
+    """Send one garbage command; returns False if the server closed the
+    connection (after a BYE, or a reset while it was closing)."""
+    seen = []
+    try:
+        c.send(tag.encode() + b" " + line + b"\r\n")
+        while True:
+            reply = c.readline()
+            if not reply:
+                assert any(s.startswith(b"* BYE") for s in seen), \
+                    (line, seen)
+                return False
+            if reply.startswith(b"+"):
+                # the server read a literal we did not mean: end it
+                c.send(b"\r\n")
+                continue
+            if reply.startswith(tag.encode() + b" "):
+                assert reply.split()[1] in (b"OK", b"NO", b"BAD"), reply
+                return True
+            seen.append(reply)
+    except (ConnectionResetError, BrokenPipeError):
+        return False
+
+
+def test_imap_garbage(server):
+    deliver(server, b"Subject: x\r\n\r\nbody\r\n")
+    c = imap_logged_in(server)
+    try:
+        for n, line in enumerate(garbage_lines(IMAP_TOKENS, 300, 1)):
+            if not imap_garbage_reply(c, "g%d" % n, line):
+                c.close()
+                c = imap_logged_in(server)
+    finally:
+        c.close()
+    check_alive(server)
+
+
+def test_lmtp_garbage(server):
+    c = lmtp_session(server)
+    try:
+        for line in garbage_lines(LMTP_TOKENS, 300, 2):
+            try:
+                c.sendline(line)
+                code, text = c.smtp_reply()
+                if code == 354:
+                    c.send(b".\r\n")
+                    c.smtp_reply()
+            except (Closed, ConnectionResetError, BrokenPipeError):
+                # the server closed the session; it may, after errors
+                c.close()
+                c = lmtp_session(server)
+                continue
+            assert 200 <= code < 600, (line, code, text)
     finally:
         c.close()
     check_alive(server)

@@ -27,6 +27,17 @@ def processes(server):
     return out
 
 
+def open_files(pid):
+    out = set()
+    fd_dir = "/proc/%d/fd" % pid
+    for fd in os.listdir(fd_dir):
+        try:
+            out.add(os.readlink(os.path.join(fd_dir, fd)))
+        except FileNotFoundError:
+            pass
+    return out
+
+
 def ids(st, key):
     return [int(x) for x in st[key].split()]
 
@@ -56,6 +67,10 @@ def test_privilege_separation(server):
             assert ids(st, "Uid") == [login_pw.pw_uid] * 4, (pid, st["Uid"])
             assert ids(st, "Gid") == [login_pw.pw_gid] * 4, (pid, st["Gid"])
             assert st["root"] == os.path.join(server.base_dir, "login")
+            assert os.readlink("/proc/%d/cwd" % pid) == st["root"]
+            # nothing of the users' mail is open in the login process
+            assert not [f for f in open_files(pid)
+                        if f.startswith(os.path.join(server.root, "home"))]
 
         auths = by_name(procs, "auth")
         assert auths, "no auth process: %s" % names
@@ -73,8 +88,15 @@ def test_privilege_separation(server):
                 (pid, st["Groups"])
 
         for pid, st in procs.items():
-            if st["Name"] in ("imap-login", "auth", "imap"):
-                assert ids(st, "Uid")[0] != 0
+            if st["Name"] not in ("imap-login", "auth", "imap"):
+                continue
+            assert ids(st, "Uid")[0] != 0
+            # no capabilities left after the drop
+            assert int(st["CapEff"], 16) == 0, (st["Name"], st["CapEff"])
+            assert int(st["CapPrm"], 16) == 0, (st["Name"], st["CapPrm"])
+            # only auth may hold the password file open
+            if st["Name"] != "auth":
+                assert server.users_path not in open_files(pid), st["Name"]
         m.logout()
     pre.close()
 

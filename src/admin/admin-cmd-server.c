@@ -117,6 +117,7 @@ static int cmd_config(const struct admin_context *ctx, int argc, char *argv[])
 
 const struct admin_cmd admin_cmd_stop = {
 	.name = "stop",
+	.flags = ADMIN_CMD_FLAG_CONFIG_ERRORS_OK,
 	.usage = "",
 	.help = "Stop the server and all its processes.",
 	.run = cmd_stop,
@@ -124,6 +125,7 @@ const struct admin_cmd admin_cmd_stop = {
 
 const struct admin_cmd admin_cmd_reload = {
 	.name = "reload",
+	.flags = ADMIN_CMD_FLAG_CONFIG_ERRORS_OK,
 	.usage = "",
 	.help = "Re-read the configuration; the old one stays in use if the "
 		"new one has errors.",
@@ -132,6 +134,7 @@ const struct admin_cmd admin_cmd_reload = {
 
 const struct admin_cmd admin_cmd_config = {
 	.name = "config",
+	.flags = ADMIN_CMD_FLAG_CONFIG_ERRORS_OK,
 	.usage = "[-n|-a]",
 	.help = "Print the settings that differ from the defaults (-n, the "
 		"default) or all settings (-a).",

@@ -21,8 +21,14 @@ struct admin_context {
 	const struct master_service_settings *set;
 };
 
+enum admin_cmd_flags {
+	/* Runs even when the config has errors (it only needs base_dir). */
+	ADMIN_CMD_FLAG_CONFIG_ERRORS_OK = 0x01,
+};
+
 struct admin_cmd {
 	const char *name;
+	enum admin_cmd_flags flags;
 	const char *usage;
 	const char *help;
 	/* argv[0] is the command name. Returns an admin_exit_code. */

@@ -30,6 +30,7 @@ static int admin_run(int argc, char *argv[])
 {
 	const struct admin_cmd *cmd;
 	struct admin_context ctx;
+	const char *config_error;
 	int ret;
 
 	if (argc < 2 || strcmp(argv[1], "help") == 0) {
@@ -42,6 +43,14 @@ static int admin_run(int argc, char *argv[])
 		fprintf(stderr, "coveadm: Unknown command '%s' "
 			"(coveadm help lists them)\n", argv[1]);
 		return ADMIN_EXIT_USAGE;
+	}
+	config_error = master_service_get_config_error(master_service);
+	if (config_error != NULL &&
+	    (cmd->flags & ADMIN_CMD_FLAG_CONFIG_ERRORS_OK) == 0) {
+		fprintf(stderr, "coveadm: Invalid configuration in %s:\n%s\n",
+			master_service_get_config_path(master_service),
+			config_error);
+		return ADMIN_EXIT_CONFIG;
 	}
 	ctx.config_path = master_service_get_config_path(master_service);
 	ctx.set = master_service_get_common_settings(master_service);
@@ -56,7 +65,8 @@ int main(int argc, char *argv[])
 	int ret;
 
 	master_service = master_service_init("coveadm",
-		MASTER_SERVICE_FLAG_STANDALONE, &argc, &argv, NULL);
+		MASTER_SERVICE_FLAG_STANDALONE |
+		MASTER_SERVICE_FLAG_TOLERATE_CONFIG_ERRORS, &argc, &argv, NULL);
 	master_service_init_finish(master_service);
 	T_BEGIN {
 		ret = admin_run(argc, argv);

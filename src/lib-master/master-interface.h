@@ -7,7 +7,8 @@
    fds:  0 /dev/null, 1 /dev/null, 2 the log (log_path, or the master's
          stderr with -F). From MASTER_LISTEN_FD_FIRST on, one fd per entry
          of COVE_LISTENERS, in order.
-   env:  COVE_CONFIG      path of the config file to read
+   env:  COVE_CONFIG      path of the config file to read (the
+                          master's validated snapshot)
          COVE_SERVICE     the service's name ("imap-login")
          COVE_LISTENERS   space-separated "name:kind" per fd, kind is
                           inet or unix ("imap:inet imaps:inet")
@@ -54,5 +55,10 @@
 /* Admin socket of the master (coveadm stop/reload). */
 #define MASTER_ADMIN_SOCKET "admin"
 #define MASTER_PID_FILE "master.pid"
+/* The validated config as one flat file (see
+   settings_parser_get_flat_config()): what COVE_CONFIG points services
+   to, so that an edited but not yet reloaded config file never reaches
+   them. Replaced atomically on reload. */
+#define MASTER_CONFIG_SNAPSHOT "config"
 
 #endif

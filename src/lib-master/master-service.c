@@ -28,6 +28,7 @@ struct master_service {
 	struct ioloop *ioloop;
 	struct settings_parser *set_parser;
 	const struct master_service_settings *set;
+	const char *config_error;
 
 	ARRAY(struct master_service_listener) listeners;
 	master_service_connection_callback_t *callback;
@@ -99,9 +100,14 @@ static void master_service_read_settings(struct master_service *service,
 		SETTINGS_PARSER_FLAG_IGNORE_UNKNOWN);
 	if (settings_parser_read_file(service->set_parser,
 				      service->config_path, &error) < 0 ||
-	    settings_parser_check(service->set_parser, &error) < 0)
-		i_fatal("Invalid configuration in %s:\n%s",
-			service->config_path, error);
+	    settings_parser_check(service->set_parser, &error) < 0) {
+		if ((service->flags &
+		     MASTER_SERVICE_FLAG_TOLERATE_CONFIG_ERRORS) == 0) {
+			i_fatal("Invalid configuration in %s:\n%s",
+				service->config_path, error);
+		}
+		service->config_error = p_strdup(service->pool, error);
+	}
 	service->set = settings_parser_get(service->set_parser, common);
 }
 
@@ -154,6 +160,11 @@ void *master_service_get_settings(struct master_service *service,
 				  const struct setting_parser_info *info)
 {
 	return settings_parser_get(service->set_parser, info);
+}
+
+const char *master_service_get_config_error(struct master_service *service)
+{
+	return service->config_error;
 }
 
 const struct master_service_settings *

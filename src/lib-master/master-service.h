@@ -34,6 +34,11 @@ enum master_service_flags {
 	MASTER_SERVICE_FLAG_STANDALONE = 0x01,
 	/* Leave argv alone: the caller parses -c itself. */
 	MASTER_SERVICE_FLAG_NO_CONFIG_ARG = 0x02,
+	/* Config errors are not fatal: the settings hold what could be
+	   parsed, and master_service_get_config_error() returns the errors
+	   (coveadm reload must reach the master even with a broken config,
+	   so that the master reports every error). */
+	MASTER_SERVICE_FLAG_TOLERATE_CONFIG_ERRORS = 0x04,
 };
 
 struct master_service_connection {
@@ -68,6 +73,9 @@ void *master_service_get_settings(struct master_service *service,
 				  const struct setting_parser_info *info);
 const struct master_service_settings *
 master_service_get_common_settings(struct master_service *service);
+/* The config errors found at init (with
+   MASTER_SERVICE_FLAG_TOLERATE_CONFIG_ERRORS), or NULL. */
+const char *master_service_get_config_error(struct master_service *service);
 /* Client limit from the master (COVE_CLIENT_LIMIT), 1 if unset. */
 unsigned int master_service_get_client_limit(struct master_service *service);
 

@@ -67,6 +67,9 @@ struct settings_parser {
 	   values of these keys do not override them. */
 	struct hash_table *protocol_keys;
 
+	/* Every line applied, as one self-contained file: includes
+	   expanded, values final (see settings_parser_get_flat_config()). */
+	string_t *flat;
 	/* Collected during settings_parser_read_file(): lines of errors. */
 	string_t *errors;
 	/* NULL-terminated. */
@@ -119,6 +122,13 @@ void settings_parser_skip_section(struct settings_parser *parser,
 /* Relative paths are taken relative to the current file's directory. */
 const char *settings_parser_path(struct settings_parser *parser,
 				 const char *path);
+
+/* settings-flat.c: records applied lines into parser->flat. */
+void settings_flat_section_begin(struct settings_parser *parser,
+				 const struct settings_line *line);
+void settings_flat_section_end(struct settings_parser *parser);
+void settings_flat_value(struct settings_parser *parser,
+			 const struct settings_line *line, const char *value);
 
 /* settings-file.c: reads path and applies its lines, reporting errors
    with file:line into parser->errors. Returns 0, or -1 if path could not

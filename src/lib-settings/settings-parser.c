@@ -153,6 +153,7 @@ settings_parser_init(pool_t pool,
 	parser->protocol_keys = hash_table_create_str(pool, false);
 	p_array_init(&parser->warnings, pool, 8);
 	array_push_back(&parser->warnings, &null);
+	parser->flat = str_new(pool, 1024);
 
 	frame = p_new(pool, struct settings_frame, 1);
 	frame->type = SETTINGS_FRAME_ROOT;
@@ -321,6 +322,7 @@ static void settings_strlist_apply(struct settings_parser *parser,
 
 	if (settings_value_get(parser, frame, line, &value) < 0)
 		return;
+	settings_flat_value(parser, line, value);
 	array_foreach(&frame->targets, target) {
 		settings_strlist_set(parser->pool, target->set, line->key,
 				     value);
@@ -345,6 +347,7 @@ static void settings_key_apply(struct settings_parser *parser,
 	}
 	if (settings_value_get(parser, frame, line, &value) < 0)
 		return;
+	settings_flat_value(parser, line, value);
 
 	/* A global value read from a file after a matching protocol block
 	   set the key is still checked, but not kept. */
@@ -495,9 +498,11 @@ void settings_parser_apply_line(struct settings_parser *parser,
 	case SETTINGS_LINE_SKIP:
 		break;
 	case SETTINGS_LINE_SECTION_BEGIN:
+		settings_flat_section_begin(parser, line);
 		settings_section_begin(parser, frame, line->key, line->value);
 		break;
 	case SETTINGS_LINE_SECTION_END:
+		settings_flat_section_end(parser);
 		settings_section_end(parser);
 		break;
 	case SETTINGS_LINE_INCLUDE:
@@ -589,6 +594,11 @@ int settings_parser_check(struct settings_parser *parser,
 const char *const *settings_parser_get_warnings(struct settings_parser *parser)
 {
 	return array_front(&parser->warnings);
+}
+
+const char *settings_parser_get_flat_config(struct settings_parser *parser)
+{
+	return str_c(parser->flat);
 }
 
 void *settings_parser_get(struct settings_parser *parser,

@@ -121,6 +121,12 @@ void *settings_parser_get(struct settings_parser *parser,
    all settings (all=true). */
 void settings_parser_dump(struct settings_parser *parser, bool all,
 			  string_t *dest);
+/* The configuration as read, as one self-contained file that parses back
+   to the same settings: includes expanded in place, $variables replaced,
+   values quoted; `key = <file` keeps the file's absolute path. The master
+   gives this snapshot to the services, so that they never read a config
+   file that it has not validated. Valid until the parser is freed. */
+const char *settings_parser_get_flat_config(struct settings_parser *parser);
 /* The value of a top-level key as text, or NULL if unknown. */
 const char *settings_parser_get_value(struct settings_parser *parser,
 				      const char *key);

@@ -129,10 +129,48 @@ static void master_write_pid_file(void)
 		i_fatal("rename(%s, %s) failed: %m", tmp, pid_file_path);
 }
 
+/* Forks into the background. stderr is already the log file; stdin and
+   stdout go to /dev/null so that the starting shell is not held. */
+/* Writes the validated config for the services and points the list's
+   processes at it. Returns 0, or -1 with error_r. */
+static int master_write_config_snapshot(struct service_list *list,
+					const char **error_r)
+{
+	const char *path = p_strdup_printf(list->pool, "%s/%s",
+		list->set->base_dir, MASTER_CONFIG_SNAPSHOT);
+	const char *tmp = t_strdup_printf("%s.tmp", path);
+	const char *text = settings_parser_get_flat_config(list->parser);
+	int fd;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		*error_r = t_strdup_printf("open(%s) failed: %m", tmp);
+		return -1;
+	}
+	if (write_full(fd, text, strlen(text)) < 0) {
+		*error_r = t_strdup_printf("write(%s) failed: %m", tmp);
+		i_close_fd(&fd);
+		return -1;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		*error_r = t_strdup_printf("Writing %s failed: %m", path);
+		return -1;
+	}
+	list->config_path = path;
+	return 0;
+}
+
 static void master_daemonize(void)
 {
-	pid_t pid = fork();
+	int fd;
+	pid_t pid;
 
+	fd = open("/dev/null", O_RDWR);
+	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
+		i_fatal("Opening /dev/null failed: %m");
+	if (fd > 2)
+		close(fd);
+	pid = fork();
 	if (pid < 0)
 		i_fatal("fork() failed: %m");
 	if (pid > 0)
@@ -154,7 +192,8 @@ static int master_reload(const char **error_r)
 		return -1;
 	}
 	if (services_create_dirs(new_list, &error) < 0 ||
-	    services_listen(new_list, old_list, &error) < 0) {
+	    services_listen(new_list, old_list, &error) < 0 ||
+	    master_write_config_snapshot(new_list, &error) < 0) {
 		*error_r = error;
 		i_error("Reload failed, keeping the old configuration: %s",
 			error);
@@ -226,7 +265,8 @@ static void master_startup(bool foreground)
 		i_fatal("cove is already running with PID %d (read from %s)",
 			(int)pid, pid_file_path);
 	if (services_create_dirs(services, &error) < 0 ||
-	    services_listen(services, NULL, &error) < 0)
+	    services_listen(services, NULL, &error) < 0 ||
+	    master_write_config_snapshot(services, &error) < 0)
 		i_fatal("%s", error);
 	master_open_log(set, foreground);
 	if (!foreground)

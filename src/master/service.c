@@ -15,6 +15,7 @@
 #include "master-all-settings.h"
 #include "service.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 static const char *
@@ -446,6 +447,9 @@ static bool service_listener_equals(const struct service_listener *l1,
 	return l1->port == l2->port && net_ip_compare(&l1->ip, &l2->ip);
 }
 
+/* Reuses the socket of an equal listener of old_list (a duplicate fd, so
+   that either list can be closed without harming the other). Returns 0,
+   or -1 if there is none. */
 static int service_listener_take_old(struct service_listener *l,
 				     struct service_list *old_list)
 {
@@ -455,11 +459,10 @@ static int service_listener_take_old(struct service_listener *l,
 		array_foreach(&(*sp)->listeners, lp) {
 			struct service_listener *old = *lp;
 
-			if (old->fd != -1 && service_listener_equals(l, old)) {
-				l->fd = old->fd;
-				old->fd = -1;
-				return 0;
-			}
+			if (old->fd == -1 || !service_listener_equals(l, old))
+				continue;
+			l->fd = fcntl(old->fd, F_DUPFD_CLOEXEC, 0);
+			return l->fd < 0 ? -1 : 0;
 		}
 	}
 	return -1;

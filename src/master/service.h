@@ -81,8 +81,8 @@ void service_list_free(struct service_list **list);
 int services_create_dirs(const struct service_list *list,
 			 const char **error_r);
 
-/* Binds every listener; fds of old_list's listeners with the same
-   address/path are reused (and taken from old_list). */
+/* Binds every listener; the sockets of old_list's listeners with the
+   same address/path are reused (duplicated: old_list keeps its own). */
 int services_listen(struct service_list *list, struct service_list *old_list,
 		    const char **error_r);
 /* Closes the listeners still open in list. */

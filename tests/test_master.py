@@ -1,0 +1,162 @@
+# Copyright (c) Cove authors. See AUTHORS.
+"""The master: restarting a crashed service, reloading the config on SIGHUP
+and through coveadm (a broken config keeps the old one running), running
+as a daemon with a pid file, refusing a second instance. Cove-specific."""
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from helpers import imap_session, deliver, RawClient
+from mailserver import child_pids, proc_status, port_open
+
+pytestmark = pytest.mark.cove_only
+
+WAIT = 15.0
+
+
+def wait_for(cond, what, timeout=WAIT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = cond()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def service_pids(master_pid, name):
+    out = []
+    for pid in child_pids(master_pid):
+        try:
+            if proc_status(pid)["Name"] == name:
+                out.append(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return out
+
+
+def greeting(server):
+    c = RawClient(server.imap_port)
+    try:
+        return c.readline()
+    finally:
+        c.close()
+
+
+@pytest.mark.parametrize("service", ["auth", "imap-login", "lmtp"])
+def test_crashed_service_is_restarted(server, service):
+    old = wait_for(lambda: service_pids(server.pid, service),
+                   service + " process")
+    os.kill(old[0], signal.SIGKILL)
+    new = wait_for(lambda: [p for p in service_pids(server.pid, service)
+                            if p not in old], "a new " + service)
+    assert new
+    assert ("service(%s): child %d killed with signal 9" %
+            (service, old[0])).encode() in server.read_log()
+    # the restarted service works: deliver and log in
+    wait_for(lambda: port_open(server.imap_port), "imap port")
+    deliver(server, b"Subject: after restart\r\n\r\nhello\r\n")
+    with imap_session(server) as m:
+        typ, data = m.select("INBOX")
+        assert typ == "OK" and data == [b"1"], data
+
+
+def write_conf(server, extra):
+    with open(server.conf, "w") as f:
+        f.write(server.config_text() + extra)
+
+
+def test_sighup_reloads(server):
+    assert b"Cove ready." in greeting(server)
+    write_conf(server, 'login_greeting = "Reloaded greeting"\n')
+    os.kill(server.pid, signal.SIGHUP)
+    wait_for(lambda: b"Reloaded greeting" in greeting(server),
+             "the new greeting")
+    assert b"Configuration reloaded" in server.read_log()
+    with imap_session(server) as m:
+        assert m.select("INBOX")[0] == "OK"
+
+
+def test_coveadm_reload(server):
+    write_conf(server, 'login_greeting = "Admin reload"\n')
+    res = subprocess.run(server.admin_argv("reload"), capture_output=True,
+                         timeout=WAIT)
+    assert res.returncode == 0, res
+    # the admin reply comes after the new listeners are set up
+    wait_for(lambda: b"Admin reload" in greeting(server), "new greeting")
+
+
+def test_reload_with_errors_keeps_old_config(server):
+    text = server.config_text()
+    with open(server.conf, "w") as f:
+        f.write(text + "default_process_limit = lots\nnosuchsetting = 1\n")
+    bad_line = text.count("\n") + 1
+    res = subprocess.run(server.admin_argv("reload"), capture_output=True,
+                         timeout=WAIT)
+    assert res.returncode == 75, res
+    err = res.stderr.decode()
+    assert "%s:%d:" % (server.conf, bad_line) in err, err
+    assert "%s:%d:" % (server.conf, bad_line + 1) in err, err
+    assert "Invalid number" in err and "nosuchsetting" in err, err
+    # still serving with the old config
+    assert b"Cove ready." in greeting(server)
+    deliver(server, b"Subject: x\r\n\r\nstill here\r\n")
+    with imap_session(server) as m:
+        assert m.select("INBOX") == ("OK", [b"1"])
+
+
+def test_second_master_refused(server):
+    res = subprocess.run(server.master_argv(), capture_output=True,
+                         timeout=WAIT)
+    assert res.returncode != 0
+    assert b"already running with PID %d" % server.pid in res.stderr, res
+
+
+def test_daemon_mode_and_pid_file(servers):
+    s = servers.new(start=False)
+    argv = [a for a in s.master_argv() if a != "-F"]
+    res = subprocess.run(argv, capture_output=True, timeout=WAIT)
+    assert res.returncode == 0, res
+    pid_file = os.path.join(s.base_dir, "master.pid")
+    pid = int(wait_for(lambda: os.path.exists(pid_file) and
+                       open(pid_file).read().strip(), "pid file"))
+    try:
+        assert proc_status(pid)["Name"] == "cove"
+        wait_for(lambda: port_open(s.imap_port) and port_open(s.lmtp_port),
+                 "listeners")
+        deliver(s, b"Subject: daemon\r\n\r\nbody\r\n")
+        with imap_session(s) as m:
+            assert m.select("INBOX") == ("OK", [b"1"])
+        res = subprocess.run(s.admin_argv("stop"), capture_output=True,
+                             timeout=WAIT)
+        assert res.returncode == 0, res
+        wait_for(lambda: not os.path.exists("/proc/%d" % pid) or
+                 proc_status(pid)["State"].startswith("Z"),
+                 "the daemon to exit")
+        assert not os.path.exists(pid_file)
+        assert not port_open(s.imap_port)
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def test_coveadm_when_not_running(servers):
+    s = servers.new(start=False)
+    res = subprocess.run(s.admin_argv("stop"), capture_output=True,
+                         timeout=WAIT)
+    assert res.returncode == 75
+    assert b"cove is not running" in res.stderr, res
+
+
+def test_coveadm_unknown_command(servers):
+    s = servers.new(start=False)
+    res = subprocess.run(s.admin_argv("frobnicate"), capture_output=True,
+                         timeout=WAIT)
+    assert res.returncode == 64
+    assert b"Unknown command 'frobnicate'" in res.stderr, res
