@@ -116,15 +116,23 @@ def test_second_master_refused(server):
     assert b"already running with PID %d" % server.pid in res.stderr, res
 
 
+def read_pid_file(path):
+    try:
+        with open(path) as f:
+            return int(f.read().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
 def test_daemon_mode_and_pid_file(servers):
     s = servers.new(start=False)
     argv = [a for a in s.master_argv() if a != "-F"]
-    res = subprocess.run(argv, capture_output=True, timeout=WAIT)
-    assert res.returncode == 0, res
     pid_file = os.path.join(s.base_dir, "master.pid")
-    pid = int(wait_for(lambda: os.path.exists(pid_file) and
-                       open(pid_file).read().strip(), "pid file"))
+    pid = 0
     try:
+        res = subprocess.run(argv, capture_output=True, timeout=WAIT)
+        assert res.returncode == 0, res
+        pid = wait_for(lambda: read_pid_file(pid_file), "pid file")
         assert proc_status(pid)["Name"] == "cove"
         wait_for(lambda: port_open(s.imap_port) and port_open(s.lmtp_port),
                  "listeners")
@@ -140,10 +148,13 @@ def test_daemon_mode_and_pid_file(servers):
         assert not os.path.exists(pid_file)
         assert not port_open(s.imap_port)
     finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        # whatever failed, stop the daemon this test started
+        pid = pid or read_pid_file(pid_file)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def test_coveadm_when_not_running(servers):

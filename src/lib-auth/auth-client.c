@@ -50,6 +50,9 @@ struct auth_client {
 	unsigned int next_id;
 	struct auth_client_request *requests;
 
+	auth_client_connected_callback_t *connected_callback;
+	void *connected_context;
+
 	bool version_received;
 	bool handshaked;
 	/* The last connect attempt failed and was logged. */
@@ -217,6 +220,8 @@ static int auth_client_input_handshake(struct auth_client *client,
 		client->handshaked = true;
 		client->connect_failure_logged = false;
 		auth_client_send_queued(client);
+		if (client->connected_callback != NULL)
+			client->connected_callback(client->connected_context);
 	}
 	return 0;
 }
@@ -368,6 +373,13 @@ void auth_client_deinit(struct auth_client **_client)
 	pool_unref(&client->mech_pool);
 	i_free(client->socket_path);
 	i_free(client);
+}
+
+void auth_client_set_connected_callback_(struct auth_client *client,
+	auth_client_connected_callback_t *callback, void *context)
+{
+	client->connected_callback = callback;
+	client->connected_context = context;
 }
 
 bool auth_client_is_connected(const struct auth_client *client)

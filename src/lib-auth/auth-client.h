@@ -49,6 +49,17 @@ typedef void auth_request_callback_t(struct auth_client_request *request,
    finishes asynchronously; requests made before it are queued. */
 struct auth_client *auth_client_init(const char *socket_path);
 void auth_client_deinit(struct auth_client **client);
+typedef void auth_client_connected_callback_t(void *context);
+/* Calls callback each time the handshake completes (after the first
+   connect and after every reconnect). */
+#define auth_client_set_connected_callback(client, callback, context) \
+	((void)CALLBACK_TYPECHECK(callback, \
+				  void (*)(__typeof__(context))), \
+	 auth_client_set_connected_callback_(client, \
+		(auth_client_connected_callback_t *)(callback), \
+		(void *)(context)))
+void auth_client_set_connected_callback_(struct auth_client *client,
+	auth_client_connected_callback_t *callback, void *context);
 /* True once the handshake is done. */
 bool auth_client_is_connected(const struct auth_client *client);
 /* Mechanisms the server offered (NULL-terminated, from the client's

@@ -126,8 +126,12 @@ struct client *client_create(const struct master_service_connection *conn,
 	clients = client;
 
 	v->create(client);
-	client_input_resume(client);
-	v->send_greeting(client);
+	if (auth_client_is_connected(auth_client)) {
+		client_input_resume(client);
+		v->send_greeting(client);
+	} else {
+		client->greeting_pending = true;
+	}
 	return client;
 }
 
@@ -285,6 +289,20 @@ void client_unref(struct client **_client)
 	/* the client itself is in the pool */
 	pool = client->pool;
 	pool_unref(&pool);
+}
+
+void clients_auth_connected(void *context ATTR_UNUSED)
+{
+	struct client *client, *next;
+
+	for (client = clients; client != NULL; client = next) {
+		next = client->next;
+		if (!client->greeting_pending)
+			continue;
+		client->greeting_pending = false;
+		client_input_resume(client);
+		client->v->send_greeting(client);
+	}
 }
 
 void client_destroy_all(void)

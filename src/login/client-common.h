@@ -104,6 +104,9 @@ struct client {
 	bool auth_aborted;
 
 	unsigned int bad_counter;
+	/* Waiting for the auth connection before greeting: a greeting
+	   without the mechanisms would mislead the client. */
+	bool greeting_pending;
 	bool destroyed;
 };
 
@@ -125,6 +128,8 @@ void client_disconnect(struct client *client, const char *text,
 void client_ref(struct client *client);
 void client_unref(struct client **client);
 void client_destroy_all(void);
+/* Greets the clients that waited for the auth connection. */
+void clients_auth_connected(void *context);
 
 /* True if the protocol must stop processing input now: the client is
    destroyed or an authentication is in progress. */

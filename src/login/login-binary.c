@@ -40,6 +40,8 @@ int login_binary_run(const struct login_binary *binary,
 
 	master_service_init_finish(master_service);
 	auth_client = auth_client_init(LOGIN_AUTH_SOCKET_NAME);
+	auth_client_set_connected_callback(auth_client, clients_auth_connected,
+					   NULL);
 
 	master_service_run(master_service, login_client_connected);
 

@@ -302,9 +302,8 @@ static void master_run(void)
 
 	master_admin_deinit();
 	services_close_listeners(services);
-	service_list_stop(services);
+	service_list_shutdown(services, MASTER_SHUTDOWN_TIMEOUT_SECS);
 	services = NULL;
-	service_processes_kill_all(MASTER_SHUTDOWN_TIMEOUT_SECS);
 	service_processes_deinit();
 	(void)unlink(pid_file_path);
 	i_info("Cove stopped");

@@ -257,7 +257,7 @@ static void service_process_exited(struct service_process *process,
 	service->process_count--;
 	list->process_count--;
 	if (list->stopped) {
-		if (list->process_count == 0)
+		if (list->process_count == 0 && !list->shutting_down)
 			service_list_free(&list);
 		return;
 	}
@@ -327,9 +327,10 @@ void service_list_start(struct service_list *list)
 	}
 }
 
-/* Signals the processes of list (NULL: of every list); with listen_only,
-   only those of listening services. */
-static void service_processes_signal(struct service_list *list,
+/* Signals the processes of list (NULL: of every list) and of service (NULL:
+   of every service); with listen_only, only those of listening services. */
+static void service_processes_signal(const struct service_list *list,
+				     const struct service *service,
 				     bool listen_only, int signo)
 {
 	struct hash_iterate_context *iter;
@@ -339,16 +340,17 @@ static void service_processes_signal(struct service_list *list,
 	iter = hash_table_iterate_init(service_pids);
 	while (hash_table_iterate(iter, &key, &value)) {
 		struct service_process *process = value;
-		struct service *service = process->service;
+		const struct service *s = process->service;
 
-		if ((list == NULL || service->list == list) &&
-		    (!listen_only || service->type == SERVICE_TYPE_LISTEN))
+		if ((list == NULL || s->list == list) &&
+		    (service == NULL || s == service) &&
+		    (!listen_only || s->type == SERVICE_TYPE_LISTEN))
 			(void)kill(process->pid, signo);
 	}
 	hash_table_iterate_deinit(&iter);
 }
 
-void service_list_stop(struct service_list *list)
+static void service_list_stop_accepting(struct service_list *list)
 {
 	list->stopped = true;
 	array_foreach(&list->services, sp) {
@@ -358,9 +360,14 @@ void service_list_stop(struct service_list *list)
 		array_foreach(&service->listeners, lp)
 			io_remove(&(*lp)->io);
 	}
+}
+
+void service_list_stop(struct service_list *list)
+{
+	service_list_stop_accepting(list);
 	/* Listening services are replaced at once; per-connection workers
 	   finish their sessions. */
-	service_processes_signal(list, true, SIGTERM);
+	service_processes_signal(list, NULL, true, SIGTERM);
 	if (list->process_count == 0)
 		service_list_free(&list);
 }
@@ -370,23 +377,42 @@ unsigned int service_processes_count(void)
 	return hash_table_count(service_pids);
 }
 
-void service_processes_kill_all(unsigned int timeout_secs)
+/* Reaps until service (NULL: every service) has no processes left, or
+   end passes. */
+static void service_processes_wait(const struct service *service, time_t end)
 {
-	struct timespec delay = { .tv_sec = 0, .tv_nsec = 20 * 1000 * 1000 };
-	time_t end = time(NULL) + timeout_secs;
+	struct timespec delay = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
 
-	service_processes_signal(NULL, false, SIGTERM);
-	while (service_processes_count() > 0 && time(NULL) < end) {
+	while ((service == NULL ? service_processes_count() :
+		service->process_count) > 0 && time(NULL) < end) {
 		nanosleep(&delay, NULL);
 		service_reap();
 	}
+}
+
+void service_list_shutdown(struct service_list *list,
+			   unsigned int timeout_secs)
+{
+	time_t end = time(NULL) + timeout_secs;
+	unsigned int count = array_count(&list->services);
+
+	service_list_stop_accepting(list);
+	list->shutting_down = true;
+	while (count > 0) {
+		struct service *service =
+			array_idx_elem(&list->services, --count);
+
+		service_processes_signal(list, service, false, SIGTERM);
+		service_processes_wait(service, end);
+	}
+	service_processes_signal(NULL, NULL, false, SIGTERM);
+	service_processes_wait(NULL, end);
 	if (service_processes_count() > 0) {
 		i_warning("%u processes did not stop in %u secs: killing them",
 			  service_processes_count(), timeout_secs);
-		service_processes_signal(NULL, false, SIGKILL);
-		while (service_processes_count() > 0) {
-			nanosleep(&delay, NULL);
-			service_reap();
-		}
+		service_processes_signal(NULL, NULL, false, SIGKILL);
+		service_processes_wait(NULL, time(NULL) + 60);
 	}
+	list->shutting_down = false;
+	service_list_free(&list);
 }

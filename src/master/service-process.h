@@ -20,9 +20,12 @@ void service_list_start(struct service_list *list);
    the caller must not use it afterwards.
    Processes of a list that is replaced keep being reaped. */
 void service_list_stop(struct service_list *list);
-/* Sends SIGTERM to all children, waits up to timeout_secs for them to
-   exit, then SIGKILLs the rest. */
-void service_processes_kill_all(unsigned int timeout_secs);
+/* Stops the server: stops list's services in the reverse order of
+   master_all_services (so that auth, which the others use, goes last),
+   each with SIGTERM, waiting for them to exit; then the processes of
+   older lists. What is left after timeout_secs is SIGKILLed. Frees list. */
+void service_list_shutdown(struct service_list *list,
+			   unsigned int timeout_secs);
 /* Number of running children. */
 unsigned int service_processes_count(void);
 

@@ -66,6 +66,8 @@ struct service_list {
 	/* Replaced or shutting down: its services start nothing new. The
 	   pool is freed when the last of its processes is reaped. */
 	bool stopped;
+	/* service_list_shutdown() is waiting on it: not freed by reaping */
+	bool shutting_down;
 	unsigned int process_count;
 };
 
