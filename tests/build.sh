@@ -11,5 +11,5 @@ cd build
 if [ ! -f Makefile ] || [ ../configure -nt Makefile ]; then
 	../configure -q --prefix="$top/build/install" "$@"
 fi
-make -s -j"$(nproc)"
+make -s -j"$(nproc)" >/dev/null
 make -s install >/dev/null

@@ -76,7 +76,7 @@ fi
 cat <<EOT
 Cove is running (log: $demo/cove.log).
   IMAP:  127.0.0.1 port 10143, user demo, password demo
-         e.g. curl -s --user demo:demo imap://127.0.0.1:10143/INBOX -X 'FETCH 1 BODY[]'
+         e.g. curl -s --user demo:demo 'imap://127.0.0.1:10143/INBOX;UID=1'
   LMTP:  127.0.0.1 port 10024, deliver to demo@localhost, e.g.
          python3 -c "import smtplib; s=smtplib.LMTP('127.0.0.1',10024); s.sendmail('me@example.com',['demo@localhost'],'Subject: hi\r\n\r\nHello\r\n'); s.quit()"
   Mail:  $demo/home/demo/Maildir
