@@ -541,7 +541,7 @@ void test_imap_login_session(void)
 	test_session_authenticate();
 	test_session_limits();
 	log = session_deinit();
-	test_assert(strstr(log, "imap-login<") != NULL);
+	test_assert(strstr(log, " imap-login: Info: ") != NULL);
 	test_assert(strstr(log, "Info: Login: user=<u1>, method=PLAIN, "
 			   "rip=127.0.0.1, lip=127.0.0.1, session=<") != NULL);
 	test_assert(strstr(log, "Info: Disconnected: Logged out "

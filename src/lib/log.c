@@ -6,6 +6,7 @@
 #include "lib.h"
 
 #include <fcntl.h>
+#include <syslog.h>
 #include <time.h>
 
 /* A log line longer than this is truncated (the write stays atomic). */
@@ -15,6 +16,7 @@ static char *log_name;
 static char *log_user;
 static bool log_debug;
 static log_fatal_hook_t *log_fatal_hook;
+static bool log_syslog;
 
 static const char *const log_type_names[] = {
 	[LOG_TYPE_DEBUG] = "Debug",
@@ -89,24 +91,72 @@ int log_open_file(const char *path, const char **error_r)
 	return 0;
 }
 
+static const int log_syslog_priorities[] = {
+	[LOG_TYPE_DEBUG] = LOG_DEBUG,
+	[LOG_TYPE_INFO] = LOG_INFO,
+	[LOG_TYPE_WARNING] = LOG_WARNING,
+	[LOG_TYPE_ERROR] = LOG_ERR,
+	[LOG_TYPE_FATAL] = LOG_CRIT,
+	[LOG_TYPE_PANIC] = LOG_CRIT,
+};
+
+void log_set_syslog(bool enable)
+{
+	if (enable && !log_syslog)
+		openlog("cove", LOG_NDELAY, LOG_MAIL);
+	else if (!enable && log_syslog)
+		closelog();
+	log_syslog = enable;
+}
+
+void log_syslog_forward(const char *line)
+{
+	int priority = LOG_INFO;
+	const char *p;
+
+	/* "YYYY-MM-DD HH:MM:SS " is syslog's job */
+	if (strlen(line) > 20 && line[4] == '-' && line[13] == ':' &&
+	    line[19] == ' ')
+		line += 20;
+	/* after "name: " or "name(user)<pid>: " */
+	p = strstr(line, ": ");
+	if (p != NULL) {
+		p += 2;
+		for (unsigned int i = 0; i < N_ELEMENTS(log_type_names); i++) {
+			size_t len = strlen(log_type_names[i]);
+
+			if (strncmp(p, log_type_names[i], len) == 0 &&
+			    p[len] == ':') {
+				priority = log_syslog_priorities[i];
+				break;
+			}
+		}
+	}
+	syslog(priority, "%s", line);
+}
+
 static size_t log_format_prefix(char *buf, size_t size, enum log_type type)
 {
 	struct tm tm;
 	time_t now = time(NULL);
-	size_t len;
+	size_t len = 0;
 	int ret;
 
-	if (localtime_r(&now, &tm) == NULL)
-		memset(&tm, 0, sizeof(tm));
-	len = strftime(buf, size, "%Y-%m-%d %H:%M:%S ", &tm);
+	if (!log_syslog) {
+		if (localtime_r(&now, &tm) == NULL)
+			memset(&tm, 0, sizeof(tm));
+		len = strftime(buf, size, "%Y-%m-%d %H:%M:%S ", &tm);
+	}
 	const char *name = log_name != NULL ? log_name : "cove";
 	if (log_user != NULL) {
 		ret = snprintf(buf + len, size - len, "%s(%s)<%ld>: %s: ",
 			       name, log_user, (long)getpid(),
 			       log_type_names[type]);
 	} else {
-		ret = snprintf(buf + len, size - len, "%s<%ld>: %s: ",
-			       name, (long)getpid(), log_type_names[type]);
+		/* Dovecot's form for processes without a user, which log
+		   readers such as fail2ban's filters expect */
+		ret = snprintf(buf + len, size - len, "%s: %s: ",
+			       name, log_type_names[type]);
 	}
 	if (ret < 0)
 		return len;
@@ -127,6 +177,12 @@ log_write_line(enum log_type type, const char *fmt, va_list args)
 	fret = vsnprintf(line + len, sizeof(line) - 1 - len, fmt, args);
 	if (fret > 0)
 		len = I_MIN(len + (size_t)fret, sizeof(line) - 2);
+	if (log_syslog) {
+		line[len] = '\0';
+		syslog(log_syslog_priorities[type], "%s", line);
+		errno = saved_errno;
+		return;
+	}
 	line[len++] = '\n';
 	do {
 		ret = write(STDERR_FILENO, line, len);

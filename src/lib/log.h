@@ -5,7 +5,9 @@
 /* Logging. Every line is written with one write(2) to stderr (the master
    points every child's stderr at log_path, or the terminal with -F) as:
      2026-11-23 17:10:00 imap(alice)<1234>: Error: message
-   The process name and user come from log_init() / log_set_user(). */
+     2026-11-23 17:10:00 imap-login: Info: message
+   as Dovecot writes them: the process name, and the user and pid for
+   processes that serve one user (log_init() / log_set_user()). */
 
 #include <stdarg.h>
 
@@ -28,6 +30,13 @@ void log_set_user(const char *user);
 /* Enables i_debug() output. Off by default. */
 void log_set_debug(bool enable);
 bool log_is_debug(void);
+/* Sends this process's own lines to syslog(3) (facility mail) instead of
+   stderr; for the master when log_path = syslog. The master forwards its
+   children's stderr lines with log_syslog_forward(). */
+void log_set_syslog(bool enable);
+/* Sends one line in this log's format (with or without the timestamp)
+   to syslog, with the priority its "Type:" names. */
+void log_syslog_forward(const char *line);
 /* Opens path for appending and makes it this process's stderr, so that
    children inherit it. Returns 0, or -1 with error_r set. */
 int log_open_file(const char *path, const char **error_r);

@@ -17,6 +17,7 @@
 #include "master-settings.h"
 #include "master-all-settings.h"
 #include "master-admin.h"
+#include "master-log.h"
 #include "service.h"
 #include "service-process.h"
 
@@ -234,20 +235,6 @@ static const struct master_admin_callbacks admin_callbacks = {
 	.reload = master_reload,
 };
 
-static void master_open_log(const struct master_service_settings *set,
-			    bool foreground)
-{
-	const char *error;
-
-	if (set->log_path[0] != '\0' && strcmp(set->log_path, "syslog") != 0) {
-		if (log_open_file(set->log_path, &error) < 0)
-			i_fatal("%s", error);
-	} else if (!foreground) {
-		i_fatal("log_path must be set to a file when running in the "
-			"background (or use -F)");
-	}
-}
-
 static void master_startup(bool foreground)
 {
 	const struct master_service_settings *set;
@@ -268,17 +255,13 @@ static void master_startup(bool foreground)
 	    services_listen(services, NULL, &error) < 0 ||
 	    master_write_config_snapshot(services, &error) < 0)
 		i_fatal("%s", error);
-	master_open_log(set, foreground);
+	master_log_open(set->log_path, foreground);
 	if (!foreground)
 		master_daemonize();
-	if (!services->root) {
-		i_info("Running without root privileges (uid %u): "
-		       "privilege drops are skipped", (unsigned int)getuid());
-	}
 	master_write_pid_file();
 }
 
-static void master_run(void)
+static void master_run(bool foreground)
 {
 	const char *admin_path, *error;
 
@@ -288,12 +271,17 @@ static void master_run(void)
 	lib_signals_set_handler(SIGTERM, sig_die, NULL);
 	lib_signals_set_handler(SIGINT, sig_die, NULL);
 	lib_signals_ignore(SIGPIPE);
+	master_log_init(services->set->log_path, foreground);
 	service_processes_init();
 
 	admin_path = t_strdup_printf("%s/%s", services->set->base_dir,
 				     MASTER_ADMIN_SOCKET);
 	if (master_admin_init(admin_path, &admin_callbacks, &error) < 0)
 		i_fatal("%s", error);
+	if (!services->root) {
+		i_info("Running without root privileges (uid %u): "
+		       "privilege drops are skipped", (unsigned int)getuid());
+	}
 	service_list_start(services);
 	i_info("Cove v" PACKAGE_VERSION " starting up for %s",
 	       services->set->protocols);
@@ -307,6 +295,7 @@ static void master_run(void)
 	service_processes_deinit();
 	(void)unlink(pid_file_path);
 	i_info("Cove stopped");
+	master_log_deinit();
 	lib_signals_deinit();
 	io_loop_destroy(&master_ioloop);
 }
@@ -348,7 +337,7 @@ int main(int argc, char *argv[])
 		return 0;
 	}
 	master_startup(foreground);
-	master_run();
+	master_run(foreground);
 	i_free(pid_file_path);
 	lib_deinit();
 	return 0;
