@@ -171,3 +171,54 @@ def test_coveadm_unknown_command(servers):
                          timeout=WAIT)
     assert res.returncode == 64
     assert b"Unknown command 'frobnicate'" in res.stderr, res
+
+
+@pytest.mark.root_only
+def test_default_log_goes_to_syslog(servers):
+    """Without log_path, a daemonised master logs to syslog, its children's
+    lines included (as Dovecot does). Needs root to stand in for the
+    syslog daemon at /dev/log; skipped where a real one listens there."""
+    if os.path.exists("/dev/log"):
+        pytest.skip("/dev/log exists: not replacing the system's syslog")
+    import socket
+    s = servers.new(start=False)
+    with open(s.conf, "w") as f:
+        f.write("".join(l for l in s.config_text().splitlines(True)
+                        if not l.startswith("log_path")))
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind("/dev/log")
+    pid_file = os.path.join(s.base_dir, "master.pid")
+    try:
+        os.chmod("/dev/log", 0o666)
+        argv = [a for a in s.master_argv() if a != "-F"]
+        res = subprocess.run(argv, capture_output=True, timeout=WAIT)
+        assert res.returncode == 0, res
+        wait_for(lambda: port_open(s.imap_port), "listeners")
+        with imap_session(s) as m:
+            assert m.select("INBOX")[0] == "OK"
+        res = subprocess.run(s.admin_argv("stop"), capture_output=True,
+                             timeout=WAIT)
+        assert res.returncode == 0, res
+        wait_for(lambda: not os.path.exists(pid_file), "the master to stop")
+        sock.settimeout(0.5)
+        messages = []
+        try:
+            while True:
+                messages.append(sock.recv(65536))
+        except socket.timeout:
+            pass
+        text = b"\n".join(messages)
+        # <22> is facility mail, priority info
+        assert b"<22>" in text and b"cove: master: Info: Cove stopped" \
+            in text, text
+        assert b"cove: imap-login: Info: Login: user=<u1>" in text, text
+        assert b"cove: imap(u1)<" in text, text
+    finally:
+        sock.close()
+        os.unlink("/dev/log")
+        pid = read_pid_file(pid_file)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

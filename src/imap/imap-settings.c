@@ -9,18 +9,12 @@
 static const struct setting_define imap_setting_defines[] = {
 	SETTING_DEFINE(SET_SIZE, imap_max_line_length, struct imap_settings),
 	SETTING_DEFINE(SET_STR, imap_capability, struct imap_settings),
-	SETTING_DEFINE(SET_UINT, mail_max_userip_connections,
-		       struct imap_settings),
-	SETTING_DEFINE(SET_TIME, imap_idle_notify_interval,
-		       struct imap_settings),
 	SETTING_DEFINE_LIST_END
 };
 
 static const struct imap_settings imap_default_settings = {
 	.imap_max_line_length = 64 * 1024,
 	.imap_capability = "",
-	.mail_max_userip_connections = 10,
-	.imap_idle_notify_interval = 2 * 60,
 };
 
 static bool imap_settings_check(void *_set, pool_t pool ATTR_UNUSED,

@@ -14,10 +14,6 @@ struct imap_settings {
 	/* CAPABILITY override: "" = the built-in list, "+X Y" = the
 	   built-in list plus X Y, anything else replaces it. */
 	const char *imap_capability;
-	/* Not enforced yet. */
-	unsigned int mail_max_userip_connections;
-	/* Seconds; unused until IDLE exists. */
-	unsigned int imap_idle_notify_interval;
 };
 
 extern const struct setting_parser_info imap_setting_parser_info;

@@ -15,19 +15,14 @@ static const struct setting_define master_service_setting_defines[] = {
 	DEF(SET_STR, base_dir),
 	DEF(SET_STR, state_dir),
 	DEF(SET_STR, log_path),
-	DEF(SET_STR, info_log_path),
-	DEF(SET_STR, debug_log_path),
 	DEF(SET_STR, protocols),
 	DEF(SET_STR, listen),
 	DEF(SET_STR, default_login_user),
 	DEF(SET_STR, default_internal_user),
 	DEF(SET_STR, hostname),
-	DEF(SET_STR, login_trusted_networks),
 	DEF(SET_STR, postmaster_address),
 	DEF(SET_UINT, default_process_limit),
 	DEF(SET_UINT, default_client_limit),
-	DEF(SET_BOOL, version_ignore),
-	DEF(SET_BOOL, shutdown_clients),
 	SETTING_DEFINE_LIST_END
 };
 
@@ -35,19 +30,14 @@ static const struct master_service_settings master_service_default_settings = {
 	.base_dir = PKG_RUNDIR,
 	.state_dir = PKG_STATEDIR,
 	.log_path = "syslog",
-	.info_log_path = "",
-	.debug_log_path = "",
 	.protocols = "imap lmtp",
 	.listen = "*, ::",
 	.default_login_user = "covenull",
 	.default_internal_user = "cove",
 	.hostname = "",
-	.login_trusted_networks = "",
 	.postmaster_address = "",
 	.default_process_limit = 100,
 	.default_client_limit = 1000,
-	.version_ignore = false,
-	.shutdown_clients = true,
 };
 
 static bool

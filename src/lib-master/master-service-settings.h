@@ -10,19 +10,14 @@ struct master_service_settings {
 	const char *base_dir;
 	const char *state_dir;
 	const char *log_path;
-	const char *info_log_path;
-	const char *debug_log_path;
 	const char *protocols;
 	const char *listen;
 	const char *default_login_user;
 	const char *default_internal_user;
 	const char *hostname;
-	const char *login_trusted_networks;
 	const char *postmaster_address;
 	unsigned int default_process_limit;
 	unsigned int default_client_limit;
-	bool version_ignore;
-	bool shutdown_clients;
 };
 
 extern const struct setting_parser_info master_service_setting_parser_info;
