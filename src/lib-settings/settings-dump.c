@@ -29,7 +29,7 @@ static bool settings_dump_needs_quotes(const char *value)
 	return false;
 }
 
-static void settings_dump_quoted(string_t *dest, const char *value)
+void settings_append_quoted(string_t *dest, const char *value)
 {
 	str_append_c(dest, '"');
 	for (; *value != '\0'; value++) {
@@ -40,10 +40,18 @@ static void settings_dump_quoted(string_t *dest, const char *value)
 	str_append_c(dest, '"');
 }
 
+void settings_append_label(string_t *dest, const char *label)
+{
+	if (*label == '\0' || strpbrk(label, " \t{}#\"'") != NULL)
+		settings_append_quoted(dest, label);
+	else
+		str_append(dest, label);
+}
+
 static void settings_dump_text(string_t *dest, const char *value)
 {
 	if (settings_dump_needs_quotes(value))
-		settings_dump_quoted(dest, value);
+		settings_append_quoted(dest, value);
 	else
 		str_append(dest, value);
 }
@@ -114,10 +122,7 @@ static void settings_dump_section(string_t *dest, unsigned int indent,
 	/* an unlabelled section has an empty label */
 	if (label != NULL && *label != '\0') {
 		str_append_c(dest, ' ');
-		if (strpbrk(label, " \t{#\"'") != NULL)
-			settings_dump_quoted(dest, label);
-		else
-			str_append(dest, label);
+		settings_append_label(dest, label);
 	}
 	str_append(dest, " {\n");
 	settings_dump_keys(dest, indent + 1, def->list_info, section, all,

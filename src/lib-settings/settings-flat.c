@@ -10,41 +10,13 @@
 #include "str.h"
 #include "settings-parser-private.h"
 
-static bool settings_flat_is_plain_word(const char *word)
-{
-	if (*word == '\0')
-		return false;
-	for (; *word != '\0'; word++) {
-		unsigned char c = *word;
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || strchr("_-./:@+*!,%", c)))
-			return false;
-	}
-	return true;
-}
-
-static void settings_flat_append_quoted(string_t *dest, const char *value)
-{
-	str_append_c(dest, '"');
-	for (; *value != '\0'; value++) {
-		if (*value == '"' || *value == '\\')
-			str_append_c(dest, '\\');
-		str_append_c(dest, *value);
-	}
-	str_append_c(dest, '"');
-}
-
 void settings_flat_section_begin(struct settings_parser *parser,
 				 const struct settings_line *line)
 {
 	str_append(parser->flat, line->key);
 	if (line->value != NULL) {
 		str_append_c(parser->flat, ' ');
-		if (settings_flat_is_plain_word(line->value))
-			str_append(parser->flat, line->value);
-		else
-			settings_flat_append_quoted(parser->flat, line->value);
+		settings_append_label(parser->flat, line->value);
 	}
 	str_append(parser->flat, " {\n");
 }
@@ -72,7 +44,7 @@ void settings_flat_value(struct settings_parser *parser,
 		   above; a value from a line never does. */
 		i_unreached();
 	} else {
-		settings_flat_append_quoted(parser->flat, value);
+		settings_append_quoted(parser->flat, value);
 	}
 	str_append_c(parser->flat, '\n');
 }

@@ -123,6 +123,11 @@ void settings_parser_skip_section(struct settings_parser *parser,
 const char *settings_parser_path(struct settings_parser *parser,
 				 const char *path);
 
+/* settings-dump.c: writes value as a quoted string ("..." with \" and
+   \\ escapes), and a section label, quoted when it is not one word. */
+void settings_append_quoted(string_t *dest, const char *value);
+void settings_append_label(string_t *dest, const char *label);
+
 /* settings-flat.c: records applied lines into parser->flat. */
 void settings_flat_section_begin(struct settings_parser *parser,
 				 const struct settings_line *line);
