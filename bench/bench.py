@@ -2,8 +2,10 @@
 """Side-by-side benchmark of Cove and Dovecot on private loopback
 instances: LMTP delivery of N messages, then (best of 3) IMAP
 SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE) and FETCH 1:* BODY.PEEK[],
-then a run of sequential IMAP sessions (LOGIN, SELECT, LOGOUT) and the
-memory (PSS) that each idle logged-in session adds to the server.
+then a run of sequential IMAP sessions (LOGIN, SELECT, LOGOUT), the
+memory (PSS) that each idle logged-in session adds to the server, and
+(best of 3) a POP3 download of a second mailbox: login, STAT, UIDL and
+RETR of every message.
 Prints a table with the Cove/Dovecot ratio.  A server that cannot start
 or fails a step is reported in the table; the run goes on."""
 
@@ -79,6 +81,50 @@ class Conn:
                 raise BenchError("connection closed during %r" % command)
             data += chunk
 
+    def pop3(self, command, multiline=False):
+        """Send a POP3 command; return its reply line, or with multiline
+        the data up to the "." line (as sent).  Several commands may be
+        sent at once with send() and read with read_pop3()."""
+        if command is not None:
+            self.send(command + b"\r\n")
+        return self.read_pop3(command, multiline)
+
+    def _pop3_find(self, pattern, start):
+        """Index of pattern in the POP3 buffer at or after start,
+        receiving more as needed.  The buffer is consumed by moving
+        pop3_pos (and compacted between replies), so that many replies in
+        one large read stay linear."""
+        while True:
+            end = self.pop3_buf.find(pattern, start)
+            if end >= 0:
+                return end
+            start = max(start, len(self.pop3_buf) - len(pattern))
+            chunk = self.sock.recv(1 << 20)
+            if not chunk:
+                raise BenchError("connection closed by the server")
+            self.pop3_buf += chunk
+
+    def read_pop3(self, command, multiline=False):
+        if not hasattr(self, "pop3_buf"):
+            self.pop3_buf, self.pop3_pos = bytearray(self.buf), 0
+        if self.pop3_pos > (1 << 20):
+            del self.pop3_buf[:self.pop3_pos]
+            self.pop3_pos = 0
+        pos = self.pop3_pos
+        end = self._pop3_find(b"\r\n", pos)
+        line = bytes(self.pop3_buf[pos:end])
+        self.pop3_pos = end + 2
+        if not line.startswith(b"+OK"):
+            raise BenchError("POP3 %r -> %r" % (command, line))
+        if not multiline:
+            return line
+        pos = self.pop3_pos
+        end = self._pop3_find(b".\r\n", pos)
+        if end != pos:
+            end = self._pop3_find(b"\r\n.\r\n", pos) + 2
+        self.pop3_pos = end + 3
+        return bytes(self.pop3_buf[pos:end])
+
     def close(self):
         self.sock.close()
 
@@ -98,14 +144,14 @@ def dot_stuff(msg):
     return re.sub(rb"(?m)^\.", b"..", msg)
 
 
-def deliver_range(port, indexes, size, errors):
+def deliver_range(port, indexes, size, errors, rcpt=b"u1@localhost"):
     try:
         c = Conn(port)
         c.smtp(want=220)
         c.smtp(b"LHLO bench.test")
         for i in indexes:
             c.smtp(b"MAIL FROM:<bench@example.org>")
-            c.smtp(b"RCPT TO:<u1@localhost>")
+            c.smtp(b"RCPT TO:<%s>" % rcpt)
             c.smtp(b"DATA", want=354)
             c.send(dot_stuff(make_message(i, size)) + b".\r\n")
             c.smtp()
@@ -115,11 +161,12 @@ def deliver_range(port, indexes, size, errors):
         errors.append(str(e))
 
 
-def bench_lmtp(server, n, size, sessions):
+def bench_lmtp(server, n, size, sessions, rcpt=b"u1@localhost"):
     chunks = [list(range(k, n, sessions)) for k in range(sessions)]
     errors = []
     threads = [threading.Thread(target=deliver_range,
-                                args=(server.lmtp_port, c, size, errors))
+                                args=(server.lmtp_port, c, size, errors,
+                                      rcpt))
                for c in chunks]
     t0 = time.perf_counter()
     for t in threads:
@@ -233,12 +280,42 @@ def bench_idle_memory(server, count):
     return (after - before) / count
 
 
+def bench_pop3(server, n, reps):
+    """Best of reps: connect, USER/PASS, STAT, UIDL, RETR 1..n (sent
+    pipelined, RFC 2449 PIPELINING), QUIT, on u2's mailbox of n
+    messages."""
+    best = None
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        c = Conn(server.pop3_port)
+        c.pop3(None)
+        c.pop3(b"USER u2")
+        c.pop3(b"PASS " + server.users["u2"][2].encode())
+        stat = c.pop3(b"STAT")
+        if not stat.startswith(b"+OK %d " % n):
+            raise BenchError("POP3 STAT -> %r, expected %d messages" %
+                             (stat, n))
+        uidl = c.pop3(b"UIDL", multiline=True)
+        if uidl.count(b"\r\n") != n:
+            raise BenchError("POP3 UIDL gave %d lines, expected %d" %
+                             (uidl.count(b"\r\n"), n))
+        c.send(b"".join(b"RETR %d\r\n" % i for i in range(1, n + 1)))
+        for i in range(1, n + 1):
+            c.read_pop3(b"RETR %d" % i, multiline=True)
+        c.pop3(b"QUIT")
+        c.close()
+        elapsed = time.perf_counter() - t0
+        best = elapsed if best is None else min(best, elapsed)
+    return best
+
+
 OPERATIONS = [
     ("lmtp_deliver", "LMTP deliver %(n)d msgs (%(sessions)d sessions)"),
     ("select_fetch_meta", "SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE)"),
     ("fetch_bodies", "FETCH 1:* BODY.PEEK[]"),
     ("logins", "%(logins)d x connect+LOGIN+SELECT+LOGOUT"),
     ("idle_kb", "KB PSS per idle IMAP session (%(idle)d open)"),
+    ("pop3", "POP3 login+STAT+UIDL+RETR of %(pop3)d msgs of %(pop3_size)d B"),
 ]
 
 
@@ -249,7 +326,8 @@ def run_one(kind, args):
     try:
         # the idle-memory step keeps many sessions of one user open
         server = MailServer(kind, extra_conf="mail_max_userip_connections"
-                            " = %d\n" % max(10, args.idle + 10))
+                            " = %d\n" % max(10, args.idle + 10),
+                            pop3=args.pop3 > 0)
         server.start()
         results["lmtp_deliver"] = bench_lmtp(server, args.n, args.size,
                                              args.sessions)
@@ -258,6 +336,10 @@ def run_one(kind, args):
             results["logins"] = bench_logins(server, args.logins)
         if args.idle:
             results["idle_kb"] = bench_idle_memory(server, args.idle)
+        if args.pop3:
+            bench_lmtp(server, args.pop3, args.pop3_size, args.sessions,
+                       rcpt=b"u2@localhost")
+            results["pop3"] = bench_pop3(server, args.pop3, args.reps)
         return results, None
     except (ServerError, BenchError, OSError) as e:
         msg = str(e).strip().splitlines()
@@ -301,15 +383,21 @@ def main():
     ap.add_argument("--idle", type=int, default=50,
                     help="idle IMAP sessions for the memory figure "
                     "(default 50, 0 to skip)")
+    ap.add_argument("--pop3", type=int, default=1000,
+                    help="messages of the POP3 download (default 1000, "
+                    "0 to skip)")
+    ap.add_argument("--pop3-size", type=int, default=10240,
+                    help="approximate size of the POP3 messages "
+                    "(default 10240)")
     ap.add_argument("--only", choices=["cove", "dovecot"],
                     help="run one server only")
     ap.add_argument("--keep", action="store_true",
                     help="keep the instances' directories")
     args = ap.parse_args()
     if args.n < 1 or args.sessions < 1 or args.reps < 1 or args.logins < 0 \
-            or args.idle < 0:
+            or args.idle < 0 or args.pop3 < 0:
         ap.error("-n, --sessions and --reps must be positive, "
-                 "--logins and --idle not negative")
+                 "--logins, --idle and --pop3 not negative")
 
     kinds = [args.only] if args.only else ["cove", "dovecot"]
     results, errors = {}, []
@@ -326,10 +414,12 @@ def main():
     rows = []
     for key, label in OPERATIONS:
         if (key == "logins" and not args.logins) or \
-                (key == "idle_kb" and not args.idle):
+                (key == "idle_kb" and not args.idle) or \
+                (key == "pop3" and not args.pop3):
             continue
         label = label % {"n": args.n, "sessions": args.sessions,
-                         "logins": args.logins, "idle": args.idle}
+                         "logins": args.logins, "idle": args.idle,
+                         "pop3": args.pop3, "pop3_size": args.pop3_size}
         c = results.get("cove", {}).get(key)
         d = results.get("dovecot", {}).get(key)
         ratio = "%.2f" % (c / d) if c is not None and d else "n/a"

@@ -332,3 +332,93 @@ def maildir_files(server, user="u1"):
             with open(path, "rb") as f:
                 out[path] = f.read()
     return out
+
+
+# --- POP3 --------------------------------------------------------------
+
+def new_pop3_server(servers, extra_conf="", start=True):
+    """A server with POP3 enabled (`protocols = imap pop3 lmtp`), torn
+    down by the `servers` fixture like the others."""
+    from mailserver import MailServer
+    s = MailServer(os.environ.get("COVE_TEST_TARGET", "cove"),
+                   extra_conf=extra_conf, pop3=True)
+    servers.servers.append(s)
+    if start:
+        s.start()
+    return s
+
+
+def pop3_login(server, user="u1", password=None):
+    import poplib
+    if password is None:
+        password = server.users[user][2]
+    p = poplib.POP3("127.0.0.1", server.pop3_port, timeout=TIMEOUT)
+    p.user(user)
+    p.pass_(password)
+    return p
+
+
+def pop3_raw_login(server, user="u1", password=None):
+    """A RawClient past USER/PASS (replies checked)."""
+    if password is None:
+        password = server.users[user][2]
+    c = RawClient(server.pop3_port)
+    assert c.readline().startswith(b"+OK")
+    c.sendline("USER " + user)
+    assert c.readline().startswith(b"+OK")
+    c.sendline("PASS " + password)
+    assert c.readline() == b"+OK Logged in."
+    return c
+
+
+def pop3_read_data(c):
+    """The data of a multi-line POP3 reply as sent (CRLF, dot-stuffing
+    kept), without the final ".\r\n"."""
+    while True:
+        if c.buf.startswith(b".\r\n"):
+            c.buf = c.buf[3:]
+            return b""
+        end = c.buf.find(b"\r\n.\r\n")
+        if end >= 0:
+            data, c.buf = c.buf[:end + 2], c.buf[end + 5:]
+            return data
+        chunk = c.sock.recv(65536)
+        assert chunk, "connection closed in a multi-line reply"
+        c.buf += chunk
+
+
+def pop3_unstuff(data):
+    """RFC 1939 3: the message from multi-line reply data."""
+    return b"".join(line[1:] if line.startswith(b".") else line
+                    for line in data.splitlines(True))
+
+
+def deliver_many(server, msgs, rcpt="u1@localhost",
+                 sender="sender@example.org"):
+    """Deliver each message of msgs in one LMTP session, one transaction
+    per message."""
+    conn = lmtp_connect(server)
+    try:
+        for msg in msgs:
+            if isinstance(msg, str):
+                msg = msg.encode("utf-8")
+            refused = conn.sendmail(sender, [rcpt], msg)
+            assert refused == {}, refused
+    finally:
+        conn.quit()
+
+
+def imap_uids(server, user="u1"):
+    """(UIDVALIDITY, [UID of each message in sequence order]) of INBOX."""
+    with imap_session(server, user) as m:
+        typ, exists = m.select("INBOX")
+        assert typ == "OK", exists
+        typ, data = m.response("UIDVALIDITY")
+        uidvalidity = int(data[0])
+        data = exists
+        if int(data[0]) == 0:
+            return uidvalidity, []
+        typ, data = m.fetch("1:*", "(UID)")
+        assert typ == "OK", data
+        uids = [int(re.search(rb"UID (\d+)", d).group(1)) for d in data]
+        return uidvalidity, uids

@@ -84,8 +84,12 @@ def port_open(port):
 class MailServer:
     """A private server instance.  kind is "cove" or "dovecot"."""
 
-    def __init__(self, kind, root=None, extra_conf="", uid_base=5000):
+    def __init__(self, kind, root=None, extra_conf="", uid_base=5000,
+                 pop3=False):
         self.kind = kind
+        # POP3 (protocols = imap pop3 lmtp and a pop3-login listener) only
+        # when asked for: the other tests do not need the pop3 services.
+        self.pop3 = pop3
         if root is None:
             root = tempfile.mkdtemp(prefix="covet-", dir="/tmp")
         self.root = root
@@ -104,6 +108,7 @@ class MailServer:
         self.users_path = os.path.join(root, "users")
         self.imap_port = free_port()
         self.lmtp_port = free_port()
+        self.pop3_port = free_port() if pop3 else None
         if is_root():
             if kind == "cove":
                 self.login_user, self.internal_user = "covenull", "cove"
@@ -166,7 +171,7 @@ class MailServer:
 base_dir = {r}/run
 state_dir = {r}/state
 log_path = {log}
-protocols = imap lmtp
+protocols = {protocols}
 listen = 127.0.0.1
 default_login_user = {lu}
 default_internal_user = {iu}
@@ -195,13 +200,30 @@ service lmtp {{
 }}
 """.format(r=r, log=self.log_path, lu=self.login_user,
            iu=self.internal_user, users=self.users_path,
-           ip=self.imap_port, lp=self.lmtp_port)
+           ip=self.imap_port, lp=self.lmtp_port,
+           protocols="imap pop3 lmtp" if self.pop3 else "imap lmtp")
+        if self.pop3:
+            text += """\
+service pop3-login {{
+  inet_listener pop3 {{
+    port = {pp}
+  }}
+}}
+""".format(pp=self.pop3_port)
         if self.kind == "dovecot":
             # Dovecot-only: no TLS listener, no certificate needed.
             text += """\
 ssl = no
 service imap-login {
   inet_listener imaps {
+    port = 0
+  }
+}
+"""
+            if self.pop3:
+                text += """\
+service pop3-login {
+  inet_listener pop3s {
     port = 0
   }
 }
@@ -215,7 +237,7 @@ service imap-login {
                                  ("dict-async", "dict-async")):
                     text += ("service %s {\n  unix_listener %s {\n"
                              "    group = %s\n  }\n}\n" % (svc, lst, group))
-                for svc in ("imap-login", "anvil"):
+                for svc in ("imap-login", "pop3-login", "anvil"):
                     text += "service %s {\n  chroot =\n}\n" % svc
         return text + self.extra_conf
 
@@ -277,12 +299,16 @@ service imap-login {
                 self.proc = None
                 raise ServerError("%s exited with %d during start\n%s" %
                                   (self.kind, rc, self.diagnostics()))
-            if port_open(self.imap_port) and port_open(self.lmtp_port):
+            if all(port_open(p) for p in self.ports()):
                 return
             time.sleep(0.05)
         self.kill()
         raise ServerError("%s did not open its ports within %.0f s\n%s" %
                           (self.kind, timeout, self.diagnostics()))
+
+    def ports(self):
+        return [p for p in (self.imap_port, self.lmtp_port, self.pop3_port)
+                if p is not None]
 
     @property
     def pid(self):
@@ -334,8 +360,7 @@ service imap-login {
     def _wait_ports_closed(self):
         deadline = time.monotonic() + STOP_TIMEOUT
         while time.monotonic() < deadline:
-            if not port_open(self.imap_port) and \
-               not port_open(self.lmtp_port):
+            if not any(port_open(p) for p in self.ports()):
                 return
             time.sleep(0.05)
 

@@ -12,10 +12,9 @@
 #include "hex-binary.h"
 #include "randgen.h"
 #include "ioloop.h"
-#include "istream.h"
 #include "ostream.h"
-#include "master-service.h"
 #include "auth.h"
+#include "auth-connection.h"
 #include "auth-cookie.h"
 #include "auth-request.h"
 #include "mech.h"
@@ -25,26 +24,16 @@
 #define AUTH_CLIENT_PROTOCOL_MINOR 2
 
 struct auth_client_connection {
-	struct auth_client_connection *prev, *next;
-	struct auth *auth;
-	int fd;
-	struct io *io;
-	struct istream *input;
-	struct ostream *output;
+	struct auth_connection conn;
 	/* id + 1 -> struct auth_request */
 	struct hash_table *requests;
 	unsigned int client_pid;
 	bool login;
-	bool version_received;
 };
 
-static struct auth_client_connection *auth_client_connections = NULL;
 static unsigned int auth_client_connection_uid_counter = 0;
 /* Server cookie announced in the handshake; random per process. */
 static char auth_client_server_cookie[AUTH_COOKIE_HEX_LEN + 1];
-
-static void
-auth_client_connection_destroy(struct auth_client_connection **conn);
 
 static void *auth_client_request_key(unsigned int id)
 {
@@ -122,12 +111,6 @@ int auth_client_connection_parse_auth(const char *const *args,
 	return 0;
 }
 
-static void auth_client_send(struct auth_client_connection *conn,
-			     const char *line)
-{
-	o_stream_nsend_str(conn->output, t_strconcat(line, "\n", NULL));
-}
-
 static void auth_client_send_fail(struct auth_client_connection *conn,
 				  unsigned int id, const char *user,
 				  const char *reason, bool temp)
@@ -145,7 +128,7 @@ static void auth_client_send_fail(struct auth_client_connection *conn,
 	}
 	if (temp)
 		str_append(str, "\ttemp");
-	auth_client_send(conn, str_c(str));
+	auth_connection_send(&conn->conn, str_c(str));
 }
 
 static void auth_client_send_ok(struct auth_client_connection *conn,
@@ -157,9 +140,9 @@ static void auth_client_send_ok(struct auth_client_connection *conn,
 	str_printfa(str, "OK\t%u\tuser=", request->id);
 	str_append_tabescaped(str, request->user);
 	if (conn->login) {
-		cookie = auth_cookies_add(conn->auth->cookies, request->user,
-					  request->userdb_fields,
-					  ioloop_time);
+		cookie = auth_cookies_add(conn->conn.auth->cookies,
+					  request->user,
+					  request->userdb_fields, ioloop_time);
 		if (cookie == NULL) {
 			i_error("Too many outstanding login cookies");
 			auth_client_send_fail(conn, request->id, request->user,
@@ -169,7 +152,7 @@ static void auth_client_send_ok(struct auth_client_connection *conn,
 		str_append(str, "\tcookie=");
 		str_append(str, cookie);
 	}
-	auth_client_send(conn, str_c(str));
+	auth_connection_send(&conn->conn, str_c(str));
 }
 
 static void auth_client_request_reply(struct auth_request *request,
@@ -185,7 +168,7 @@ static void auth_client_request_reply(struct auth_request *request,
 			str = t_str_new(64 + base64_encoded_size(size));
 			str_printfa(str, "CONT\t%u\t", request->id);
 			base64_encode(data, size, str);
-			auth_client_send(conn, str_c(str));
+			auth_connection_send(&conn->conn, str_c(str));
 			break;
 		case AUTH_REQUEST_REPLY_OK:
 			auth_client_send_ok(conn, request);
@@ -254,7 +237,7 @@ static int auth_client_handle_auth(struct auth_client_connection *conn,
 		*error_r = "Too many requests in progress";
 		return -1;
 	}
-	mech = auth_find_mech(conn->auth, auth_args.mech);
+	mech = auth_find_mech(conn->conn.auth, auth_args.mech);
 	if (mech == NULL) {
 		auth_client_send_fail(conn, auth_args.id, NULL,
 				      "Unsupported authentication mechanism",
@@ -262,7 +245,7 @@ static int auth_client_handle_auth(struct auth_client_connection *conn,
 		return 0;
 	}
 
-	request = auth_request_new(conn->auth, mech,
+	request = auth_request_new(conn->conn.auth, mech,
 				   auth_client_request_reply, conn);
 	auth_client_request_init(request, &auth_args, conn->login);
 	hash_table_update(conn->requests,
@@ -313,20 +296,13 @@ static int auth_client_handle_cont(struct auth_client_connection *conn,
 	return 0;
 }
 
-static int auth_client_handle_line(struct auth_client_connection *conn,
-				   const char *line, const char **error_r)
+static int auth_client_handle_line(struct auth_connection *_conn,
+				   const char *const *args,
+				   const char **error_r)
 {
-	const char *const *args = t_strsplit_tabescaped(line);
+	struct auth_client_connection *conn =
+		(struct auth_client_connection *)_conn;
 
-	if (!conn->version_received) {
-		if (strcmp(args[0], "VERSION") != 0 || args[1] == NULL ||
-		    strcmp(args[1], "1") != 0) {
-			*error_r = "Client did not send VERSION 1";
-			return -1;
-		}
-		conn->version_received = true;
-		return 0;
-	}
 	if (strcmp(args[0], "CPID") == 0) {
 		if (args[1] == NULL ||
 		    str_to_uint(args[1], &conn->client_pid) < 0) {
@@ -344,47 +320,40 @@ static int auth_client_handle_line(struct auth_client_connection *conn,
 	return -1;
 }
 
-static void auth_client_disconnect(struct auth_client_connection *conn,
-				   const char *reason)
+static const char *auth_client_log_prefix(struct auth_connection *_conn)
 {
-	if (reason != NULL) {
-		i_error("auth-client connection (pid=%u): %s, disconnecting",
-			conn->client_pid, reason);
-	}
-	auth_client_connection_destroy(&conn);
+	struct auth_client_connection *conn =
+		(struct auth_client_connection *)_conn;
+
+	return t_strdup_printf("auth-client connection (pid=%u)",
+			       conn->client_pid);
 }
 
-static void auth_client_input(struct auth_client_connection *conn)
+static void auth_client_destroy(struct auth_connection *_conn)
 {
-	const char *line, *error;
-	ssize_t ret;
-	int lret = 0;
+	struct auth_client_connection *conn =
+		(struct auth_client_connection *)_conn;
+	struct hash_iterate_context *iter;
+	const void *key;
+	void *value;
 
-	ret = i_stream_read(conn->input);
-	if (ret == -1) {
-		auth_client_disconnect(conn, conn->input->stream_errno == 0 ?
-			NULL : i_stream_get_error(conn->input));
-		return;
+	iter = hash_table_iterate_init(conn->requests);
+	while (hash_table_iterate(iter, &key, &value)) {
+		struct auth_request *request = value;
+
+		hash_table_remove(conn->requests, key);
+		auth_request_free(&request);
 	}
-	if (ret == -2) {
-		auth_client_disconnect(conn, "Input line too long");
-		return;
-	}
-	o_stream_cork(conn->output);
-	while (lret == 0 &&
-	       (line = i_stream_next_line(conn->input)) != NULL) {
-		T_BEGIN {
-			lret = auth_client_handle_line(conn, line, &error);
-			if (lret < 0) {
-				auth_client_disconnect(conn,
-					t_strdup_printf("Bad input: %s",
-							error));
-			}
-		} T_END;
-	}
-	if (lret == 0)
-		o_stream_uncork(conn->output);
+	hash_table_iterate_deinit(&iter);
+	hash_table_destroy(&conn->requests);
 }
+
+static const struct auth_connection_vfuncs auth_client_vfuncs = {
+	.name = "auth-client",
+	.handle_line = auth_client_handle_line,
+	.log_prefix = auth_client_log_prefix,
+	.destroy = auth_client_destroy,
+};
 
 static void auth_client_send_handshake(struct auth_client_connection *conn)
 {
@@ -399,14 +368,14 @@ static void auth_client_send_handshake(struct auth_client_connection *conn)
 	}
 	str_printfa(str, "VERSION\t%u\t%u\n", AUTH_CLIENT_PROTOCOL_MAJOR,
 		    AUTH_CLIENT_PROTOCOL_MINOR);
-	array_foreach(&conn->auth->mechs, mech) {
+	array_foreach(&conn->conn.auth->mechs, mech) {
 		str_printfa(str, "MECH\t%s%s\n", (*mech)->name,
 			    (*mech)->plaintext ? "\tplaintext" : "");
 	}
 	str_printfa(str, "SPID\t%ld\nCUID\t%u\nCOOKIE\t%s\nDONE\n",
 		    (long)getpid(), ++auth_client_connection_uid_counter,
 		    auth_client_server_cookie);
-	o_stream_nsend(conn->output, str_data(str), str_len(str));
+	o_stream_nsend(conn->conn.output, str_data(str), str_len(str));
 }
 
 void auth_client_connection_create(struct auth *auth, int fd, bool login)
@@ -414,64 +383,11 @@ void auth_client_connection_create(struct auth *auth, int fd, bool login)
 	struct auth_client_connection *conn;
 
 	conn = i_new(struct auth_client_connection, 1);
-	conn->auth = auth;
-	conn->fd = fd;
 	conn->login = login;
 	conn->requests = hash_table_create_direct(default_pool);
-	fd_set_nonblock(fd, true);
-	conn->input = i_stream_create_fd(fd, AUTH_CLIENT_MAX_LINE_LENGTH,
-					 false);
-	conn->output = o_stream_create_fd(fd, false);
-	conn->io = io_add(fd, IO_READ, auth_client_input, conn);
-
-	conn->next = auth_client_connections;
-	if (auth_client_connections != NULL)
-		auth_client_connections->prev = conn;
-	auth_client_connections = conn;
+	auth_connection_init(&conn->conn, &auth_client_vfuncs, auth, fd,
+			     AUTH_CLIENT_MAX_LINE_LENGTH);
 	T_BEGIN {
 		auth_client_send_handshake(conn);
 	} T_END;
-}
-
-static void
-auth_client_connection_destroy(struct auth_client_connection **_conn)
-{
-	struct auth_client_connection *conn = *_conn;
-	struct hash_iterate_context *iter;
-	const void *key;
-	void *value;
-
-	*_conn = NULL;
-	if (conn->prev != NULL)
-		conn->prev->next = conn->next;
-	else
-		auth_client_connections = conn->next;
-	if (conn->next != NULL)
-		conn->next->prev = conn->prev;
-
-	iter = hash_table_iterate_init(conn->requests);
-	while (hash_table_iterate(iter, &key, &value)) {
-		struct auth_request *request = value;
-
-		hash_table_remove(conn->requests, key);
-		auth_request_free(&request);
-	}
-	hash_table_iterate_deinit(&iter);
-	hash_table_destroy(&conn->requests);
-
-	io_remove(&conn->io);
-	i_stream_destroy(&conn->input);
-	o_stream_destroy(&conn->output);
-	if (close(conn->fd) < 0)
-		i_error("close(auth-client connection) failed: %m");
-	i_free(conn);
-	master_service_client_connection_destroyed(master_service);
-}
-
-void auth_client_connections_destroy_all(void)
-{
-	struct auth_client_connection *conn;
-
-	while ((conn = auth_client_connections) != NULL)
-		auth_client_connection_destroy(&conn);
 }

@@ -36,6 +36,5 @@ int auth_client_connection_parse_auth(const char *const *args,
 /* Serves the connection fd. login: the connection came from the login
    socket, so successful replies carry a cookie. */
 void auth_client_connection_create(struct auth *auth, int fd, bool login);
-void auth_client_connections_destroy_all(void);
 
 #endif

@@ -10,40 +10,21 @@
 #include "array.h"
 #include "str.h"
 #include "ioloop.h"
-#include "istream.h"
-#include "ostream.h"
-#include "master-service.h"
 #include "auth.h"
+#include "auth-connection.h"
 #include "auth-cookie.h"
 #include "auth-request.h"
 #include "auth-master-connection.h"
 
 struct auth_master_connection {
-	struct auth_master_connection *prev, *next;
-	struct auth *auth;
-	int fd;
-	struct io *io;
-	struct istream *input;
-	struct ostream *output;
+	struct auth_connection conn;
 	/* userdb lookups in progress */
 	ARRAY(struct auth_request *) requests;
-	bool version_received;
 };
-
-static struct auth_master_connection *auth_master_connections = NULL;
-
-static void
-auth_master_connection_destroy(struct auth_master_connection **conn);
 
 bool auth_master_connection_is_master_listener(const char *name)
 {
 	return str_ends(name, "auth-master") || str_ends(name, "auth-userdb");
-}
-
-static void auth_master_send(struct auth_master_connection *conn,
-			     const char *line)
-{
-	o_stream_nsend_str(conn->output, t_strconcat(line, "\n", NULL));
 }
 
 static void auth_master_send_user(struct auth_master_connection *conn,
@@ -55,14 +36,22 @@ static void auth_master_send_user(struct auth_master_connection *conn,
 	str_printfa(str, "USER\t%u\t", id);
 	str_append_tabescaped(str, user);
 	auth_field_list_append_tabescaped(fields, str);
-	auth_master_send(conn, str_c(str));
+	auth_connection_send(&conn->conn, str_c(str));
 }
 
 static void auth_master_send_fail(struct auth_master_connection *conn,
 				  unsigned int id, const char *reason)
 {
-	auth_master_send(conn, t_strdup_printf("FAIL\t%u\treason=%s", id,
-					       str_tabescape(reason)));
+	auth_connection_send(&conn->conn,
+			     t_strdup_printf("FAIL\t%u\treason=%s", id,
+					     str_tabescape(reason)));
+}
+
+static void auth_master_send_notfound(struct auth_master_connection *conn,
+				      unsigned int id)
+{
+	auth_connection_send(&conn->conn,
+			     t_strdup_printf("NOTFOUND\t%u", id));
 }
 
 static int auth_master_parse_id(const char *str, unsigned int *id_r,
@@ -91,11 +80,11 @@ static int auth_master_handle_request(struct auth_master_connection *conn,
 		return -1;
 	}
 	pool = pool_alloconly_create_clean("auth-master cookie", 512);
-	if (auth_cookies_take(conn->auth->cookies, args[1], ioloop_time,
+	if (auth_cookies_take(conn->conn.auth->cookies, args[1], ioloop_time,
 			      pool, &user, &fields) > 0)
 		auth_master_send_user(conn, id, user, fields);
 	else
-		auth_master_send(conn, t_strdup_printf("NOTFOUND\t%u", id));
+		auth_master_send_notfound(conn, id);
 	pool_unref(&pool);
 	return 0;
 }
@@ -125,8 +114,7 @@ static void auth_master_userdb_callback(enum userdb_result result,
 					      request->userdb_fields);
 			break;
 		case USERDB_RESULT_USER_UNKNOWN:
-			auth_master_send(conn, t_strdup_printf(
-				"NOTFOUND\t%u", request->id));
+			auth_master_send_notfound(conn, request->id);
 			break;
 		case USERDB_RESULT_INTERNAL_FAILURE:
 			auth_master_send_fail(conn, request->id,
@@ -155,7 +143,7 @@ static int auth_master_handle_user(struct auth_master_connection *conn,
 		*error_r = "Too many requests in progress";
 		return -1;
 	}
-	request = auth_request_new(conn->auth, NULL, NULL, conn);
+	request = auth_request_new(conn->conn.auth, NULL, NULL, conn);
 	request->id = id;
 	for (const char *const *arg = args + 2; *arg != NULL; arg++) {
 		if (str_begins(*arg, "service="))
@@ -171,20 +159,13 @@ static int auth_master_handle_user(struct auth_master_connection *conn,
 	return 0;
 }
 
-static int auth_master_handle_line(struct auth_master_connection *conn,
-				   const char *line, const char **error_r)
+static int auth_master_handle_line(struct auth_connection *_conn,
+				   const char *const *args,
+				   const char **error_r)
 {
-	const char *const *args = t_strsplit_tabescaped(line);
+	struct auth_master_connection *conn =
+		(struct auth_master_connection *)_conn;
 
-	if (!conn->version_received) {
-		if (strcmp(args[0], "VERSION") != 0 || args[1] == NULL ||
-		    strcmp(args[1], "1") != 0) {
-			*error_r = "Client did not send VERSION 1";
-			return -1;
-		}
-		conn->version_received = true;
-		return 0;
-	}
 	if (strcmp(args[0], "REQUEST") == 0)
 		return auth_master_handle_request(conn, args + 1, error_r);
 	if (strcmp(args[0], "USER") == 0)
@@ -194,85 +175,28 @@ static int auth_master_handle_line(struct auth_master_connection *conn,
 	return -1;
 }
 
-static void auth_master_input(struct auth_master_connection *conn)
+static void auth_master_destroy(struct auth_connection *_conn)
 {
-	const char *line, *error;
-	ssize_t ret;
-	int lret = 0;
+	struct auth_master_connection *conn =
+		(struct auth_master_connection *)_conn;
 
-	ret = i_stream_read(conn->input);
-	if (ret == -1 || ret == -2) {
-		if (ret == -2)
-			i_error("auth-master connection: Input line too long, "
-				"disconnecting");
-		auth_master_connection_destroy(&conn);
-		return;
-	}
-	o_stream_cork(conn->output);
-	while (lret == 0 &&
-	       (line = i_stream_next_line(conn->input)) != NULL) {
-		T_BEGIN {
-			lret = auth_master_handle_line(conn, line, &error);
-			if (lret < 0) {
-				i_error("auth-master connection: Bad input: "
-					"%s, disconnecting", error);
-				auth_master_connection_destroy(&conn);
-			}
-		} T_END;
-	}
-	if (lret == 0)
-		o_stream_uncork(conn->output);
+	array_foreach_modifiable(&conn->requests, request)
+		auth_request_free(request);
+	array_free(&conn->requests);
 }
+
+static const struct auth_connection_vfuncs auth_master_vfuncs = {
+	.name = "auth-master",
+	.handle_line = auth_master_handle_line,
+	.destroy = auth_master_destroy,
+};
 
 void auth_master_connection_create(struct auth *auth, int fd)
 {
 	struct auth_master_connection *conn;
 
 	conn = i_new(struct auth_master_connection, 1);
-	conn->auth = auth;
-	conn->fd = fd;
 	i_array_init(&conn->requests, 8);
-	fd_set_nonblock(fd, true);
-	conn->input = i_stream_create_fd(fd, AUTH_MASTER_MAX_LINE_LENGTH,
-					 false);
-	conn->output = o_stream_create_fd(fd, false);
-	conn->io = io_add(fd, IO_READ, auth_master_input, conn);
-
-	conn->next = auth_master_connections;
-	if (auth_master_connections != NULL)
-		auth_master_connections->prev = conn;
-	auth_master_connections = conn;
-}
-
-static void
-auth_master_connection_destroy(struct auth_master_connection **_conn)
-{
-	struct auth_master_connection *conn = *_conn;
-
-	*_conn = NULL;
-	if (conn->prev != NULL)
-		conn->prev->next = conn->next;
-	else
-		auth_master_connections = conn->next;
-	if (conn->next != NULL)
-		conn->next->prev = conn->prev;
-
-	array_foreach_modifiable(&conn->requests, request)
-		auth_request_free(request);
-	array_free(&conn->requests);
-	io_remove(&conn->io);
-	i_stream_destroy(&conn->input);
-	o_stream_destroy(&conn->output);
-	if (close(conn->fd) < 0)
-		i_error("close(auth-master connection) failed: %m");
-	i_free(conn);
-	master_service_client_connection_destroyed(master_service);
-}
-
-void auth_master_connections_destroy_all(void)
-{
-	struct auth_master_connection *conn;
-
-	while ((conn = auth_master_connections) != NULL)
-		auth_master_connection_destroy(&conn);
+	auth_connection_init(&conn->conn, &auth_master_vfuncs, auth, fd,
+			     AUTH_MASTER_MAX_LINE_LENGTH);
 }

@@ -15,6 +15,5 @@ struct auth;
 bool auth_master_connection_is_master_listener(const char *name);
 
 void auth_master_connection_create(struct auth *auth, int fd);
-void auth_master_connections_destroy_all(void);
 
 #endif

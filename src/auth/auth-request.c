@@ -81,6 +81,8 @@ static void auth_request_log(struct auth_request *request,
 			     enum log_type type, const char *subsystem,
 			     const char *fmt, va_list args)
 {
+	if (type == LOG_TYPE_DEBUG && !request->auth->set->auth_debug)
+		return;
 	T_BEGIN {
 		log_message(type, "%s%s",
 			    auth_request_log_prefix(request, subsystem),
@@ -88,37 +90,18 @@ static void auth_request_log(struct auth_request *request,
 	} T_END;
 }
 
-void auth_request_log_info(struct auth_request *request,
-			   const char *subsystem, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	auth_request_log(request, LOG_TYPE_INFO, subsystem, fmt, args);
-	va_end(args);
-}
-
-void auth_request_log_error(struct auth_request *request,
-			    const char *subsystem, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	auth_request_log(request, LOG_TYPE_ERROR, subsystem, fmt, args);
-	va_end(args);
-}
-
-void auth_request_log_debug(struct auth_request *request,
-			    const char *subsystem, const char *fmt, ...)
-{
-	va_list args;
-
-	if (!request->auth->set->auth_debug)
-		return;
-	va_start(args, fmt);
-	auth_request_log(request, LOG_TYPE_DEBUG, subsystem, fmt, args);
-	va_end(args);
-}
+#define AUTH_REQUEST_LOG_FUNC(func, type) \
+	void func(struct auth_request *request, const char *subsystem, \
+		  const char *fmt, ...) \
+	{ \
+		va_list args; \
+		va_start(args, fmt); \
+		auth_request_log(request, type, subsystem, fmt, args); \
+		va_end(args); \
+	}
+AUTH_REQUEST_LOG_FUNC(auth_request_log_info, LOG_TYPE_INFO)
+AUTH_REQUEST_LOG_FUNC(auth_request_log_error, LOG_TYPE_ERROR)
+AUTH_REQUEST_LOG_FUNC(auth_request_log_debug, LOG_TYPE_DEBUG)
 
 const struct var_expand_table *
 auth_request_get_var_table(struct auth_request *request)

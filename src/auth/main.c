@@ -10,6 +10,7 @@
 #include "master-service.h"
 #include "auth-settings.h"
 #include "auth.h"
+#include "auth-connection.h"
 #include "auth-client-connection.h"
 #include "auth-master-connection.h"
 
@@ -46,8 +47,7 @@ int main(int argc, char *argv[])
 
 	master_service_run(master_service, client_connected);
 
-	auth_client_connections_destroy_all();
-	auth_master_connections_destroy_all();
+	auth_connections_destroy_all();
 	auth_deinit(&auth);
 	master_service_deinit(&master_service);
 	return 0;

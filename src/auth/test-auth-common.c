@@ -39,41 +39,40 @@ test_auth_db_settings(pool_t pool, const char *driver, const char *args)
 	return db;
 }
 
-struct auth *test_auth_create(pool_t pool, const char *contents,
-			      const char *mechanisms,
-			      struct auth_settings **set_r,
-			      const char **path_r)
+void test_auth_begin(struct test_auth *t, const char *name,
+		     const char *mechanisms)
 {
-	struct auth_settings *set = p_new(pool, struct auth_settings, 1);
 	struct auth_db_settings *db;
-	struct auth *auth;
-	const char *path, *error;
+	const char *error;
 
-	path = test_auth_write_file(contents);
-	set->auth_mechanisms = mechanisms;
-	set->auth_username_format = "%Ln";
-	set->auth_default_realm = "";
-	set->disable_plaintext_auth = true;
-	p_array_init(&set->passdbs, pool, 1);
-	p_array_init(&set->userdbs, pool, 1);
-	db = test_auth_db_settings(pool, "passwd-file",
-				   t_strconcat("scheme=CRYPT ", path, NULL));
-	array_push_back(&set->passdbs, &db);
-	db = test_auth_db_settings(pool, "passwd-file", path);
-	array_push_back(&set->userdbs, &db);
+	test_begin(name);
+	t->pool = pool_alloconly_create("test auth", 1024);
+	t->path = p_strdup(t->pool,
+			   test_auth_write_file(TEST_AUTH_PASSWD_FILE));
+	t->set = p_new(t->pool, struct auth_settings, 1);
+	t->set->auth_mechanisms = mechanisms;
+	t->set->auth_username_format = "%Ln";
+	t->set->auth_default_realm = "";
+	t->set->disable_plaintext_auth = true;
+	p_array_init(&t->set->passdbs, t->pool, 1);
+	p_array_init(&t->set->userdbs, t->pool, 1);
+	db = test_auth_db_settings(t->pool, "passwd-file",
+				   t_strconcat("scheme=CRYPT ", t->path, NULL));
+	array_push_back(&t->set->passdbs, &db);
+	db = test_auth_db_settings(t->pool, "passwd-file", t->path);
+	array_push_back(&t->set->userdbs, &db);
 
-	if (auth_init(set, &auth, &error) < 0)
+	if (auth_init(t->set, &t->auth, &error) < 0)
 		i_fatal("auth_init() failed: %s", error);
-	*set_r = set;
-	*path_r = p_strdup(pool, path);
-	return auth;
 }
 
-void test_auth_destroy(struct auth **auth, const char *path)
+void test_auth_end(struct test_auth *t)
 {
-	auth_deinit(auth);
-	if (unlink(path) < 0)
-		i_error("unlink(%s) failed: %m", path);
+	auth_deinit(&t->auth);
+	if (unlink(t->path) < 0)
+		i_error("unlink(%s) failed: %m", t->path);
+	pool_unref(&t->pool);
+	test_end();
 }
 
 static void test_auth_reply_callback(struct auth_request *request,

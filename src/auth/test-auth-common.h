@@ -16,18 +16,30 @@
 	"NpxDwZBtuEfd9ls0FQClqrmLahG4XOjeQo9SlwuTo0rKK1:1001:1001::/home/u2\n" \
 	"nopass::1002:1002::/home/nopass\n"
 
+/* A string literal as mechanism data: its bytes and size, NULs included
+   (the terminating NUL excluded). */
+#define PT(str) str, sizeof(str) - 1
+
 /* Writes contents to a new temporary file and returns its path
    (temporary frame). */
 const char *test_auth_write_file(const char *contents);
 
-/* Builds auth over a passwd-file with contents (passdb with scheme=CRYPT,
-   userdb passwd-file), auth_username_format=%Ln, auth_failure_delay=0.
-   The settings live in pool. */
-struct auth *test_auth_create(pool_t pool, const char *contents,
-			      const char *mechanisms,
-			      struct auth_settings **set_r,
-			      const char **path_r);
-void test_auth_destroy(struct auth **auth, const char *path);
+/* One test's auth over a temporary TEST_AUTH_PASSWD_FILE. */
+struct test_auth {
+	pool_t pool;
+	/* in pool; a test may change them */
+	struct auth_settings *set;
+	struct auth *auth;
+	const char *path;
+};
+
+/* Opens the test (test_begin(name)) and builds t->auth for mechanisms:
+   passdb passwd-file with scheme=CRYPT, userdb passwd-file,
+   auth_username_format=%Ln, auth_failure_delay=0. */
+void test_auth_begin(struct test_auth *t, const char *name,
+		     const char *mechanisms);
+/* Frees t->auth and the file, and ends the test (test_end()). */
+void test_auth_end(struct test_auth *t);
 
 /* What the reply callback saw last. */
 struct test_auth_reply {

@@ -10,44 +10,39 @@
 #include "auth.h"
 #include "test-auth-common.h"
 
-#define PT(str) str, sizeof(str) - 1
+/* Logs u1 in with PLAIN from a remote (not localhost) address. */
+static void test_plain_remote_login(struct auth *auth, bool secured,
+				    struct test_auth_reply *reply)
+{
+	struct auth_request *request;
+
+	request = test_auth_request_new(auth, "PLAIN", reply);
+	test_assert(net_addr2ip("192.0.2.1", &request->remote_ip) == 0);
+	request->secured = secured;
+	test_auth_request_input(request, true, PT("\0u1\0secret1"));
+}
 
 void test_auth_request_plaintext_disabled(void)
 {
-	struct auth_settings *set;
 	struct test_auth_reply reply;
-	struct auth_request *request;
-	struct auth *auth;
-	const char *path;
-	pool_t pool = pool_alloconly_create("test", 1024);
+	struct test_auth t;
 
-	test_begin("auth request plaintext disabled");
-	auth = test_auth_create(pool, TEST_AUTH_PASSWD_FILE, "plain",
-				&set, &path);
-	request = test_auth_request_new(auth, "PLAIN", &reply);
-	test_assert(net_addr2ip("192.0.2.1", &request->remote_ip) == 0);
-	test_auth_request_input(request, true, PT("\0u1\0secret1"));
+	test_auth_begin(&t, "auth request plaintext disabled", "plain");
+	test_plain_remote_login(t.auth, false, &reply);
 	test_assert(reply.reply == AUTH_REQUEST_REPLY_FAIL);
 	test_assert(strstr(reply.reason, "Plaintext") != NULL);
 	test_assert(!reply.temp);
 
 	/* secured connection */
-	request = test_auth_request_new(auth, "PLAIN", &reply);
-	test_assert(net_addr2ip("192.0.2.1", &request->remote_ip) == 0);
-	request->secured = true;
-	test_auth_request_input(request, true, PT("\0u1\0secret1"));
+	test_plain_remote_login(t.auth, true, &reply);
 	test_assert(reply.reply == AUTH_REQUEST_REPLY_OK);
 
 	/* disable_plaintext_auth=no */
-	set->disable_plaintext_auth = false;
-	request = test_auth_request_new(auth, "PLAIN", &reply);
-	test_assert(net_addr2ip("192.0.2.1", &request->remote_ip) == 0);
-	test_auth_request_input(request, true, PT("\0u1\0secret1"));
+	t.set->disable_plaintext_auth = false;
+	test_plain_remote_login(t.auth, false, &reply);
 	test_assert(reply.reply == AUTH_REQUEST_REPLY_OK);
 
-	test_auth_destroy(&auth, path);
-	pool_unref(&pool);
-	test_end();
+	test_auth_end(&t);
 }
 
 static void test_stop_ioloop(struct ioloop *ioloop)
@@ -57,23 +52,18 @@ static void test_stop_ioloop(struct ioloop *ioloop)
 
 void test_auth_request_failure_delay(void)
 {
-	struct auth_settings *set;
 	struct test_auth_reply reply;
 	struct auth_request *request;
 	struct ioloop *ioloop;
 	struct timeout *to;
-	struct auth *auth;
-	const char *path;
-	pool_t pool = pool_alloconly_create("test", 1024);
+	struct test_auth t;
 
-	test_begin("auth request failure delay");
+	test_auth_begin(&t, "auth request failure delay", "plain");
 	ioloop = io_loop_create();
-	auth = test_auth_create(pool, TEST_AUTH_PASSWD_FILE, "plain",
-				&set, &path);
-	set->auth_failure_delay = 1;
+	t.set->auth_failure_delay = 1;
 
 	/* the FAIL comes from a timer, not at once */
-	request = test_auth_request_new(auth, "PLAIN", &reply);
+	request = test_auth_request_new(t.auth, "PLAIN", &reply);
 	test_auth_request_input(request, true, PT("\0u1\0wrong"));
 	test_assert(reply.count == 0);
 	test_assert(request->to_fail_delay != NULL);
@@ -84,20 +74,18 @@ void test_auth_request_failure_delay(void)
 	test_assert(reply.reply == AUTH_REQUEST_REPLY_FAIL);
 
 	/* freeing a delayed request removes its timer */
-	request = test_auth_request_new(auth, "PLAIN", &reply);
+	request = test_auth_request_new(t.auth, "PLAIN", &reply);
 	test_auth_request_input(request, true, PT("\0u1\0wrong"));
 	test_assert(reply.count == 0);
 	auth_request_free(&request);
 
 	/* success is never delayed */
-	request = test_auth_request_new(auth, "PLAIN", &reply);
+	request = test_auth_request_new(t.auth, "PLAIN", &reply);
 	test_auth_request_input(request, true, PT("\0u1\0secret1"));
 	test_assert(reply.reply == AUTH_REQUEST_REPLY_OK);
 
-	test_auth_destroy(&auth, path);
 	io_loop_destroy(&ioloop);
-	pool_unref(&pool);
-	test_end();
+	test_auth_end(&t);
 }
 
 static enum userdb_result test_userdb_result;
@@ -123,60 +111,66 @@ test_userdb_lookup(struct auth *auth, const char *user)
 	return request;
 }
 
+/* Checks the userdb fields of request against expected: key, value,
+   ..., NULL. */
+static void test_assert_userdb_fields(struct auth_request *request,
+				      const char *const *expected)
+{
+	for (; expected[0] != NULL; expected += 2) {
+		test_assert_strcmp(auth_field_list_get(request->userdb_fields,
+						       expected[0]),
+				   expected[1]);
+	}
+}
+
 void test_auth_request_userdb(void)
 {
-	struct auth_settings *set;
+	static const char *const passwd_file_fields[] = {
+		"uid", "1000",
+		"home", "/home/u1",
+		"mail", "maildir:~/Mail",
+		NULL
+	};
+	static const char *const static_fields[] = {
+		"uid", "0",
+		"gid", "1234",
+		"home", "/var/vmail/u2",
+		"mail", "maildir:~/Maildir",
+		"quota", "u2",
+		NULL
+	};
 	struct auth_request *request;
 	struct auth_db_settings *db;
-	struct auth *auth;
-	const char *path, *error;
-	pool_t pool = pool_alloconly_create("test", 1024);
+	struct test_auth t;
+	const char *error;
 
-	test_begin("auth request userdb lookup");
-	auth = test_auth_create(pool, TEST_AUTH_PASSWD_FILE, "plain",
-				&set, &path);
-	request = test_userdb_lookup(auth, "u1@localhost");
+	test_auth_begin(&t, "auth request userdb lookup", "plain");
+	request = test_userdb_lookup(t.auth, "u1@localhost");
 	test_assert(test_userdb_result == USERDB_RESULT_OK);
 	test_assert_strcmp(request->user, "u1");
-	test_assert_strcmp(auth_field_list_get(request->userdb_fields, "uid"),
-			   "1000");
-	test_assert_strcmp(auth_field_list_get(request->userdb_fields,
-					       "home"), "/home/u1");
-	test_assert_strcmp(auth_field_list_get(request->userdb_fields,
-					       "mail"), "maildir:~/Mail");
+	test_assert_userdb_fields(request, passwd_file_fields);
 	auth_request_free(&request);
-	request = test_userdb_lookup(auth, "nosuch");
+	request = test_userdb_lookup(t.auth, "nosuch");
 	test_assert(test_userdb_result == USERDB_RESULT_USER_UNKNOWN);
 	auth_request_free(&request);
-	auth_deinit(&auth);
+	auth_deinit(&t.auth);
 
 	/* static userdb: only users a passdb knows; templates expanded,
 	   names resolved, default and override fields applied */
-	db = array_idx_elem(&set->userdbs, 0);
+	db = array_idx_elem(&t.set->userdbs, 0);
 	db->driver = "static";
 	db->args = "uid=root gid=1234 home=/var/vmail/%n";
 	db->default_fields = "mail=maildir:~/Maildir home=/nothere";
 	db->override_fields = "quota=%u";
-	if (auth_init(set, &auth, &error) < 0)
+	if (auth_init(t.set, &t.auth, &error) < 0)
 		i_fatal("%s", error);
-	request = test_userdb_lookup(auth, "U2");
+	request = test_userdb_lookup(t.auth, "U2");
 	test_assert(test_userdb_result == USERDB_RESULT_OK);
-	test_assert_strcmp(auth_field_list_get(request->userdb_fields, "uid"),
-			   "0");
-	test_assert_strcmp(auth_field_list_get(request->userdb_fields, "gid"),
-			   "1234");
-	test_assert_strcmp(auth_field_list_get(request->userdb_fields,
-					       "home"), "/var/vmail/u2");
-	test_assert_strcmp(auth_field_list_get(request->userdb_fields,
-					       "mail"), "maildir:~/Maildir");
-	test_assert_strcmp(auth_field_list_get(request->userdb_fields,
-					       "quota"), "u2");
+	test_assert_userdb_fields(request, static_fields);
 	auth_request_free(&request);
-	request = test_userdb_lookup(auth, "nosuch");
+	request = test_userdb_lookup(t.auth, "nosuch");
 	test_assert(test_userdb_result == USERDB_RESULT_USER_UNKNOWN);
 	auth_request_free(&request);
 
-	test_auth_destroy(&auth, path);
-	pool_unref(&pool);
-	test_end();
+	test_auth_end(&t);
 }

@@ -16,8 +16,6 @@ struct plain_test {
 	const char *authcid, *password;
 };
 
-#define PT(str) str, sizeof(str) - 1
-
 static const struct plain_test plain_tests[] = {
 	{ PT("\0u1\0secret"), 0, "u1", "secret" },
 	{ PT("u1\0u1\0secret"), 0, "u1", "secret" },
@@ -58,56 +56,58 @@ void test_mech_plain_parse(void)
 	test_end();
 }
 
-static void test_plain_exchange(struct auth *auth, const char *data,
-				size_t size, enum auth_request_reply expected,
-				const char *expected_user)
+/* A PLAIN request on a secured connection. */
+static struct auth_request *
+test_plain_request_new(struct auth *auth, struct test_auth_reply *reply)
 {
-	struct test_auth_reply reply;
 	struct auth_request *request;
 
-	request = test_auth_request_new(auth, "PLAIN", &reply);
+	request = test_auth_request_new(auth, "PLAIN", reply);
 	request->secured = true;
-	test_auth_request_input(request, true, data, size);
-	test_assert(reply.count == 1);
-	test_assert(reply.freed);
-	test_assert(reply.reply == expected);
-	test_assert_strcmp(reply.user, expected_user);
+	return request;
 }
+
+struct plain_exchange_test {
+	const char *data;
+	size_t size;
+	enum auth_request_reply reply;
+	const char *user;
+};
+
+static const struct plain_exchange_test plain_exchange_tests[] = {
+	{ PT("\0u1\0secret1"), AUTH_REQUEST_REPLY_OK, "u1" },
+	/* auth_username_format=%Ln */
+	{ PT("\0U1@localhost\0secret1"), AUTH_REQUEST_REPLY_OK, "u1" },
+	{ PT("\0u2\0secret"), AUTH_REQUEST_REPLY_OK, "u2" },
+	{ PT("\0u1\0wrong"), AUTH_REQUEST_REPLY_FAIL, "u1" },
+	{ PT("\0nosuch\0secret1"), AUTH_REQUEST_REPLY_FAIL, "nosuch" },
+	{ PT("\0nopass\0"), AUTH_REQUEST_REPLY_FAIL, "nopass" },
+	{ PT("u1\0u1"), AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("\0u\x01" "1\0secret1"), AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT(""), AUTH_REQUEST_REPLY_FAIL, "" },
+};
 
 void test_mech_plain(void)
 {
-	struct auth_settings *set;
 	struct test_auth_reply reply;
 	struct auth_request *request;
-	struct auth *auth;
-	const char *path;
-	pool_t pool = pool_alloconly_create("test", 1024);
+	struct test_auth t;
 
-	test_begin("mech PLAIN");
-	auth = test_auth_create(pool, TEST_AUTH_PASSWD_FILE, "plain login",
-				&set, &path);
-	test_plain_exchange(auth, PT("\0u1\0secret1"),
-			    AUTH_REQUEST_REPLY_OK, "u1");
-	/* auth_username_format=%Ln */
-	test_plain_exchange(auth, PT("\0U1@localhost\0secret1"),
-			    AUTH_REQUEST_REPLY_OK, "u1");
-	test_plain_exchange(auth, PT("\0u2\0secret"),
-			    AUTH_REQUEST_REPLY_OK, "u2");
-	test_plain_exchange(auth, PT("\0u1\0wrong"),
-			    AUTH_REQUEST_REPLY_FAIL, "u1");
-	test_plain_exchange(auth, PT("\0nosuch\0secret1"),
-			    AUTH_REQUEST_REPLY_FAIL, "nosuch");
-	test_plain_exchange(auth, PT("\0nopass\0"),
-			    AUTH_REQUEST_REPLY_FAIL, "nopass");
-	test_plain_exchange(auth, PT("u1\0u1"),
-			    AUTH_REQUEST_REPLY_FAIL, "");
-	test_plain_exchange(auth, PT("\0u\x01" "1\0secret1"),
-			    AUTH_REQUEST_REPLY_FAIL, "");
-	test_plain_exchange(auth, PT(""), AUTH_REQUEST_REPLY_FAIL, "");
+	test_auth_begin(&t, "mech PLAIN", "plain login");
+	for (unsigned int i = 0; i < N_ELEMENTS(plain_exchange_tests); i++) {
+		const struct plain_exchange_test *test =
+			&plain_exchange_tests[i];
+
+		request = test_plain_request_new(t.auth, &reply);
+		test_auth_request_input(request, true, test->data, test->size);
+		test_assert_idx(reply.count == 1, i);
+		test_assert_idx(reply.freed, i);
+		test_assert_idx(reply.reply == test->reply, i);
+		test_assert_idx(strcmp(reply.user, test->user) == 0, i);
+	}
 
 	/* no initial response: empty challenge first */
-	request = test_auth_request_new(auth, "PLAIN", &reply);
-	request->secured = true;
+	request = test_plain_request_new(t.auth, &reply);
 	test_auth_request_input(request, true, NULL, 0);
 	test_assert(reply.count == 1);
 	test_assert(reply.reply == AUTH_REQUEST_REPLY_CONTINUE);
@@ -116,26 +116,19 @@ void test_mech_plain(void)
 	test_assert(reply.count == 2);
 	test_assert(reply.reply == AUTH_REQUEST_REPLY_OK);
 
-	test_auth_destroy(&auth, path);
-	pool_unref(&pool);
-	test_end();
+	test_auth_end(&t);
 }
 
 void test_mech_login(void)
 {
-	struct auth_settings *set;
 	struct test_auth_reply reply;
 	struct auth_request *request;
-	struct auth *auth;
-	const char *path;
-	pool_t pool = pool_alloconly_create("test", 1024);
+	struct test_auth t;
 
-	test_begin("mech LOGIN");
-	auth = test_auth_create(pool, TEST_AUTH_PASSWD_FILE, "LOGIN",
-				&set, &path);
-	test_assert(auth_find_mech(auth, "PLAIN") == NULL);
+	test_auth_begin(&t, "mech LOGIN", "LOGIN");
+	test_assert(auth_find_mech(t.auth, "PLAIN") == NULL);
 
-	request = test_auth_request_new(auth, "LOGIN", &reply);
+	request = test_auth_request_new(t.auth, "LOGIN", &reply);
 	test_auth_request_input(request, true, NULL, 0);
 	test_assert(reply.reply == AUTH_REQUEST_REPLY_CONTINUE);
 	test_assert_strcmp(reply.data, "Username:");
@@ -148,7 +141,7 @@ void test_mech_login(void)
 	test_assert_strcmp(reply.user, "u1");
 
 	/* initial response is the user name */
-	request = test_auth_request_new(auth, "LOGIN", &reply);
+	request = test_auth_request_new(t.auth, "LOGIN", &reply);
 	test_auth_request_input(request, true, PT("u2"));
 	test_assert_strcmp(reply.data, "Password:");
 	test_auth_request_input(request, false, PT("bad"));
@@ -156,19 +149,17 @@ void test_mech_login(void)
 	test_assert_strcmp(reply.user, "u2");
 
 	/* NUL in a response */
-	request = test_auth_request_new(auth, "LOGIN", &reply);
+	request = test_auth_request_new(t.auth, "LOGIN", &reply);
 	test_auth_request_input(request, true, NULL, 0);
 	test_auth_request_input(request, false, PT("u1\0x"));
 	test_assert(reply.reply == AUTH_REQUEST_REPLY_FAIL);
 	test_assert_strcmp(reply.user, "");
 
 	/* a response nobody asked for is refused */
-	request = test_auth_request_new(auth, "LOGIN", &reply);
+	request = test_auth_request_new(t.auth, "LOGIN", &reply);
 	test_assert(auth_request_continue(request, (const void *)"", 0) < 0);
 	test_assert(reply.count == 0);
 	auth_request_free(&request);
 
-	test_auth_destroy(&auth, path);
-	pool_unref(&pool);
-	test_end();
+	test_auth_end(&t);
 }

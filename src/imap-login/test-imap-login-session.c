@@ -471,9 +471,31 @@ static void test_session_authenticate(void)
 	session_expect_eof();
 }
 
+/* Returns prefix, part repeated count times, and suffix (temporary
+   frame). */
+static const char *session_repeat(const char *prefix, const char *part,
+				  unsigned int count, const char *suffix)
+{
+	string_t *str = t_str_new(strlen(part) * count + 64);
+
+	str_append(str, prefix);
+	for (unsigned int i = 0; i < count; i++)
+		str_append(str, part);
+	str_append(str, suffix);
+	return str_c(str);
+}
+
+/* A new session sends line, which is too long: BYE and disconnect. */
+static void session_expect_too_long(const char *line)
+{
+	session_connect();
+	session_send(line);
+	session_expect("* BYE Input line too long.\r\n");
+	session_expect_eof();
+}
+
 static void test_session_limits(void)
 {
-	string_t *str = t_str_new(16384);
 	unsigned int i;
 
 	session_connect();
@@ -492,42 +514,18 @@ static void test_session_limits(void)
 	session_expect("* BYE Too many invalid commands.\r\n");
 	session_expect_eof();
 
-	session_connect();
-	str_append(str, "a LOGIN ");
-	for (i = 0; i < 9000; i++)
-		str_append_c(str, 'x');
-	str_append(str, "\r\n");
-	session_send(str_c(str));
-	session_expect("* BYE Input line too long.\r\n");
-	session_expect_eof();
-
+	session_expect_too_long(session_repeat("a LOGIN ", "x", 9000, "\r\n"));
 	/* many short arguments */
-	session_connect();
-	str_truncate(str, 0);
-	str_append(str, "a NOOP");
-	for (i = 0; i < 4600; i++)
-		str_append(str, " x");
-	str_append(str, "\r\n");
-	session_send(str_c(str));
-	session_expect("* BYE Input line too long.\r\n");
-	session_expect_eof();
+	session_expect_too_long(session_repeat("a NOOP", " x", 4600, "\r\n"));
 
 	/* a long pipeline is not a long line */
 	session_connect();
-	str_truncate(str, 0);
-	for (i = 0; i < 2000; i++)
-		str_append(str, "n NOOP\r\n");
-	session_send(str_c(str));
-	str_truncate(str, 0);
-	for (i = 0; i < 2000; i++)
-		str_append(str, "n OK NOOP completed.\r\n");
-	session_expect(str_c(str));
+	session_send(session_repeat("", "n NOOP\r\n", 2000, ""));
+	session_expect(session_repeat("", "n OK NOOP completed.\r\n", 2000,
+				      ""));
 	session_disconnect();
 
-	session_connect();
-	session_send("a LOGIN {100000+}\r\n");
-	session_expect("* BYE Input line too long.\r\n");
-	session_expect_eof();
+	session_expect_too_long("a LOGIN {100000+}\r\n");
 }
 
 void test_imap_login_session(void)

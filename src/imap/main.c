@@ -11,11 +11,9 @@
 #include "master-service.h"
 #include "login-handoff.h"
 #include "mail-storage-settings.h"
+#include "mail-user-login.h"
 #include "imap-settings.h"
-#include "imap-user.h"
 #include "imap-client.h"
-
-#define IMAP_HANDOFF_TIMEOUT_MSECS 5000
 
 static const struct imap_settings *imap_set;
 static const struct mail_storage_settings *mail_set;
@@ -34,23 +32,6 @@ static void main_client_fail(int client_fd)
 		i_error("close(client) failed: %m");
 }
 
-static int main_receive_handoff(pool_t pool, struct login_handoff *handoff_r,
-				int *client_fd_r)
-{
-	const char *error;
-	int ret;
-
-	ret = login_handoff_receive(login_fd, pool, handoff_r, client_fd_r,
-				    IMAP_HANDOFF_TIMEOUT_MSECS, &error);
-	if (ret < 0)
-		i_error("Login handoff failed: %s", error);
-	login_handoff_reply(login_fd, ret == 0, ret == 0 ? NULL : error);
-	if (close(login_fd) < 0)
-		i_error("close(login connection) failed: %m");
-	login_fd = -1;
-	return ret;
-}
-
 /* Runs from the ioloop, so that a failure can end the service loop. */
 static void main_login(void *context ATTR_UNUSED)
 {
@@ -60,16 +41,18 @@ static void main_login(void *context ATTR_UNUSED)
 	struct mail_user *user;
 	const char *error;
 	pool_t pool;
-	int client_fd;
+	int client_fd, ret;
 
 	timeout_remove(&to_login);
 	pool = pool_alloconly_create("imap handoff", 1024);
-	if (main_receive_handoff(pool, &handoff, &client_fd) < 0) {
-		master_service_client_connection_destroyed(master_service);
-	} else if (imap_user_login(&handoff, mset->base_dir, mail_set,
-				   &user, &error) < 0) {
+	ret = mail_user_login_handoff(login_fd, pool, mset->base_dir,
+				      mail_set, &handoff, &client_fd, &user,
+				      &error);
+	login_fd = -1;
+	if (ret <= 0) {
 		i_error("%s", error);
-		main_client_fail(client_fd);
+		if (ret < 0)
+			main_client_fail(client_fd);
 		master_service_client_connection_destroyed(master_service);
 	} else {
 		imap_client = client_create(client_fd, imap_set, user,

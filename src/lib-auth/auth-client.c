@@ -12,6 +12,7 @@
    so it is wiped once sent. */
 
 #include "lib.h"
+#include "llist.h"
 #include "array.h"
 #include "str.h"
 #include "ioloop.h"
@@ -82,12 +83,7 @@ static void auth_client_request_free(struct auth_client_request **_request)
 	struct auth_client *client = request->client;
 
 	*_request = NULL;
-	if (request->prev != NULL)
-		request->prev->next = request->next;
-	else
-		client->requests = request->next;
-	if (request->next != NULL)
-		request->next->prev = request->prev;
+	DLLIST_REMOVE(&client->requests, request);
 	if (request->auth_line != NULL) {
 		safe_memset(request->auth_line, 0,
 			    strlen(request->auth_line));
@@ -453,10 +449,7 @@ auth_client_request_new(struct auth_client *client,
 		safe_memset(str_c_modifiable(line), 0, str_len(line));
 	} T_END;
 
-	request->next = client->requests;
-	if (client->requests != NULL)
-		client->requests->prev = request;
-	client->requests = request;
+	DLLIST_PREPEND(&client->requests, request);
 	if (client->handshaked)
 		auth_client_send_queued(client);
 	return request;

@@ -14,6 +14,11 @@ struct smtp_param {
 	const char *value;
 };
 
+/* Handles one parameter of a command. Returns 0, or -1 with the error. */
+typedef int smtp_param_func_t(const struct smtp_param *param, void *context,
+			      enum smtp_command_arg_error *error_code_r,
+			      const char **error_r);
+
 static bool smtp_char_is_alnum(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -87,11 +92,7 @@ smtp_command_parse_path(pool_t pool, const char *args, const char *prefix,
 
 /* Calls param_func for each parameter of params. */
 static int
-smtp_params_foreach(const char *params,
-		    int (*param_func)(const struct smtp_param *param,
-				      void *context,
-				      enum smtp_command_arg_error *error_code_r,
-				      const char **error_r),
+smtp_params_foreach(const char *params, smtp_param_func_t *param_func,
 		    void *context, enum smtp_command_arg_error *error_code_r,
 		    const char **error_r)
 {
@@ -110,6 +111,36 @@ smtp_params_foreach(const char *params,
 			p++;
 	}
 	return 0;
+}
+
+/* Parses "PREFIX:<path>" and the parameters after it. */
+static int
+smtp_command_parse_args(pool_t pool, const char *args, const char *prefix,
+			enum smtp_address_parse_flags flags,
+			struct smtp_address **address_r,
+			smtp_param_func_t *param_func, void *context,
+			enum smtp_command_arg_error *error_code_r,
+			const char **error_r)
+{
+	const char *params;
+
+	if (smtp_command_parse_path(pool, args, prefix, flags, address_r,
+				    &params, error_code_r, error_r) < 0)
+		return -1;
+	return smtp_params_foreach(params, param_func, context,
+				   error_code_r, error_r);
+}
+
+/* The param_func for a parameter nothing supports. */
+static int smtp_param_unsupported(const struct smtp_param *param,
+				  void *context ATTR_UNUSED,
+				  enum smtp_command_arg_error *error_code_r,
+				  const char **error_r)
+{
+	*error_code_r = SMTP_COMMAND_ARG_ERROR_UNSUPPORTED;
+	*error_r = t_strdup_printf("Unsupported parameter: %s",
+				   param->keyword);
+	return -1;
 }
 
 static int smtp_mail_param_size(struct smtp_mail_args *mail,
@@ -146,31 +177,13 @@ static int smtp_mail_param(const struct smtp_param *param, void *context,
 			   const char **error_r)
 {
 	struct smtp_mail_args *mail = context;
-	int ret;
 
 	*error_code_r = SMTP_COMMAND_ARG_ERROR_BAD_SYNTAX;
 	if (strcmp(param->keyword, "SIZE") == 0)
-		ret = smtp_mail_param_size(mail, param->value, error_r);
-	else if (strcmp(param->keyword, "BODY") == 0)
-		ret = smtp_mail_param_body(mail, param->value, error_r);
-	else {
-		*error_code_r = SMTP_COMMAND_ARG_ERROR_UNSUPPORTED;
-		*error_r = t_strdup_printf("Unsupported parameter: %s",
-					   param->keyword);
-		ret = -1;
-	}
-	return ret;
-}
-
-static int smtp_rcpt_param(const struct smtp_param *param,
-			   void *context ATTR_UNUSED,
-			   enum smtp_command_arg_error *error_code_r,
-			   const char **error_r)
-{
-	*error_code_r = SMTP_COMMAND_ARG_ERROR_UNSUPPORTED;
-	*error_r = t_strdup_printf("Unsupported parameter: %s",
-				   param->keyword);
-	return -1;
+		return smtp_mail_param_size(mail, param->value, error_r);
+	if (strcmp(param->keyword, "BODY") == 0)
+		return smtp_mail_param_body(mail, param->value, error_r);
+	return smtp_param_unsupported(param, NULL, error_code_r, error_r);
 }
 
 int smtp_command_parse_mail(pool_t pool, const char *args,
@@ -179,16 +192,11 @@ int smtp_command_parse_mail(pool_t pool, const char *args,
 			    enum smtp_command_arg_error *error_code_r,
 			    const char **error_r)
 {
-	const char *params;
-
 	memset(mail_r, 0, sizeof(*mail_r));
 	flags |= SMTP_ADDRESS_PARSE_FLAG_ALLOW_EMPTY;
-	if (smtp_command_parse_path(pool, args, "FROM:", flags,
-				    &mail_r->from, &params,
-				    error_code_r, error_r) < 0)
-		return -1;
-	return smtp_params_foreach(params, smtp_mail_param, mail_r,
-				   error_code_r, error_r);
+	return smtp_command_parse_args(pool, args, "FROM:", flags,
+				       &mail_r->from, smtp_mail_param, mail_r,
+				       error_code_r, error_r);
 }
 
 int smtp_command_parse_rcpt(pool_t pool, const char *args,
@@ -197,13 +205,9 @@ int smtp_command_parse_rcpt(pool_t pool, const char *args,
 			    enum smtp_command_arg_error *error_code_r,
 			    const char **error_r)
 {
-	const char *params;
-
 	memset(rcpt_r, 0, sizeof(*rcpt_r));
 	flags &= ~SMTP_ADDRESS_PARSE_FLAG_ALLOW_EMPTY;
-	if (smtp_command_parse_path(pool, args, "TO:", flags, &rcpt_r->to,
-				    &params, error_code_r, error_r) < 0)
-		return -1;
-	return smtp_params_foreach(params, smtp_rcpt_param, NULL,
-				   error_code_r, error_r);
+	return smtp_command_parse_args(pool, args, "TO:", flags, &rcpt_r->to,
+				       smtp_param_unsupported, NULL,
+				       error_code_r, error_r);
 }

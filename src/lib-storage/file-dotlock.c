@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 /* Wait between attempts while someone else holds the lock. */
 #define FILE_DOTLOCK_RETRY_USECS 10000
@@ -151,15 +152,37 @@ int file_dotlock_create(const char *path, unsigned int timeout_secs,
 	return ret;
 }
 
+/* Returns true if lock_path is still the file this lock created. */
+static bool file_dotlock_is_ours(const struct file_dotlock *lock)
+{
+	struct stat st;
+
+	return stat(lock->lock_path, &st) == 0 && st.st_ino == lock->ino &&
+		st.st_dev == lock->dev;
+}
+
+int file_dotlock_touch(struct file_dotlock *lock, const char **error_r)
+{
+	if (!file_dotlock_is_ours(lock)) {
+		*error_r = t_strdup_printf("Lock %s was broken by someone else",
+					   lock->lock_path);
+		return -1;
+	}
+	if (utimes(lock->lock_path, NULL) < 0) {
+		*error_r = t_strdup_printf("utimes(%s) failed: %m",
+					   lock->lock_path);
+		return -1;
+	}
+	return 0;
+}
+
 int file_dotlock_delete(struct file_dotlock **_lock, const char **error_r)
 {
 	struct file_dotlock *lock = *_lock;
-	struct stat st;
 	int ret = 0;
 
 	*_lock = NULL;
-	if (stat(lock->lock_path, &st) < 0 || st.st_ino != lock->ino ||
-	    st.st_dev != lock->dev) {
+	if (!file_dotlock_is_ours(lock)) {
 		*error_r = t_strdup_printf("Lock %s was broken by someone else",
 					   lock->lock_path);
 		ret = -1;

@@ -18,6 +18,10 @@ struct file_dotlock;
    locked, 0 timed out (error_r says who holds it), -1 error. */
 int file_dotlock_create(const char *path, unsigned int timeout_secs,
 			struct file_dotlock **lock_r, const char **error_r);
+/* Sets the lock file's mtime to now, so that a lock held longer than
+   FILE_DOTLOCK_STALE_SECS is not taken for stale. Returns 0, or -1 if
+   the lock was broken by someone else or touching failed. */
+int file_dotlock_touch(struct file_dotlock *lock, const char **error_r);
 /* Removes the lock and frees it. Returns 0, or -1 if the lock file was
    already gone or replaced (someone broke it: the caller's changes may
    have raced with another writer). */

@@ -67,6 +67,13 @@ struct mailbox_vfuncs {
 	int (*expunge_deleted)(struct mailbox *box,
 			       const struct mailbox_sync_callbacks *cb,
 			       void *context, const char **error_r);
+	/* Removes the records whose marked[idx] is true. */
+	int (*expunge_marked)(struct mailbox *box, const bool *marked,
+			      const struct mailbox_sync_callbacks *cb,
+			      void *context, const char **error_r);
+	/* The directory that holds the mailbox's own files (for the
+	   session lock); valid until the mailbox is closed. */
+	const char *(*get_dir)(struct mailbox *box);
 
 	struct mail_save_context *(*save_init)(struct mailbox *box);
 	int (*save_write)(struct mail_save_context *ctx, const void *data,

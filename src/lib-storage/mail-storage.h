@@ -2,7 +2,7 @@
 #ifndef MAIL_STORAGE_H
 #define MAIL_STORAGE_H
 
-/* The mail storage API used by imap and lmtp. A mail_user owns the
+/* The mail storage API used by imap, pop3 and lmtp. A mail_user owns the
    parsed mail_location; a mailbox is one session's view of one folder:
    a sequence (1..count) of message records sorted by UID, which only
    changes when the caller syncs or expunges. The format (Maildir, later
@@ -138,6 +138,39 @@ int mailbox_update_flags(struct mailbox *box, uint32_t seq,
 int mailbox_expunge_deleted(struct mailbox *box,
 			    const struct mailbox_sync_callbacks *cb,
 			    void *context, const char **error_r);
+
+/* Removes the messages of the view whose marked[seq - 1] is true (marked
+   has mailbox_get_count() entries), whatever their flags, reporting
+   expunge(seq) for each (highest first). Used by POP3's UPDATE state
+   (RFC 1939 6), which removes exactly the messages deleted in the
+   session. Returns 0 or -1. */
+int mailbox_expunge_marked(struct mailbox *box, const bool *marked,
+			   const struct mailbox_sync_callbacks *cb,
+			   void *context, const char **error_r);
+
+/* An exclusive lock on a mailbox for the length of a session
+   (pop3_lock_session): a file in the mailbox's directory. A lock whose
+   holder process is gone, or that was not refreshed for two minutes
+   (file-dotlock.h), is stale and taken over. */
+struct mailbox_session_lock;
+/* How often the holder must call mailbox_session_lock_refresh(). */
+#define MAILBOX_SESSION_LOCK_REFRESH_SECS 30
+
+/* Takes the lock, waiting up to timeout_secs while another session holds
+   it. Returns 1 locked (lock_r set), 0 another session holds it, -1 error.
+   The view is not synced: sync after locking to see what the previous
+   holder changed. */
+int mailbox_session_lock(struct mailbox *box, unsigned int timeout_secs,
+			 struct mailbox_session_lock **lock_r,
+			 const char **error_r);
+/* Keeps the lock from going stale. Returns 0, or -1 if the lock was
+   taken over or cannot be touched. */
+int mailbox_session_lock_refresh(struct mailbox_session_lock *lock,
+				 const char **error_r);
+/* Releases the lock and frees it. Returns 0, or -1 if it had been taken
+   over meanwhile. */
+int mailbox_session_unlock(struct mailbox_session_lock **lock,
+			   const char **error_r);
 
 /* Saving (APPEND, LMTP delivery). The context owns a temporary file. */
 struct mail_save_context *mailbox_save_init(struct mailbox *box);

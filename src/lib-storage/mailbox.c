@@ -203,6 +203,17 @@ int mailbox_expunge_deleted(struct mailbox *box,
 	return box->v->expunge_deleted(box, cb, context, error_r);
 }
 
+int mailbox_expunge_marked(struct mailbox *box, const bool *marked,
+			   const struct mailbox_sync_callbacks *cb,
+			   void *context, const char **error_r)
+{
+	if (mailbox_is_readonly(box)) {
+		*error_r = "Mailbox is read-only";
+		return -1;
+	}
+	return box->v->expunge_marked(box, marked, cb, context, error_r);
+}
+
 struct mail_save_context *mailbox_save_init(struct mailbox *box)
 {
 	struct mail_save_context *ctx = box->v->save_init(box);

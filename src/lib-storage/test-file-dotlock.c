@@ -7,6 +7,7 @@
 #include "test-storage-common.h"
 
 #include <sys/wait.h>
+#include <utime.h>
 
 static pid_t test_dead_pid(void)
 {
@@ -35,8 +36,11 @@ void test_file_dotlock(void)
 {
 	struct file_dotlock *lock, *lock2;
 	const char *dir, *path, *lock_path, *error;
+	struct utimbuf old_times;
 
 	test_begin("file dotlock");
+	old_times.actime = old_times.modtime =
+		time(NULL) - FILE_DOTLOCK_STALE_SECS - 10;
 	dir = test_storage_mkdtemp();
 	path = t_strconcat(dir, "/file", NULL);
 	lock_path = t_strconcat(path, ".lock", NULL);
@@ -44,6 +48,10 @@ void test_file_dotlock(void)
 	test_assert(file_dotlock_create(path, 0, &lock, &error) == 1);
 	test_assert(access(lock_path, F_OK) == 0);
 	/* held by a live process (us): times out */
+	test_assert(file_dotlock_create(path, 0, &lock2, &error) == 0);
+	/* an old lock that its holder touches is not stale */
+	test_assert(utime(lock_path, &old_times) == 0);
+	test_assert(file_dotlock_touch(lock, &error) == 0);
 	test_assert(file_dotlock_create(path, 0, &lock2, &error) == 0);
 	test_assert(file_dotlock_delete(&lock, &error) == 0);
 	test_assert(lock == NULL);
@@ -61,8 +69,9 @@ void test_file_dotlock(void)
 	test_storage_write_file(lock_path, t_strdup_printf("%ld:%s\n",
 		(long)test_dead_pid(), test_hostname()), 0);
 	test_assert(file_dotlock_create(path, 0, &lock, &error) == 1);
-	/* broken by someone else: delete notices */
+	/* broken by someone else: touch and delete notice */
 	(void)unlink(lock_path);
+	test_assert(file_dotlock_touch(lock, &error) < 0);
 	test_assert(file_dotlock_delete(&lock, &error) < 0);
 
 	test_storage_rmdir(dir);

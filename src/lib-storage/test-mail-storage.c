@@ -464,6 +464,67 @@ void test_mail_storage_expunge(void)
 	test_end();
 }
 
+void test_mail_storage_expunge_marked(void)
+{
+	struct test_env env;
+	struct mailbox *box;
+	const char *error;
+	string_t *log = t_str_new(32);
+	bool marked[5] = { false, true, false, true, false };
+
+	test_begin("mail storage expunge marked");
+	test_env_init(&env);
+	box = test_open(&env, 0);
+	for (unsigned int i = 1; i <= 5; i++)
+		test_save(box, t_strdup_printf("%u\n", i), 0, 0, 0);
+	test_sync(box, NULL);
+	/* \Deleted but not marked: stays */
+	test_assert(mailbox_update_flags(box, 3, MODIFY_ADD, MAIL_DELETED,
+					 &error) == 1);
+	test_assert(mailbox_expunge_marked(box, marked, &test_sync_callbacks,
+					   log, &error) == 0);
+	test_assert_strcmp(str_c(log), "e4 e2 ");
+	test_assert_strcmp(test_uids(box), "1 3 5");
+	test_assert(test_storage_dir_count(test_subdir(&env, "cur")) +
+		    test_storage_dir_count(test_subdir(&env, "new")) == 3);
+	mailbox_close(&box);
+
+	box = test_open(&env, MAILBOX_FLAG_READONLY);
+	test_assert_strcmp(test_uids(box), "1 3 5");
+	test_assert(mailbox_expunge_marked(box, marked, NULL, NULL,
+					   &error) < 0);
+	mailbox_close(&box);
+	test_env_deinit(&env);
+	test_end();
+}
+
+void test_mail_storage_session_lock(void)
+{
+	struct mailbox_session_lock *lock, *lock2;
+	struct test_env env;
+	struct mailbox *box, *box2;
+	const char *error;
+
+	test_begin("mail storage session lock");
+	test_env_init(&env);
+	box = test_open(&env, 0);
+	box2 = test_open(&env, 0);
+	test_assert(mailbox_session_lock(box, 0, &lock, &error) == 1);
+	test_assert(mailbox_session_lock(box2, 0, &lock2, &error) == 0);
+	test_assert(mailbox_session_lock_refresh(lock, &error) == 0);
+	test_assert(mailbox_session_unlock(&lock, &error) == 0);
+	test_assert(lock == NULL);
+	test_assert(mailbox_session_lock(box2, 0, &lock2, &error) == 1);
+	/* the lock file is no message */
+	test_sync(box2, NULL);
+	test_assert(mailbox_get_count(box2) == 0);
+	test_assert(mailbox_session_unlock(&lock2, &error) == 0);
+	mailbox_close(&box);
+	mailbox_close(&box2);
+	test_env_deinit(&env);
+	test_end();
+}
+
 void test_mail_storage_two_views(void)
 {
 	struct test_env env;

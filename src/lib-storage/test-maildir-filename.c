@@ -51,6 +51,16 @@ static const struct maildir_info_test maildir_info_tests[] = {
 	{ ":1,xyz", MAIL_SEEN, ":2,S" },
 };
 
+/* Each row: the first name was delivered before the second. */
+static const char *const maildir_order_tests[][2] = {
+	{ "1700000000.M99P5Q1.host", "1700000000.M100P5Q2.host" },
+	{ "1700000000.M999999P5Q1.host", "1700000001.M5P5Q2.host" },
+	{ "999999999.M1P1.host", "1000000000.M1P1.host" },
+	{ "1700000000.M7P10.host", "1700000000.M7P9.host" },
+	{ "1700000000.other", "1700000000.xother" },
+	{ "1700000000.M5P1.host", "cur-mutt-file" },
+};
+
 void test_maildir_filename(void)
 {
 	struct maildir_filename fname;
@@ -84,6 +94,13 @@ void test_maildir_filename(void)
 		test_assert_strcmp(maildir_filename_info_set_flags(
 			t->old_info, t->flags), t->new_info);
 	}
+	for (unsigned int i = 0; i < N_ELEMENTS(maildir_order_tests); i++) {
+		const char *const *t = maildir_order_tests[i];
+
+		test_assert_idx(maildir_filename_base_cmp(t[0], t[1]) < 0, i);
+		test_assert_idx(maildir_filename_base_cmp(t[1], t[0]) > 0, i);
+	}
+	test_assert(maildir_filename_base_cmp("1.M5P1.h", "1.M5P1.h") == 0);
 	name1 = maildir_filename_generate();
 	name2 = maildir_filename_generate();
 	test_assert(strcmp(name1, name2) != 0);

@@ -8,34 +8,16 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-int write_full(int fd, const void *data, size_t size)
+/* Writes all of data with write(), or with pwrite() from offset if
+   positioned. */
+static int file_write_full(int fd, const void *data, size_t size,
+			   bool positioned, off_t offset)
 {
 	const unsigned char *p = data;
 
 	while (size > 0) {
-		ssize_t ret = write(fd, p, size);
-
-		if (ret < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (ret == 0) {
-			errno = ENOSPC;
-			return -1;
-		}
-		p += ret;
-		size -= (size_t)ret;
-	}
-	return 0;
-}
-
-int pwrite_full(int fd, const void *data, size_t size, off_t offset)
-{
-	const unsigned char *p = data;
-
-	while (size > 0) {
-		ssize_t ret = pwrite(fd, p, size, offset);
+		ssize_t ret = positioned ? pwrite(fd, p, size, offset) :
+			write(fd, p, size);
 
 		if (ret < 0) {
 			if (errno == EINTR)
@@ -51,6 +33,16 @@ int pwrite_full(int fd, const void *data, size_t size, off_t offset)
 		offset += ret;
 	}
 	return 0;
+}
+
+int write_full(int fd, const void *data, size_t size)
+{
+	return file_write_full(fd, data, size, false, 0);
+}
+
+int pwrite_full(int fd, const void *data, size_t size, off_t offset)
+{
+	return file_write_full(fd, data, size, true, offset);
 }
 
 static int file_read_fd(int fd, const char *path, size_t max_size,

@@ -8,6 +8,7 @@
    lmtp-local.c, and command parsing resumes with any pipelined input. */
 
 #include "lib.h"
+#include "llist.h"
 #include "str.h"
 #include "buffer.h"
 #include "randgen.h"
@@ -119,10 +120,7 @@ struct client *client_create(const struct master_service_connection *conn,
 	client->to_idle = timeout_add(LMTP_CLIENT_IDLE_TIMEOUT_MSECS,
 				      client_idle_timeout, client);
 
-	client->next = clients;
-	if (clients != NULL)
-		clients->prev = client;
-	clients = client;
+	DLLIST_PREPEND(&clients, client);
 
 	i_debug("<%s>: Connect from %s", client->session_id, client->remote);
 	client_send_line(client, "220 %s Cove LMTP ready", hostname);
@@ -148,12 +146,7 @@ void client_destroy(struct client *client, const char *reason)
 		i_info("<%s>: %s (remote %s)", client->session_id, reason,
 		       client->remote);
 	}
-	if (client->prev != NULL)
-		client->prev->next = client->next;
-	else
-		clients = client->next;
-	if (client->next != NULL)
-		client->next->prev = client->prev;
+	DLLIST_REMOVE(&clients, client);
 
 	client_data_end(client);
 	client_transaction_reset(client);

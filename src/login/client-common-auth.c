@@ -47,6 +47,15 @@ static void client_auth_set_user(struct client *client, const char *user)
 	client->auth_user = i_strdup(user);
 }
 
+bool client_check_plaintext_auth(struct client *client)
+{
+	if (client_plaintext_allowed(client))
+		return true;
+	client->auth_tried_disallowed_plaintext = true;
+	client_auth_reply(client, CLIENT_AUTH_RESULT_SSL_REQUIRED);
+	return false;
+}
+
 void client_auth_abort(struct client *client)
 {
 	if (client->auth_request != NULL)
@@ -214,11 +223,8 @@ void client_auth_begin(struct client *client, const char *mech,
 		return;
 	}
 	if (login_sasl_mech_is_plaintext(mech) &&
-	    !client_plaintext_allowed(client)) {
-		client->auth_tried_disallowed_plaintext = true;
-		client_auth_reply(client, CLIENT_AUTH_RESULT_SSL_REQUIRED);
+	    !client_check_plaintext_auth(client))
 		return;
-	}
 	if (initial_resp_base64 != NULL &&
 	    !login_sasl_is_base64(initial_resp_base64)) {
 		client_auth_reply(client, CLIENT_AUTH_RESULT_INVALID_BASE64);
@@ -233,11 +239,8 @@ void client_auth_begin_plain(struct client *client, const char *user,
 	string_t *resp;
 
 	client_auth_set_user(client, user);
-	if (!client_plaintext_allowed(client)) {
-		client->auth_tried_disallowed_plaintext = true;
-		client_auth_reply(client, CLIENT_AUTH_RESULT_SSL_REQUIRED);
+	if (!client_check_plaintext_auth(client))
 		return;
-	}
 	/* Not checked against the offered mechanisms: the auth server
 	   decides whether a LOGIN-style PLAIN request is acceptable. */
 	resp = t_str_new(128);

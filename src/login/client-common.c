@@ -41,9 +41,12 @@ static bool client_is_secured(const struct client *client)
 	const char *error;
 	int ret;
 
-	/* unix socket connections come from this host */
+	/* Unix socket connections, and connections from this host's own
+	   address to itself, do not cross the network. As in Dovecot, a
+	   loopback address other than the one connected to does not
+	   count: that lets tests play an insecure client from 127.0.0.2. */
 	if (client->remote_ip.family == 0 ||
-	    net_ip_is_loopback(&client->remote_ip))
+	    net_ip_compare(&client->remote_ip, &client->local_ip))
 		return true;
 	ret = login_settings_ip_in_networks(login_set->login_trusted_networks,
 					    &client->remote_ip, &error);
@@ -125,7 +128,8 @@ struct client *client_create(const struct master_service_connection *conn,
 		clients->prev = client;
 	clients = client;
 
-	v->create(client);
+	if (v->create != NULL)
+		v->create(client);
 	if (auth_client_is_connected(auth_client)) {
 		client_input_resume(client);
 		v->send_greeting(client);

@@ -38,7 +38,8 @@ enum client_auth_result {
 struct client_vfuncs {
 	/* Allocates the protocol's client struct from pool. */
 	struct client *(*alloc)(pool_t pool);
-	/* Called once the common part is set up (streams exist). */
+	/* Called once the common part is set up (streams exist); may be
+	   NULL. */
 	void (*create)(struct client *client);
 	/* Frees what create() made; the streams are still there. */
 	void (*destroy)(struct client *client);
@@ -85,7 +86,8 @@ struct client {
 	time_t created;
 	/* Random 12 characters shown in log lines and passed to the worker. */
 	const char *session_id;
-	/* Remote is loopback or trusted (later also TLS). */
+	/* Remote is this host (remote IP = local IP) or trusted (later also
+	   TLS). */
 	bool secured;
 
 	/* Tag of the command that started the authentication, for protocols
@@ -147,6 +149,11 @@ bool client_plaintext_allowed(const struct client *client);
    auth server has answered. */
 const char *const *client_get_advertised_mechs(const struct client *client);
 
+/* Returns true if a plaintext mechanism may be used on this connection;
+   otherwise records the attempt for the log, replies
+   CLIENT_AUTH_RESULT_SSL_REQUIRED through v->auth_result and returns
+   false. For commands that announce a plaintext login (POP3 USER). */
+bool client_check_plaintext_auth(struct client *client);
 /* Starts a SASL exchange with mech and optional base64 initial response
    (NULL: none, "": empty). Refuses (via v->auth_result) mechanisms that
    are unknown or disallowed here, and invalid base64. While it runs,

@@ -14,12 +14,15 @@ extern const struct setting_parser_info auth_setting_parser_info;
 extern const struct setting_parser_info login_setting_parser_info;
 extern const struct setting_parser_info imap_login_setting_parser_info;
 extern const struct setting_parser_info imap_setting_parser_info;
+extern const struct setting_parser_info pop3_setting_parser_info;
 extern const struct setting_parser_info lmtp_setting_parser_info;
 extern const struct setting_parser_info mail_storage_setting_parser_info;
 
 extern const struct service_defaults auth_service_defaults;
 extern const struct service_defaults imap_login_service_defaults;
 extern const struct service_defaults imap_service_defaults;
+extern const struct service_defaults pop3_login_service_defaults;
+extern const struct service_defaults pop3_service_defaults;
 extern const struct service_defaults lmtp_service_defaults;
 
 const struct setting_parser_info *const master_all_setting_roots[] = {
@@ -29,6 +32,7 @@ const struct setting_parser_info *const master_all_setting_roots[] = {
 	&login_setting_parser_info,
 	&imap_login_setting_parser_info,
 	&imap_setting_parser_info,
+	&pop3_setting_parser_info,
 	&lmtp_setting_parser_info,
 	&mail_storage_setting_parser_info,
 	NULL
@@ -38,6 +42,8 @@ const struct service_defaults *const master_all_services[] = {
 	&auth_service_defaults,
 	&imap_login_service_defaults,
 	&imap_service_defaults,
+	&pop3_login_service_defaults,
+	&pop3_service_defaults,
 	&lmtp_service_defaults,
 	NULL
 };

@@ -157,3 +157,40 @@ const char *maildir_filename_generate(void)
 			       (long)tv.tv_usec, (long)getpid(), ++counter,
 			       maildir_filename_hostname());
 }
+
+/* Parses "SECS." and an optional ".M<usec>" at the start of base. */
+static bool maildir_filename_parse_time(const char *base, uint64_t *secs_r,
+					uint64_t *usecs_r, bool *have_usecs_r)
+{
+	const char *p;
+
+	if (str_parse_uint64(base, secs_r, &p) < 0 || *p != '.')
+		return false;
+	*have_usecs_r = p[1] == 'M' &&
+		str_parse_uint64(p + 2, usecs_r, &p) == 0;
+	return true;
+}
+
+static int uint64_cmp(uint64_t n1, uint64_t n2)
+{
+	return n1 < n2 ? -1 : (n1 > n2 ? 1 : 0);
+}
+
+int maildir_filename_base_cmp(const char *base1, const char *base2)
+{
+	uint64_t secs1, secs2, usecs1 = 0, usecs2 = 0;
+	bool have1, have2, usec1, usec2;
+	int ret;
+
+	have1 = maildir_filename_parse_time(base1, &secs1, &usecs1, &usec1);
+	have2 = maildir_filename_parse_time(base2, &secs2, &usecs2, &usec2);
+	if (have1 != have2)
+		return have1 ? -1 : 1;
+	if (have1) {
+		if ((ret = uint64_cmp(secs1, secs2)) != 0)
+			return ret;
+		if (usec1 && usec2 && (ret = uint64_cmp(usecs1, usecs2)) != 0)
+			return ret;
+	}
+	return strcmp(base1, base2);
+}

@@ -31,6 +31,10 @@ enum mail_flags maildir_filename_get_flags(const char *fname);
    Letters are in ASCII order. From the temporary frame. */
 const char *maildir_filename_info_set_flags(const char *old_info,
 					    enum mail_flags flags);
+/* Orders base names by delivery time: the leading "SECS." and, when both
+   have it, ".M<usec>" compared as numbers ("1.M99" before "1.M100"), then
+   by name. Names without a leading time sort after those with one. */
+int maildir_filename_base_cmp(const char *base1, const char *base2);
 /* A new unique base name without sizes, "TIME.M<usec>P<pid>Q<n>.HOST".
    From the temporary frame. */
 const char *maildir_filename_generate(void);

@@ -248,6 +248,30 @@ static int maildir_mail_open(struct maildir_mailbox *mbox, unsigned int idx,
 	return 1;
 }
 
+/* Finds the file of mail (following a rename by someone else) and
+   stat()s it. Returns the path (temporary frame), or NULL if it is
+   gone. */
+static const char *maildir_mail_stat(const struct maildir_mailbox *mbox,
+				     const struct maildir_mail *mail,
+				     struct stat *st_r)
+{
+	struct maildir_mail found = *mail;
+	const char *path = maildir_mail_get_path(mbox, mail);
+	const char *name, *error;
+
+	if (stat(path, st_r) == 0)
+		return path;
+	/* renamed meanwhile: the next sync records the new name, here it
+	   is only looked up */
+	if (errno != ENOENT ||
+	    maildir_find_mail(mbox, mail->base, &name, &found.in_new,
+			      &error) <= 0)
+		return NULL;
+	found.info = name + maildir_filename_base_len(name);
+	path = maildir_mail_get_path(mbox, &found);
+	return stat(path, st_r) == 0 ? path : NULL;
+}
+
 static void maildir_fill_record(const struct mailbox *box, unsigned int idx)
 {
 	const struct maildir_mailbox *mbox =
@@ -257,43 +281,29 @@ static void maildir_fill_record(const struct mailbox *box, unsigned int idx)
 	struct maildir_filename fname;
 	struct message_size hdr, body;
 	struct istream *input;
-	const char *error;
+	const char *path, *error;
 	struct stat st;
-	int fd;
+	int fd = -1;
 
 	maildir_filename_parse(mail->base, &fname);
+	rec->physical_size = fname.physical_size;
+	rec->virtual_size = fname.virtual_size;
 	T_BEGIN {
-		struct maildir_mail found = *mail;
-		const char *name;
-
-		fd = open(maildir_mail_get_path(mbox, mail), O_RDONLY);
-		/* renamed meanwhile: the next sync records the new name,
-		   here it is only looked up */
-		if (fd == -1 && errno == ENOENT &&
-		    maildir_find_mail(mbox, mail->base, &name, &found.in_new,
-				      &error) > 0) {
-			found.info = name + maildir_filename_base_len(name);
-			fd = open(maildir_mail_get_path(mbox, &found),
-				  O_RDONLY);
+		/* a stat() is enough when the name has the sizes (as
+		   Cove's and Dovecot's deliveries write them) */
+		path = maildir_mail_stat(mbox, mail, &st);
+		if (path != NULL) {
+			rec->received_date = st.st_mtime;
+			if (!fname.have_physical_size)
+				rec->physical_size = (uoff_t)st.st_size;
+			if (!fname.have_virtual_size)
+				fd = open(path, O_RDONLY);
 		}
 	} T_END;
-	if (fd == -1) {
-		/* expunged meanwhile: the sizes from the name are all
-		   that is known */
-		rec->physical_size = fname.physical_size;
-		rec->virtual_size = fname.virtual_size;
+	/* expunged meanwhile: the sizes from the name are all that is
+	   known */
+	if (fd == -1)
 		return;
-	}
-	if (fstat(fd, &st) == 0) {
-		rec->received_date = st.st_mtime;
-		rec->physical_size = fname.have_physical_size ?
-			fname.physical_size : (uoff_t)st.st_size;
-	}
-	if (fname.have_virtual_size) {
-		rec->virtual_size = fname.virtual_size;
-		(void)close(fd);
-		return;
-	}
 	input = i_stream_create_fd(fd, MAILDIR_MAIL_STREAM_BUFFER_SIZE, true);
 	if (message_get_header_body_size(input, &hdr, &body, &error) == 0)
 		rec->virtual_size = hdr.virtual_size + body.virtual_size;
@@ -370,6 +380,11 @@ static int maildir_update_flags(struct mailbox *box, unsigned int idx,
 	return 1;
 }
 
+static const char *maildir_mailbox_get_dir(struct mailbox *box)
+{
+	return ((struct maildir_mailbox *)box)->path;
+}
+
 static const struct mailbox_vfuncs maildir_mailbox_vfuncs = {
 	.open = maildir_mailbox_open,
 	.close = maildir_mailbox_close,
@@ -378,6 +393,8 @@ static const struct mailbox_vfuncs maildir_mailbox_vfuncs = {
 	.open_mail_stream = maildir_open_mail_stream,
 	.update_flags = maildir_update_flags,
 	.expunge_deleted = maildir_expunge_deleted,
+	.expunge_marked = maildir_expunge_marked,
+	.get_dir = maildir_mailbox_get_dir,
 	.save_init = maildir_save_init,
 	.save_write = maildir_save_write,
 	.save_finish = maildir_save_finish,

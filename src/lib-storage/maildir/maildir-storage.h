@@ -63,6 +63,9 @@ int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 int maildir_expunge_deleted(struct mailbox *box,
 			    const struct mailbox_sync_callbacks *cb,
 			    void *context, const char **error_r);
+int maildir_expunge_marked(struct mailbox *box, const bool *marked,
+			   const struct mailbox_sync_callbacks *cb,
+			   void *context, const char **error_r);
 
 /* maildir-save.c */
 struct mail_save_context *maildir_save_init(struct mailbox *box);

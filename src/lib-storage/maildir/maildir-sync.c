@@ -390,7 +390,7 @@ static bool maildir_scan_have_stale(struct maildir_sync_ctx *ctx,
 static int maildir_scan_file_base_cmp(struct maildir_scan_file *const *f1,
 				      struct maildir_scan_file *const *f2)
 {
-	return strcmp((*f1)->base, (*f2)->base);
+	return maildir_filename_base_cmp((*f1)->base, (*f2)->base);
 }
 
 /* Under the uidlist lock: drops the records of vanished files and gives
@@ -658,20 +658,18 @@ static int maildir_mail_unlink(struct maildir_mailbox *mbox, unsigned int idx,
 	return -1;
 }
 
-int maildir_expunge_deleted(struct mailbox *box,
-			    const struct mailbox_sync_callbacks *cb,
-			    void *context, const char **error_r)
+int maildir_expunge_marked(struct mailbox *box, const bool *marked,
+			   const struct mailbox_sync_callbacks *cb,
+			   void *context, const char **error_r)
 {
 	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
-	const struct mail_record *recs;
-	unsigned int i, count;
+	unsigned int i, count = array_count(&box->records);
 	bool *keep, expunges = false;
 	int ret = 0;
 
-	recs = array_get(&box->records, &count);
 	keep = i_new(bool, count + 1);
 	for (i = 0; i < count; i++) {
-		keep[i] = ret < 0 || (recs[i].flags & MAIL_DELETED) == 0;
+		keep[i] = ret < 0 || !marked[i];
 		if (keep[i])
 			continue;
 		if (maildir_mail_unlink(mbox, i, error_r) < 0) {
@@ -690,5 +688,23 @@ int maildir_expunge_deleted(struct mailbox *box,
 			ret = -1;
 	}
 	i_free(keep);
+	return ret;
+}
+
+int maildir_expunge_deleted(struct mailbox *box,
+			    const struct mailbox_sync_callbacks *cb,
+			    void *context, const char **error_r)
+{
+	const struct mail_record *recs;
+	unsigned int i, count;
+	bool *marked;
+	int ret;
+
+	recs = array_get(&box->records, &count);
+	marked = i_new(bool, count + 1);
+	for (i = 0; i < count; i++)
+		marked[i] = (recs[i].flags & MAIL_DELETED) != 0;
+	ret = maildir_expunge_marked(box, marked, cb, context, error_r);
+	i_free(marked);
 	return ret;
 }

@@ -1,7 +1,8 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
-/* The post-login steps of the worker, in the order DESIGN.md requires:
-   userdb lookup (via the login cookie), privilege drop, then storage. */
+/* The post-login steps shared by the workers (imap, pop3), in the order
+   DESIGN.md requires: the login handoff, userdb lookup (via the login
+   cookie), privilege drop, then storage. */
 
 #include "lib.h"
 #include "restrict-access.h"
@@ -10,11 +11,11 @@
 #include "auth-master.h"
 #include "mail-storage-settings.h"
 #include "mail-storage.h"
-#include "imap-user.h"
+#include "mail-user-login.h"
 
 /* mail_uid / mail_gid: a number or a name. */
-static int imap_user_parse_id(const char *value, bool group,
-			      unsigned int *id_r, const char **error_r)
+static int mail_user_login_parse_id(const char *value, bool group,
+				    unsigned int *id_r, const char **error_r)
 {
 	uid_t uid;
 	gid_t gid;
@@ -36,9 +37,11 @@ static int imap_user_parse_id(const char *value, bool group,
 }
 
 /* The userdb's uid or gid, else the mail_uid / mail_gid setting. */
-static int imap_user_resolve_id(unsigned int userdb_id, const char *setting,
-				bool group, const char *username,
-				unsigned int *id_r, const char **error_r)
+static int mail_user_login_resolve_id(unsigned int userdb_id,
+				      const char *setting, bool group,
+				      const char *username,
+				      unsigned int *id_r,
+				      const char **error_r)
 {
 	if (userdb_id != (unsigned int)-1) {
 		*id_r = userdb_id;
@@ -50,25 +53,26 @@ static int imap_user_resolve_id(unsigned int userdb_id, const char *setting,
 					   group ? "mail_gid" : "mail_uid");
 		return -1;
 	}
-	return imap_user_parse_id(setting, group, id_r, error_r);
+	return mail_user_login_parse_id(setting, group, id_r, error_r);
 }
 
 /* Fills the uid, gid and extra group to drop to. */
-static int imap_user_get_ids(const struct auth_user_reply *reply,
-			     const struct mail_storage_settings *set,
-			     struct restrict_access_settings *rset,
-			     const char **error_r)
+static int
+mail_user_login_get_ids(const struct auth_user_reply *reply,
+			const struct mail_storage_settings *set,
+			struct restrict_access_settings *rset,
+			const char **error_r)
 {
 	unsigned int uid, gid, extra_gid = (unsigned int)-1;
 
-	if (imap_user_resolve_id(reply->uid, set->mail_uid, false,
-				 reply->username, &uid, error_r) < 0 ||
-	    imap_user_resolve_id(reply->gid, set->mail_gid, true,
-				 reply->username, &gid, error_r) < 0)
+	if (mail_user_login_resolve_id(reply->uid, set->mail_uid, false,
+				       reply->username, &uid, error_r) < 0 ||
+	    mail_user_login_resolve_id(reply->gid, set->mail_gid, true,
+				       reply->username, &gid, error_r) < 0)
 		return -1;
 	if (set->mail_privileged_group[0] != '\0' &&
-	    imap_user_parse_id(set->mail_privileged_group, true, &extra_gid,
-			       error_r) < 0)
+	    mail_user_login_parse_id(set->mail_privileged_group, true,
+				     &extra_gid, error_r) < 0)
 		return -1;
 	rset->uid = uid;
 	rset->gid = gid;
@@ -76,15 +80,16 @@ static int imap_user_get_ids(const struct auth_user_reply *reply,
 	return 0;
 }
 
-static bool imap_user_id_valid(unsigned int id, unsigned int first,
-			       unsigned int last)
+static bool mail_user_login_id_valid(unsigned int id, unsigned int first,
+				     unsigned int last)
 {
 	return id >= first && (last == 0 || id <= last);
 }
 
-static int imap_user_check_ids(const struct restrict_access_settings *rset,
-			       const struct mail_storage_settings *set,
-			       const char **error_r)
+static int
+mail_user_login_check_ids(const struct restrict_access_settings *rset,
+			  const struct mail_storage_settings *set,
+			  const char **error_r)
 {
 	if (rset->uid == 0) {
 		*error_r = t_strdup_printf("User %s has uid 0: "
@@ -92,15 +97,15 @@ static int imap_user_check_ids(const struct restrict_access_settings *rset,
 			rset->username);
 		return -1;
 	}
-	if (!imap_user_id_valid(rset->uid, set->first_valid_uid,
-				set->last_valid_uid)) {
+	if (!mail_user_login_id_valid(rset->uid, set->first_valid_uid,
+				      set->last_valid_uid)) {
 		*error_r = t_strdup_printf("User %s has uid %u, which is "
 			"not permitted (see first_valid_uid, last_valid_uid)",
 			rset->username, (unsigned int)rset->uid);
 		return -1;
 	}
-	if (!imap_user_id_valid(rset->gid, set->first_valid_gid,
-				set->last_valid_gid)) {
+	if (!mail_user_login_id_valid(rset->gid, set->first_valid_gid,
+				      set->last_valid_gid)) {
 		*error_r = t_strdup_printf("User %s has gid %u, which is "
 			"not permitted (see first_valid_gid, last_valid_gid)",
 			rset->username, (unsigned int)rset->gid);
@@ -109,9 +114,10 @@ static int imap_user_check_ids(const struct restrict_access_settings *rset,
 	return 0;
 }
 
-static int imap_user_drop_privileges(const struct auth_user_reply *reply,
-				     const struct mail_storage_settings *set,
-				     const char **error_r)
+static int
+mail_user_login_drop_privileges(const struct auth_user_reply *reply,
+				const struct mail_storage_settings *set,
+				const char **error_r)
 {
 	struct restrict_access_settings rset = {
 		.username = reply->username,
@@ -125,13 +131,13 @@ static int imap_user_drop_privileges(const struct auth_user_reply *reply,
 		}
 		return 0;
 	}
-	if (imap_user_get_ids(reply, set, &rset, error_r) < 0 ||
-	    imap_user_check_ids(&rset, set, error_r) < 0)
+	if (mail_user_login_get_ids(reply, set, &rset, error_r) < 0 ||
+	    mail_user_login_check_ids(&rset, set, error_r) < 0)
 		return -1;
 	return restrict_access(&rset, error_r);
 }
 
-int imap_user_login(const struct login_handoff *handoff,
+int mail_user_login(const struct login_handoff *handoff,
 		    const char *base_dir,
 		    const struct mail_storage_settings *set,
 		    struct mail_user **user_r, const char **error_r)
@@ -143,7 +149,7 @@ int imap_user_login(const struct login_handoff *handoff,
 
 	socket_path = t_strconcat(base_dir, "/", MASTER_AUTH_MASTER_SOCKET,
 				  NULL);
-	pool = pool_alloconly_create("imap userdb reply", 1024);
+	pool = pool_alloconly_create("userdb reply", 1024);
 	ret = auth_master_cookie_lookup(socket_path, handoff->cookie, pool,
 					&reply, error_r);
 	if (ret == 0) {
@@ -152,11 +158,33 @@ int imap_user_login(const struct login_handoff *handoff,
 	}
 	if (ret > 0) {
 		log_set_user(reply.username);
-		if (imap_user_drop_privileges(&reply, set, error_r) < 0 ||
+		if (mail_user_login_drop_privileges(&reply, set, error_r) < 0 ||
 		    mail_user_init(set, reply.username, reply.home,
 				   reply.mail, user_r, error_r) < 0)
 			ret = -1;
 	}
 	pool_unref(&pool);
 	return ret > 0 ? 0 : -1;
+}
+
+int mail_user_login_handoff(int login_fd, pool_t pool, const char *base_dir,
+			    const struct mail_storage_settings *set,
+			    struct login_handoff *handoff_r, int *client_fd_r,
+			    struct mail_user **user_r, const char **error_r)
+{
+	const char *error = NULL;
+	int ret;
+
+	ret = login_handoff_receive(login_fd, pool, handoff_r, client_fd_r,
+				    MAIL_USER_LOGIN_HANDOFF_TIMEOUT_MSECS,
+				    &error);
+	login_handoff_reply(login_fd, ret == 0, error);
+	(void)close(login_fd);
+	if (ret < 0) {
+		*error_r = t_strconcat("Login handoff failed: ", error, NULL);
+		return 0;
+	}
+	if (mail_user_login(handoff_r, base_dir, set, user_r, error_r) < 0)
+		return -1;
+	return 1;
 }
