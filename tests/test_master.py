@@ -157,20 +157,16 @@ def test_daemon_mode_and_pid_file(servers):
                 pass
 
 
-def test_coveadm_when_not_running(servers):
+@pytest.mark.parametrize("command, exit_code, message", [
+    ("stop", 75, b"cove is not running"),
+    ("frobnicate", 64, b"Unknown command 'frobnicate'"),
+])
+def test_coveadm_fails_without_server(servers, command, exit_code, message):
     s = servers.new(start=False)
-    res = subprocess.run(s.admin_argv("stop"), capture_output=True,
+    res = subprocess.run(s.admin_argv(command), capture_output=True,
                          timeout=WAIT)
-    assert res.returncode == 75
-    assert b"cove is not running" in res.stderr, res
-
-
-def test_coveadm_unknown_command(servers):
-    s = servers.new(start=False)
-    res = subprocess.run(s.admin_argv("frobnicate"), capture_output=True,
-                         timeout=WAIT)
-    assert res.returncode == 64
-    assert b"Unknown command 'frobnicate'" in res.stderr, res
+    assert res.returncode == exit_code
+    assert message in res.stderr, res
 
 
 @pytest.mark.root_only

@@ -5,13 +5,13 @@ TOP, bad input.  Run against Dovecot with COVE_TEST_TARGET=dovecot."""
 
 import poplib
 import re
-import socket
+import time
 
 import pytest
 
-from helpers import (RawClient, deliver, deliver_many, imap_session,
-                     imap_uids, new_pop3_server, ok, pop3_login,
-                     pop3_raw_login, pop3_read_data, pop3_unstuff)
+from helpers import (RawClient, deliver, deliver_many, new_pop3_server,
+                     pop3_login, pop3_raw_login, pop3_read_data,
+                     pop3_unstuff)
 
 MSGS = [
     b"Subject: one\r\nFrom: a@example.org\r\n\r\nline1\r\n.dot line\r\n"
@@ -245,3 +245,31 @@ def test_wrong_password(pop3_server):
         p.pass_("wrong")
     assert e.value.args[0].startswith(b"-ERR [AUTH]")
     p.close()
+
+
+def test_large_message_streamed(pop3_server):
+    """A message far larger than any buffer, with commands pipelined
+    behind its RETR, read slowly."""
+    body = b"".join(b".line %06d of a large message\r\n" % i
+                    for i in range(100000))
+    msg = b"Subject: large\r\n\r\n" + body
+    deliver(pop3_server, msg)
+    c = pop3_raw_login(pop3_server)
+    c.send(b"RETR 1\r\nNOOP\r\nTOP 1 1\r\nQUIT\r\n")
+    head = c.readline()
+    assert re.match(rb"\+OK (\d+) octets$", head)
+    data = b""
+    while len(data) < 1 << 20:
+        chunk = c.sock.recv(65536)
+        assert chunk
+        data += chunk
+        time.sleep(0.001)
+    c.buf += data
+    data = pop3_read_data(c)
+    assert int(head.split()[1]) == len(pop3_unstuff(data))
+    assert pop3_unstuff(data).endswith(msg)
+    assert c.readline() == b"+OK"
+    assert c.readline() == b"+OK"
+    assert pop3_read_data(c).endswith(b"Subject: large\r\n\r\n"
+                                      b"..line 000000 of a large message\r\n")
+    assert c.readline() == b"+OK Logging out."

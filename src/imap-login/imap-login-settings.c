@@ -3,6 +3,7 @@
    and by the master. */
 
 #include "lib.h"
+#include "login-settings.h"
 #include "imap-login-settings.h"
 
 static const struct setting_define imap_login_setting_defines[] = {
@@ -28,16 +29,5 @@ static const struct service_listener_defaults imap_login_listeners[] = {
 	{ .kind = NULL }
 };
 
-const struct service_defaults imap_login_service_defaults = {
-	.name = "imap-login",
-	.protocol = "imap",
-	.executable = "imap-login",
-	.type = SERVICE_TYPE_LISTEN,
-	.user = "$default_login_user",
-	.chroot = "login",
-	/* 0: default_process_limit and default_client_limit */
-	.process_limit = 0,
-	.client_limit = 0,
-	.process_min_avail = 1,
-	.listeners = imap_login_listeners,
-};
+const struct service_defaults imap_login_service_defaults =
+	LOGIN_SERVICE_DEFAULTS("imap", imap_login_listeners);

@@ -8,6 +8,20 @@
 #include "test-lib-settings.h"
 #include "test-settings-tables.h"
 
+/* Sections that the dump writes back as the config has them. */
+#define TEST_DUMP_SECTIONS \
+	"service lmtp {\n" \
+	"  unix_listener \"lmtp sock\" {\n" \
+	"    mode = 0666\n" \
+	"  }\n" \
+	"}\n" \
+	"passdb {\n" \
+	"  driver = pam\n" \
+	"}\n" \
+	"plugin {\n" \
+	"  quota = \"a#b\"\n" \
+	"}\n"
+
 static const char *test_dump_config =
 	"base_dir = /run/cove\n"
 	"protocols = imap\n"
@@ -17,23 +31,8 @@ static const char *test_dump_config =
 	"auth_failure_delay = 1 min\n"
 	"imap_max_line_length = 1024k\n"
 	"test_timeout_msecs = 250 ms\n"
-	"service imap-login {\n"
-	"  inet_listener imap {\n"
-	"    port = 143\n"
-	"  }\n"
-	"  process_limit = 5\n"
-	"}\n"
-	"service lmtp {\n"
-	"  unix_listener \"lmtp sock\" {\n"
-	"    mode = 0666\n"
-	"  }\n"
-	"}\n"
-	"passdb {\n"
-	"  driver = pam\n"
-	"}\n"
-	"plugin {\n"
-	"  quota = \"a#b\"\n"
-	"}\n"
+	TEST_SETTINGS_SERVICE_IMAP_LOGIN
+	TEST_DUMP_SECTIONS
 	"postmaster_address = \"  spaced\"\n"
 	"recipient_delimiter = \"$x\"\n"
 	"mail_location = \"<not a file\"\n"
@@ -57,17 +56,7 @@ static const char *test_dump_expected =
 	"    port = 143\n"
 	"  }\n"
 	"}\n"
-	"service lmtp {\n"
-	"  unix_listener \"lmtp sock\" {\n"
-	"    mode = 0666\n"
-	"  }\n"
-	"}\n"
-	"passdb {\n"
-	"  driver = pam\n"
-	"}\n"
-	"plugin {\n"
-	"  quota = \"a#b\"\n"
-	"}\n";
+	TEST_DUMP_SECTIONS;
 
 static void test_settings_dump_changed(pool_t pool)
 {

@@ -166,12 +166,7 @@ static void test_settings_deflist_merge(pool_t pool)
 
 	path = test_settings_write("merge.conf",
 		"default_login_user = loginuser\n"
-		"service imap-login {\n"
-		"  inet_listener imap {\n"
-		"    port = 143\n"
-		"  }\n"
-		"  process_limit = 5\n"
-		"}\n"
+		TEST_SETTINGS_SERVICE_IMAP_LOGIN
 		"!include merge2.conf\n"
 		"passdb {\n  driver = pam\n}\n"
 		"passdb {\n  driver = passwd-file\n}\n");

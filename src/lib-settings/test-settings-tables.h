@@ -86,6 +86,15 @@ struct test_mail_settings {
 	ARRAY_TYPE(const_string) plugin_envs;
 };
 
+/* A service section with a listener and a limit (config text). */
+#define TEST_SETTINGS_SERVICE_IMAP_LOGIN \
+	"service imap-login {\n" \
+	"  inet_listener imap {\n" \
+	"    port = 143\n" \
+	"  }\n" \
+	"  process_limit = 5\n" \
+	"}\n"
+
 extern const struct setting_parser_info test_master_info;
 extern const struct setting_parser_info test_auth_info;
 extern const struct setting_parser_info test_mail_info;

@@ -8,6 +8,7 @@
      Disconnected[: reason] (auth failed, 2 attempts in 9 secs): ... */
 
 #include "lib.h"
+#include "llist.h"
 #include "ioloop.h"
 #include "istream.h"
 #include "str.h"
@@ -123,10 +124,7 @@ struct client *client_create(const struct master_service_connection *conn,
 					     UINT_MAX / 1000) * 1000,
 				       client_login_timeout, client);
 
-	client->next = clients;
-	if (clients != NULL)
-		clients->prev = client;
-	clients = client;
+	DLLIST_PREPEND(&clients, client);
 
 	if (v->create != NULL)
 		v->create(client);
@@ -214,12 +212,7 @@ static void client_close(struct client *client)
 		client->fd = -1;
 	}
 
-	if (client->prev != NULL)
-		client->prev->next = client->next;
-	else
-		clients = client->next;
-	if (client->next != NULL)
-		client->next->prev = client->prev;
+	DLLIST_REMOVE(&clients, client);
 	master_service_client_connection_destroyed(master_service);
 }
 

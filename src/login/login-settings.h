@@ -8,6 +8,7 @@
 
 #include "net.h"
 #include "settings-parser.h"
+#include "service-defaults.h"
 
 struct login_settings {
 	/* Text of the greeting line. */
@@ -21,6 +22,22 @@ struct login_settings {
 };
 
 extern const struct setting_parser_info login_setting_parser_info;
+
+/* Initialiser of a login service's defaults (protocol "imap" gives the
+   service and executable "imap-login"): listens itself, runs as
+   default_login_user chrooted to base_dir/login, keeps one process ready,
+   and leaves process_limit and client_limit 0, which means
+   default_process_limit and default_client_limit. */
+#define LOGIN_SERVICE_DEFAULTS(protocol_, listeners_) { \
+		.name = protocol_ "-login", \
+		.protocol = protocol_, \
+		.executable = protocol_ "-login", \
+		.type = SERVICE_TYPE_LISTEN, \
+		.user = "$default_login_user", \
+		.chroot = "login", \
+		.process_min_avail = 1, \
+		.listeners = listeners_, \
+	}
 
 /* Returns 1 if ip is inside one of the networks listed in networks (the
    login_trusted_networks syntax), 0 if not, -1 with error_r if the list

@@ -1,7 +1,8 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 /* The pre-login dialogue harness (see test-login-session.h): runs a login
    binary with a fake auth server, a fake worker and a client, all served
-   by one poll() loop in this process. */
+   by one poll() loop in this process, and checks what every login
+   protocol shares (log lines, login_timeout, login_trusted_networks). */
 
 #include "lib.h"
 #include "str.h"
@@ -28,7 +29,7 @@
 	"MECH\tCRAM-MD5\nSPID\t1\nCUID\t1\nCOOKIE\t00\nDONE\n"
 
 struct session_env {
-	const struct test_login_session_settings *set;
+	const char *protocol;
 	char dir[64];
 	pid_t login_pid;
 	int auth_listen_fd, auth_fd, handoff_listen_fd;
@@ -155,8 +156,10 @@ static void session_handoff_accept(void)
 	} else {
 		login_handoff_reply(sock, true, NULL);
 		T_BEGIN {
-			session_write(client_fd,
-				      env.set->worker_reply(&handoff));
+			session_write(client_fd, t_strdup_printf(
+				"OK worker tag=%s user=%s input=%s\r\n",
+				handoff.tag, handoff.username,
+				t_strndup(handoff.input, handoff.input_size)));
 		} T_END;
 		(void)close(client_fd);
 	}
@@ -314,8 +317,8 @@ static const char *session_get_self_dir(void)
 
 /* In the child: the environment the master gives a login process. */
 static void ATTR_NORETURN
-session_exec_login(const char *binary_path, const char *config_path,
-		   int listen_fd)
+session_exec_login(const char *binary, const char *binary_path,
+		   const char *config_path, int listen_fd)
 {
 	const char *log_path = t_strdup_printf("%s/log", env.dir);
 	int fd;
@@ -326,22 +329,23 @@ session_exec_login(const char *binary_path, const char *config_path,
 	fd_close_on_exec(3, false);
 	setenv("COVE_CONFIG", config_path, 1);
 	setenv("COVE_LISTENERS",
-	       t_strconcat(env.set->protocol, ":inet", NULL), 1);
+	       t_strconcat(env.protocol, ":inet", NULL), 1);
 	setenv("COVE_CLIENT_LIMIT", "10", 1);
 	setenv("COVE_RESTRICT_CHROOT",
 	       t_strdup_printf("%s/login", env.dir), 1);
 	unsetenv("COVE_RESTRICT_USER");
 	unsetenv("COVE_RESTRICT_UID");
 	unsetenv("COVE_CONNECTION");
-	execl(binary_path, env.set->binary, (char *)NULL);
+	execl(binary_path, binary, (char *)NULL);
 	_exit(1);
 }
 
 static void session_start_login(const char *config)
 {
 	const char *config_path = t_strdup_printf("%s/cove.conf", env.dir);
+	const char *binary = t_strconcat(env.protocol, "-login", NULL);
 	const char *binary_path =
-		t_strconcat(session_get_self_dir(), env.set->binary, NULL);
+		t_strconcat(session_get_self_dir(), binary, NULL);
 	struct ip_addr ip;
 	const char *error;
 	int listen_fd, fd;
@@ -361,17 +365,16 @@ static void session_start_login(const char *config)
 	if (env.login_pid < 0)
 		i_fatal("fork() failed: %m");
 	if (env.login_pid == 0)
-		session_exec_login(binary_path, config_path, listen_fd);
+		session_exec_login(binary, binary_path, config_path, listen_fd);
 	(void)close(listen_fd);
 	session_run(SESSION_TIMEOUT_MSECS, session_auth_ready);
 	test_assert(env.auth_handshake_done);
 }
 
-void test_login_session_init(const struct test_login_session_settings *set,
-			     const char *config)
+void test_login_session_init(const char *protocol, const char *config)
 {
 	i_zero(&env);
-	env.set = set;
+	env.protocol = protocol;
 	env.auth_fd = -1;
 	env.client_fd = -1;
 	env.auth_input = str_new(default_pool, 256);
@@ -383,7 +386,7 @@ void test_login_session_init(const struct test_login_session_settings *set,
 	if (mkdir(t_strdup_printf("%s/login", env.dir), 0700) < 0)
 		i_fatal("mkdir() failed: %m");
 	env.auth_listen_fd = session_listen_unix("login");
-	env.handoff_listen_fd = session_listen_unix(set->protocol);
+	env.handoff_listen_fd = session_listen_unix(protocol);
 	session_start_login(config);
 }
 
@@ -411,8 +414,7 @@ const char *test_login_session_deinit(void)
 	(void)close(env.auth_listen_fd);
 	(void)close(env.handoff_listen_fd);
 	(void)unlink(t_strdup_printf("%s/login/login", env.dir));
-	(void)unlink(t_strdup_printf("%s/login/%s", env.dir,
-				     env.set->protocol));
+	(void)unlink(t_strdup_printf("%s/login/%s", env.dir, env.protocol));
 	(void)rmdir(t_strdup_printf("%s/login", env.dir));
 	(void)unlink(t_strdup_printf("%s/cove.conf", env.dir));
 	(void)unlink(log_path);
@@ -420,4 +422,51 @@ const char *test_login_session_deinit(void)
 	str_free(&env.auth_input);
 	str_free(&env.client_input);
 	return t_strndup(log->data, log->used);
+}
+
+void test_login_session_assert_common_log(const char *log)
+{
+	test_assert(strstr(log, t_strdup_printf(" %s-login: Info: ",
+						env.protocol)) != NULL);
+	test_assert(strstr(log, "Info: Login: user=<u1>, method=PLAIN, "
+			   "rip=127.0.0.1, lip=127.0.0.1, session=<") != NULL);
+	test_assert(strstr(log, "Info: Disconnected: Logged out "
+			   "(no auth attempts in ") != NULL);
+	test_assert(strstr(log, "Info: Disconnected: Too many authentication "
+			   "failures (auth failed, 3 attempts in ") != NULL);
+	test_assert(strstr(log, "): user=<u2>, method=PLAIN, rip=127.0.0.1, ")
+		    != NULL);
+}
+
+void test_login_session_check_timeout(const char *protocol,
+				      const char *greeting, const char *bye)
+{
+	const char *log;
+
+	test_login_session_init(protocol,
+				"login_timeout = 1s\nlogin_greeting = Hi.\n");
+	test_login_session_connect(NULL, greeting);
+	test_login_session_expect(bye);
+	test_login_session_expect_eof();
+	log = test_login_session_deinit();
+	test_assert(strstr(log, "Info: Disconnected: Inactivity "
+			   "(no auth attempts in ") != NULL);
+}
+
+void test_login_session_check_trusted(const char *protocol,
+				      const char *greeting, const char *login,
+				      const char *reply)
+{
+	const char *log;
+
+	test_login_session_init(protocol,
+				"login_trusted_networks = 127.0.0.0/24\n");
+	test_login_session_connect(TEST_LOGIN_SESSION_INSECURE_IP, greeting);
+	test_login_session_send(login);
+	test_login_session_expect(reply);
+	test_login_session_expect_eof();
+	log = test_login_session_deinit();
+	test_assert(strstr(log, "Info: Login: user=<u1>, method=PLAIN, "
+			   "rip=" TEST_LOGIN_SESSION_INSECURE_IP
+			   ", lip=127.0.0.1, ") != NULL);
 }

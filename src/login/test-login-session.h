@@ -11,38 +11,49 @@
      (user=u1), a PLAIN response for user "tempfail" fails temporarily,
      anything else fails. AUTH without an initial response gets an empty
      challenge first.
-   - the post-login worker: it takes the handed-off fd, writes what
-     worker_reply() returns to the client and closes it.
+   - the post-login worker: it takes the handed-off fd, writes
+     "OK worker tag=<tag> user=<user> input=<pipelined input>\r\n" to the
+     client and closes it.
    - the client, connecting to 127.0.0.1 from a chosen loopback address.
 
    Everything stays in a temporary directory and on a port the kernel
    picks. One session (one login process) at a time. */
 
-#include "login-handoff.h"
-
 #define TEST_LOGIN_SESSION_MECHS "PLAIN LOGIN CRAM-MD5"
+/* A client address that the login process does not count as secured. */
+#define TEST_LOGIN_SESSION_INSECURE_IP "127.0.0.2"
 
-struct test_login_session_settings {
-	/* Binary name in the test program's directory ("pop3-login"). */
-	const char *binary;
-	/* Listener name and handoff socket name ("pop3"). */
-	const char *protocol;
-	/* The fake worker's reply to the handed-off client (temporary
-	   frame). */
-	const char *(*worker_reply)(const struct login_handoff *handoff);
-};
-
-/* Starts the login binary with config (cove.conf text) and waits until it
-   has connected to the fake auth server. */
-void test_login_session_init(const struct test_login_session_settings *set,
-			     const char *config);
+/* Starts protocol's login binary ("imap": imap-login in the test
+   program's directory, listener and handoff socket "imap") with config
+   (cove.conf text) and waits until it has connected to the fake auth
+   server. protocol must stay valid until test_login_session_deinit(). */
+void test_login_session_init(const char *protocol, const char *config);
 /* Stops the login process (checking that it exits with 0), removes the
    temporary files and returns its log (temporary frame). */
 const char *test_login_session_deinit(void);
+/* Checks that log (from test_login_session_deinit()) is the login
+   process's and has the lines of a PLAIN login of u1, a logout without
+   auth attempts and a disconnect after three failed PLAIN logins of u2,
+   all from 127.0.0.1: the dialogues every protocol's main session test
+   runs. */
+void test_login_session_assert_common_log(const char *log);
+/* Runs a whole session of protocol with login_timeout = 1s and
+   login_greeting = "Hi.": checks that a client that stays silent gets
+   greeting, then bye and EOF, and that the login process logs the
+   inactivity. */
+void test_login_session_check_timeout(const char *protocol,
+				      const char *greeting, const char *bye);
+/* Runs a whole session of protocol from TEST_LOGIN_SESSION_INSECURE_IP
+   with login_trusted_networks = 127.0.0.0/24, which makes that client
+   secured: after greeting, sends login (a plaintext login of u1), checks
+   that the client gets reply and EOF, and that the login is logged. */
+void test_login_session_check_trusted(const char *protocol,
+				      const char *greeting, const char *login,
+				      const char *reply);
 
 /* Connects from source_ip (NULL: 127.0.0.1, which the login process
-   counts as secured; "127.0.0.2" is an insecure client) and checks that
-   greeting is what the server sends first. */
+   counts as secured) and checks that greeting is what the server sends
+   first. */
 void test_login_session_connect(const char *source_ip, const char *greeting);
 /* Closes the client side. */
 void test_login_session_disconnect(void);

@@ -1,8 +1,7 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 /* Pre-login POP3 dialogues against the real pop3-login binary, with the
    fake auth server and worker of src/login/test-login-session.h (u1/p1 is
-   the only valid login, "tempfail" fails temporarily). The fake worker
-   answers "+OK worker user=<u> tag=<tag> input=<pipelined input>". */
+   the only valid login, "tempfail" fails temporarily). */
 
 #include "lib.h"
 #include "str.h"
@@ -15,21 +14,6 @@
 #define ERR_PLAINTEXT "-ERR [AUTH] Plaintext authentication disallowed " \
 	"on non-secure (SSL/TLS) connections.\r\n"
 #define ERR_AUTH_FAILED "-ERR [AUTH] Authentication failed.\r\n"
-/* a client that the login process does not count as secured */
-#define INSECURE_IP "127.0.0.2"
-
-static const char *session_worker_reply(const struct login_handoff *handoff)
-{
-	return t_strdup_printf("+OK worker user=%s tag=%s input=%s\r\n",
-			       handoff->username, handoff->tag,
-			       t_strndup(handoff->input, handoff->input_size));
-}
-
-static const struct test_login_session_settings session_set = {
-	.binary = "pop3-login",
-	.protocol = "pop3",
-	.worker_reply = session_worker_reply,
-};
 
 static void session_connect(void)
 {
@@ -77,13 +61,13 @@ static void test_session_user_pass(void)
 	test_login_session_expect(ERR_AUTH_FAILED);
 	/* RFC 2449 PIPELINING: what follows PASS goes to the worker */
 	test_login_session_send("USER u1\r\nPASS p1\r\nSTAT\r\nLIST\r\n");
-	test_login_session_expect("+OK\r\n+OK worker user=u1 tag= "
+	test_login_session_expect("+OK\r\nOK worker tag= user=u1 "
 				  "input=STAT\r\nLIST\r\n\r\n");
 	test_login_session_expect_eof();
 
 	session_connect();
 	test_login_session_send_slowly("USER u1\r\nPASS p1\r\n");
-	test_login_session_expect("+OK\r\n+OK worker user=u1 tag= input=\r\n");
+	test_login_session_expect("+OK\r\nOK worker tag= user=u1 input=\r\n");
 	test_login_session_expect_eof();
 }
 
@@ -109,13 +93,13 @@ static void test_session_auth(void)
 	test_login_session_send("AUTH PLAIN\r\n");
 	test_login_session_expect("+ \r\n");
 	test_login_session_send("AHUxAHAx\r\nSTAT\r\n");
-	test_login_session_expect("+OK worker user=u1 tag= input=STAT\r\n\r\n");
+	test_login_session_expect("OK worker tag= user=u1 input=STAT\r\n\r\n");
 	test_login_session_expect_eof();
 
 	/* initial response (RFC 5034 4) */
 	session_connect();
 	test_login_session_send("auth plain AHUxAHAx\r\nLIST\r\nQUIT\r\n");
-	test_login_session_expect("+OK worker user=u1 tag= "
+	test_login_session_expect("OK worker tag= user=u1 "
 				  "input=LIST\r\nQUIT\r\n\r\n");
 	test_login_session_expect_eof();
 }
@@ -168,21 +152,13 @@ void test_pop3_login_session(void)
 	const char *log;
 
 	test_begin("pop3-login session");
-	test_login_session_init(&session_set, "");
+	test_login_session_init("pop3", "");
 	test_session_commands();
 	test_session_user_pass();
 	test_session_auth();
 	test_session_limits();
 	log = test_login_session_deinit();
-	test_assert(strstr(log, " pop3-login: Info: ") != NULL);
-	test_assert(strstr(log, "Info: Login: user=<u1>, method=PLAIN, "
-			   "rip=127.0.0.1, lip=127.0.0.1, session=<") != NULL);
-	test_assert(strstr(log, "Info: Disconnected: Logged out "
-			   "(no auth attempts in ") != NULL);
-	test_assert(strstr(log, "Info: Disconnected: Too many authentication "
-			   "failures (auth failed, 3 attempts in ") != NULL);
-	test_assert(strstr(log, "): user=<u2>, method=PLAIN, rip=127.0.0.1, ")
-		    != NULL);
+	test_login_session_assert_common_log(log);
 	test_end();
 }
 
@@ -193,8 +169,8 @@ void test_pop3_login_session_insecure(void)
 	const char *log;
 
 	test_begin("pop3-login session insecure");
-	test_login_session_init(&session_set, "");
-	test_login_session_connect(INSECURE_IP, GREETING);
+	test_login_session_init("pop3", "");
+	test_login_session_connect(TEST_LOGIN_SESSION_INSECURE_IP, GREETING);
 	test_login_session_send("CAPA\r\nAUTH\r\n");
 	test_login_session_expect(CAPA_BASE "SASL CRAM-MD5\r\n.\r\n"
 				  "+OK\r\nCRAM-MD5\r\n.\r\n");
@@ -211,34 +187,20 @@ void test_pop3_login_session_insecure(void)
 	log = test_login_session_deinit();
 	test_assert(strstr(log, "Info: Disconnected: Logged out (tried to use "
 			   "disallowed plaintext auth): user=<>, "
-			   "method=CRAM-MD5, rip=" INSECURE_IP ", ") != NULL);
+			   "method=CRAM-MD5, rip="
+			   TEST_LOGIN_SESSION_INSECURE_IP ", ") != NULL);
 
-	test_login_session_init(&session_set,
-				"login_trusted_networks = 127.0.0.0/24\n");
-	test_login_session_connect(INSECURE_IP, GREETING);
-	test_login_session_send("CAPA\r\nUSER u1\r\nPASS p1\r\n");
-	test_login_session_expect(CAPA_BASE "USER\r\n"
-		"SASL " TEST_LOGIN_SESSION_MECHS "\r\n.\r\n"
-		"+OK\r\n+OK worker user=u1 tag= input=\r\n");
-	test_login_session_expect_eof();
-	log = test_login_session_deinit();
-	test_assert(strstr(log, "Info: Login: user=<u1>, method=PLAIN, "
-			   "rip=" INSECURE_IP ", lip=127.0.0.1, ") != NULL);
+	test_login_session_check_trusted("pop3", GREETING,
+		"CAPA\r\nUSER u1\r\nPASS p1\r\n",
+		CAPA_BASE "USER\r\nSASL " TEST_LOGIN_SESSION_MECHS "\r\n.\r\n"
+		"+OK\r\nOK worker tag= user=u1 input=\r\n");
 	test_end();
 }
 
 void test_pop3_login_session_timeout(void)
 {
-	const char *log;
-
 	test_begin("pop3-login session timeout");
-	test_login_session_init(&session_set,
-				"login_timeout = 1s\nlogin_greeting = Hi.\n");
-	test_login_session_connect(NULL, "+OK Hi.\r\n");
-	test_login_session_expect("-ERR Disconnected for inactivity.\r\n");
-	test_login_session_expect_eof();
-	log = test_login_session_deinit();
-	test_assert(strstr(log, "Info: Disconnected: Inactivity "
-			   "(no auth attempts in ") != NULL);
+	test_login_session_check_timeout("pop3", "+OK Hi.\r\n",
+		"-ERR Disconnected for inactivity.\r\n");
 	test_end();
 }
