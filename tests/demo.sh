@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds Cove and starts it on a ready local configuration: IMAP on
-# 127.0.0.1:10143, LMTP on 127.0.0.1:10024, user "demo" with password
-# "demo", mail under build/demo/. No root needed.
+# 127.0.0.1:10143, POP3 on 127.0.0.1:10110, LMTP on 127.0.0.1:10024, user
+# "demo" with password "demo", mail under build/demo/. No root needed.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/tests/deps.sh"
@@ -39,7 +39,7 @@ cat > "$demo/cove.conf" <<CONF
 base_dir = $demo/run
 state_dir = $demo/state
 log_path = $demo/cove.log
-protocols = imap lmtp
+protocols = imap pop3 lmtp
 listen = 127.0.0.1
 default_login_user = $login_user
 default_internal_user = $internal_user
@@ -60,6 +60,11 @@ service imap-login {
     port = 10143
   }
 }
+service pop3-login {
+  inet_listener pop3 {
+    port = 10110
+  }
+}
 service lmtp {
   inet_listener lmtp {
     address = 127.0.0.1
@@ -77,6 +82,8 @@ cat <<EOT
 Cove is running (log: $demo/cove.log).
   IMAP:  127.0.0.1 port 10143, user demo, password demo
          e.g. curl -s --user demo:demo 'imap://127.0.0.1:10143/INBOX;UID=1'
+  POP3:  127.0.0.1 port 10110, same user, e.g.
+         curl -s --user demo:demo pop3://127.0.0.1:10110/1
   LMTP:  127.0.0.1 port 10024, deliver to demo@localhost, e.g.
          python3 -c "import smtplib; s=smtplib.LMTP('127.0.0.1',10024); s.sendmail('me@example.com',['demo@localhost'],'Subject: hi\r\n\r\nHello\r\n'); s.quit()"
   Mail:  $demo/home/demo/Maildir

@@ -1,7 +1,8 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
-/* passdb driver "passwd-file": args "[scheme=SCHEME] /path". A password
-   without a {SCHEME} prefix uses scheme= (default CRYPT). */
+/* passdb driver "passwd-file": args "[scheme=SCHEME]
+   [username_format=FORMAT] /path". A password without a {SCHEME} prefix
+   uses scheme= (default CRYPT). */
 
 #include "lib.h"
 #include "password-scheme.h"
@@ -12,7 +13,7 @@
 #define PASSDB_PASSWD_FILE_NAME "passwd-file"
 
 struct passdb_passwd_file {
-	struct passwd_file *file;
+	struct passwd_file_db db;
 	const char *default_scheme;
 };
 
@@ -20,14 +21,11 @@ static int passdb_passwd_file_init(struct passdb_module *module,
 				   const char *args, const char **error_r)
 {
 	struct passdb_passwd_file *ctx;
-	const char *path, *scheme;
 
-	if (passwd_file_parse_args(module->pool, args, &path, &scheme,
-				   error_r) < 0)
-		return -1;
 	ctx = p_new(module->pool, struct passdb_passwd_file, 1);
-	ctx->file = passwd_file_ref(path);
-	ctx->default_scheme = scheme != NULL ? scheme :
+	if (passwd_file_db_init(module->pool, args, &ctx->db, error_r) < 0)
+		return -1;
+	ctx->default_scheme = ctx->db.scheme != NULL ? ctx->db.scheme :
 		PASSWORD_SCHEME_DEFAULT;
 	module->context = ctx;
 	return 0;
@@ -37,7 +35,7 @@ static void passdb_passwd_file_deinit(struct passdb_module *module)
 {
 	struct passdb_passwd_file *ctx = module->context;
 
-	passwd_file_unref(&ctx->file);
+	passwd_file_db_deinit(&ctx->db);
 }
 
 /* Finds the user's entry: PASSDB_RESULT_OK with *entry_r, or
@@ -50,7 +48,9 @@ passdb_passwd_file_find(struct passdb_passwd_file *ctx,
 	const char *error;
 	int ret;
 
-	ret = passwd_file_lookup(ctx->file, request->user, entry_r, &error);
+	ret = passwd_file_db_lookup(&ctx->db,
+				    auth_request_get_var_table(request),
+				    entry_r, &error);
 	if (ret < 0) {
 		auth_request_log_error(request, PASSDB_PASSWD_FILE_NAME,
 				       "%s", error);
@@ -84,7 +84,7 @@ static void passdb_passwd_file_verify(struct passdb_module *module,
 	if (ret < 0) {
 		auth_request_log_error(request, PASSDB_PASSWD_FILE_NAME,
 				       "Invalid password in %s: %s",
-				       passwd_file_get_path(ctx->file), error);
+				       passwd_file_get_path(ctx->db.file), error);
 		result = PASSDB_RESULT_INTERNAL_FAILURE;
 	} else {
 		result = ret > 0 ? PASSDB_RESULT_OK :

@@ -11,6 +11,7 @@
 #include "hash.h"
 #include "file-util.h"
 #include "password-scheme.h"
+#include "var-expand.h"
 #include "passwd-file.h"
 
 #include <fcntl.h>
@@ -253,37 +254,72 @@ int passwd_file_lookup(struct passwd_file *file, const char *user,
 	return *entry_r == NULL ? 0 : 1;
 }
 
-int passwd_file_parse_args(pool_t pool, const char *args,
-			   const char **path_r, const char **scheme_r,
-			   const char **error_r)
+/* Fills db from one "key=value" or path argument. */
+static int passwd_file_db_parse_arg(pool_t pool, const char *arg,
+				    struct passwd_file_db *db,
+				    const char **path, const char **error_r)
+{
+	if (str_begins(arg, "scheme=")) {
+		db->scheme = p_strdup(pool, arg + 7);
+		if (password_scheme_is_known(db->scheme))
+			return 0;
+		*error_r = t_strdup_printf("Unknown password scheme: %s",
+					   db->scheme);
+		return -1;
+	}
+	if (str_begins(arg, "username_format=")) {
+		db->username_format = p_strdup(pool, arg + 16);
+		return 0;
+	}
+	if (arg[0] == '/' && *path == NULL) {
+		*path = arg;
+		return 0;
+	}
+	*error_r = t_strdup_printf("passwd-file: Unknown argument: %s", arg);
+	return -1;
+}
+
+int passwd_file_db_init(pool_t pool, const char *args,
+			struct passwd_file_db *db_r, const char **error_r)
 {
 	const char *const *argv = t_strsplit_spaces(args, " ");
+	const char *path = NULL;
 
-	*path_r = NULL;
-	*scheme_r = NULL;
+	i_zero(db_r);
+	db_r->username_format = "%u";
 	for (; *argv != NULL; argv++) {
-		if (str_begins(*argv, "scheme=")) {
-			*scheme_r = p_strdup(pool, *argv + 7);
-			if (!password_scheme_is_known(*scheme_r)) {
-				*error_r = t_strdup_printf(
-					"Unknown password scheme: %s",
-					*scheme_r);
-				return -1;
-			}
-		} else if ((*argv)[0] == '/' && *path_r == NULL) {
-			*path_r = p_strdup(pool, *argv);
-		} else {
-			*error_r = t_strdup_printf(
-				"passwd-file: Unknown argument: %s", *argv);
+		if (passwd_file_db_parse_arg(pool, *argv, db_r, &path,
+					     error_r) < 0)
 			return -1;
-		}
 	}
-	if (*path_r == NULL) {
+	if (path == NULL) {
 		*error_r = "passwd-file: args must give the file's "
 			"absolute path";
 		return -1;
 	}
+	db_r->file = passwd_file_ref(path);
 	return 0;
+}
+
+void passwd_file_db_deinit(struct passwd_file_db *db)
+{
+	passwd_file_unref(&db->file);
+}
+
+int passwd_file_db_lookup(const struct passwd_file_db *db,
+			  const struct var_expand_table *table,
+			  const struct passwd_file_entry **entry_r,
+			  const char **error_r)
+{
+	string_t *key = t_str_new(64);
+	const char *error;
+
+	if (var_expand(key, db->username_format, table, &error) <= 0) {
+		*error_r = t_strdup_printf("passwd-file: username_format=%s: %s",
+					   db->username_format, error);
+		return -1;
+	}
+	return passwd_file_lookup(db->file, str_c(key), entry_r, error_r);
 }
 
 struct passwd_file *passwd_file_ref(const char *path)

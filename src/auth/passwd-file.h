@@ -15,6 +15,8 @@
    The file is shared by the passdb and userdb that name the same path and
    is re-read when its inode, size or mtime changes. */
 
+struct var_expand_table;
+
 #include "auth-field-list.h"
 
 struct passwd_file_entry {
@@ -32,13 +34,29 @@ int passwd_file_parse_line(pool_t pool, const char *line,
 			   struct passwd_file_entry **entry_r,
 			   const char **error_r);
 
-/* Parses a passdb/userdb args string "[scheme=SCHEME] PATH" (pool is
-   for the results). Returns 0, or -1 with error_r for a missing path, an
-   unknown scheme or an unknown argument. *scheme_r is NULL when not
-   given. */
-int passwd_file_parse_args(pool_t pool, const char *args,
-			   const char **path_r, const char **scheme_r,
-			   const char **error_r);
+/* A passdb's or userdb's view of a passwd-file: its args
+   "[scheme=SCHEME] [username_format=FORMAT] PATH" (as in Dovecot:
+   FORMAT, default %u, makes the key looked up in the file from the
+   request's user name, e.g. %n for the part before the @). */
+struct passwd_file_db {
+	struct passwd_file *file;
+	/* NULL when not given */
+	const char *scheme;
+	const char *username_format;
+};
+
+/* Parses args into db (pool is for the results) and references the file.
+   Returns 0, or -1 with error_r for a missing path, an unknown scheme or
+   an unknown argument. */
+int passwd_file_db_init(pool_t pool, const char *args,
+			struct passwd_file_db *db_r, const char **error_r);
+void passwd_file_db_deinit(struct passwd_file_db *db);
+/* Looks up the request's user under db's username_format, as
+   passwd_file_lookup() does. */
+int passwd_file_db_lookup(const struct passwd_file_db *db,
+			  const struct var_expand_table *table,
+			  const struct passwd_file_entry **entry_r,
+			  const char **error_r);
 
 /* Returns the shared file for path (not read yet). */
 struct passwd_file *passwd_file_ref(const char *path);

@@ -5,6 +5,7 @@
 
 #include "lib.h"
 #include "test-common.h"
+#include "var-expand.h"
 #include "passwd-file.h"
 #include "test-auth-common.h"
 
@@ -93,23 +94,73 @@ void test_passwd_file_parse_line(void)
 
 void test_passwd_file_parse_args(void)
 {
+	static const struct {
+		const char *args, *path, *scheme, *username_format;
+	} good[] = {
+		{ "/etc/x", "/etc/x", NULL, "%u" },
+		{ "scheme=PLAIN  /etc/x", "/etc/x", "PLAIN", "%u" },
+		{ "scheme=CRYPT username_format=%n /etc/x", "/etc/x", "CRYPT",
+		  "%n" },
+	};
+	static const char *const bad[] = {
+		"scheme=NOSUCH /etc/x", "", "relative", "/etc/x /etc/y",
+		"nosuch=1 /etc/x",
+	};
 	pool_t pool = pool_alloconly_create("test passwd-file", 1024);
-	const char *path, *scheme, *error;
+	struct passwd_file_db db;
+	const char *error;
 
 	test_begin("passwd-file parse args");
-	test_assert(passwd_file_parse_args(pool, "/etc/x", &path, &scheme,
-					   &error) == 0);
-	test_assert_strcmp(path, "/etc/x");
-	test_assert(scheme == NULL);
-	test_assert(passwd_file_parse_args(pool, "scheme=PLAIN  /etc/x",
-					   &path, &scheme, &error) == 0);
-	test_assert_strcmp(scheme, "PLAIN");
-	test_assert(passwd_file_parse_args(pool, "scheme=NOSUCH /etc/x",
-					   &path, &scheme, &error) == -1);
-	test_assert(passwd_file_parse_args(pool, "", &path, &scheme,
-					   &error) == -1);
-	test_assert(passwd_file_parse_args(pool, "relative", &path, &scheme,
-					   &error) == -1);
+	for (unsigned int i = 0; i < N_ELEMENTS(good); i++) {
+		test_assert_idx(passwd_file_db_init(pool, good[i].args, &db,
+						    &error) == 0, i);
+		test_assert_strcmp(passwd_file_get_path(db.file),
+				   good[i].path);
+		test_assert_idx(null_strcmp(db.scheme, good[i].scheme) == 0, i);
+		test_assert_strcmp(db.username_format,
+				   good[i].username_format);
+		passwd_file_db_deinit(&db);
+	}
+	for (unsigned int i = 0; i < N_ELEMENTS(bad); i++) {
+		test_assert_idx(passwd_file_db_init(pool, bad[i], &db,
+						    &error) == -1, i);
+	}
+	pool_unref(&pool);
+	test_end();
+}
+
+void test_passwd_file_username_format(void)
+{
+	static const struct {
+		const char *format, *user;
+		int ret;
+	} tests[] = {
+		{ "%u", "u1", 1 },
+		{ "%u", "u1@example.org", 0 },
+		{ "%n", "u1@example.org", 1 },
+		{ "%Ln", "U1@example.org", 1 },
+		{ "%d", "u1@example.org", 1 },
+	};
+	pool_t pool = pool_alloconly_create("test passwd-file", 1024);
+	const struct passwd_file_entry *entry;
+	struct passwd_file_db db;
+	const char *path, *error;
+
+	test_begin("passwd-file username_format");
+	path = test_auth_write_file("u1:pw1:1:1\nexample.org:pwd:2:2\n");
+	for (unsigned int i = 0; i < N_ELEMENTS(tests); i++) {
+		const char *args = t_strdup_printf("username_format=%s %s",
+						   tests[i].format, path);
+
+		test_assert_idx(passwd_file_db_init(pool, args, &db,
+						    &error) == 0, i);
+		test_assert_idx(passwd_file_db_lookup(&db,
+			var_expand_user_table(tests[i].user, NULL, NULL, NULL,
+					      NULL), &entry, &error) ==
+			tests[i].ret, i);
+		passwd_file_db_deinit(&db);
+	}
+	test_assert(unlink(path) == 0);
 	pool_unref(&pool);
 	test_end();
 }

@@ -1,7 +1,8 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
 /* userdb driver "passwd-file": uid, gid and home from the user's line,
-   plus its userdb_* extra fields. args: "/path". */
+   plus its userdb_* extra fields. args: "[username_format=FORMAT] /path"
+   (scheme= is accepted and ignored, so passdb args can be copied). */
 
 #include "lib.h"
 #include "auth-request.h"
@@ -11,20 +12,17 @@
 static int userdb_passwd_file_init(struct userdb_module *module,
 				   const char *args, const char **error_r)
 {
-	const char *path, *scheme;
+	struct passwd_file_db *db = p_new(module->pool, struct passwd_file_db, 1);
 
-	if (passwd_file_parse_args(module->pool, args, &path, &scheme,
-				   error_r) < 0)
+	if (passwd_file_db_init(module->pool, args, db, error_r) < 0)
 		return -1;
-	module->context = passwd_file_ref(path);
+	module->context = db;
 	return 0;
 }
 
 static void userdb_passwd_file_deinit(struct userdb_module *module)
 {
-	struct passwd_file *file = module->context;
-
-	passwd_file_unref(&file);
+	passwd_file_db_deinit(module->context);
 }
 
 static void userdb_set_nonempty(struct auth_field_list *fields,
@@ -42,8 +40,9 @@ static void userdb_passwd_file_lookup(struct userdb_module *module,
 	const char *error;
 	int ret;
 
-	ret = passwd_file_lookup(module->context, request->user, &entry,
-				 &error);
+	ret = passwd_file_db_lookup(module->context,
+				    auth_request_get_var_table(request),
+				    &entry, &error);
 	if (ret < 0) {
 		auth_request_log_error(request, "passwd-file", "%s", error);
 		callback(USERDB_RESULT_INTERNAL_FAILURE, request);

@@ -10,6 +10,7 @@
 
 #include "lib.h"
 #include "ioloop.h"
+#include "net.h"
 #include "istream.h"
 #include "buffer.h"
 #include "ostream.h"
@@ -88,6 +89,8 @@ struct client *client_create(int fd, const struct imap_settings *set,
 	client->user = user;
 	client->state = CLIENT_STATE_AUTH;
 	fd_set_nonblock(fd, true);
+	if (net_set_tcp_nodelay(fd) < 0)
+		i_error("setsockopt(TCP_NODELAY) failed: %m");
 	/* The parser reports a too long line before the buffer is full. */
 	client->input = i_stream_create_fd(fd, set->imap_max_line_length,
 					   false);
@@ -126,21 +129,6 @@ void client_disconnect(struct client *client, const char *reason)
 	master_service_client_connection_destroyed(master_service);
 }
 
-/* Closing a socket with unread input sends RST, which can make the peer
-   drop our last replies (BYE) unread: send FIN and discard what is
-   already buffered first. */
-static void client_close_fd(int fd)
-{
-	char buf[4096];
-	unsigned int i;
-
-	(void)shutdown(fd, SHUT_WR);
-	/* bounded: a peer that keeps sending cannot keep us here */
-	for (i = 0; i < 64 && read(fd, buf, sizeof(buf)) > 0; i++) ;
-	if (close(fd) < 0)
-		i_error("close(client) failed: %m");
-}
-
 void client_destroy(struct client **_client)
 {
 	struct client *client = *_client;
@@ -158,7 +146,7 @@ void client_destroy(struct client **_client)
 	(void)o_stream_flush(client->output);
 	o_stream_destroy(&client->output);
 	i_stream_destroy(&client->input);
-	client_close_fd(client->fd);
+	net_close_gracefully(&client->fd);
 	i_free(client);
 }
 

@@ -57,7 +57,7 @@ static void test_settings_conf_strict(pool_t pool)
 		const char *key;
 		const char *value;
 	} values[] = {
-		{ "protocols", "imap lmtp" },
+		{ "protocols", "imap pop3 lmtp" },
 		{ "listen", "*, ::" },
 		{ "auth_mechanisms", "plain login" },
 		{ "mail_location", "maildir:~/Maildir" },
@@ -119,7 +119,7 @@ static void test_settings_conf_service(pool_t pool)
 	test_assert(settings_parser_read_file(parser, path, &error) == 0);
 	test_assert_strcmp(error, NULL);
 	test_assert_strcmp(settings_parser_get_value(parser, "protocols"),
-			   "imap lmtp");
+			   "imap pop3 lmtp");
 	test_assert_strcmp(settings_parser_get_value(parser,
 						     "mail_location"), NULL);
 	settings_parser_deinit(&parser);

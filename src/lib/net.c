@@ -5,6 +5,7 @@
 #include "net.h"
 
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -453,4 +454,25 @@ ssize_t fd_read(int sock, void *data, size_t size, int *fd_r)
 		return -1;
 	fd_read_close_extra(&msg, fd_r);
 	return ret;
+}
+
+int net_set_tcp_nodelay(int fd)
+{
+	int on = 1;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) < 0 &&
+	    errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOPROTOOPT)
+		return -1;
+	return 0;
+}
+
+void net_close_gracefully(int *fd)
+{
+	char buf[4096];
+	unsigned int i;
+
+	(void)shutdown(*fd, SHUT_WR);
+	/* bounded: a peer that keeps sending cannot keep us here */
+	for (i = 0; i < 64 && read(*fd, buf, sizeof(buf)) > 0; i++) ;
+	i_close_fd(fd);
 }

@@ -48,6 +48,17 @@ int net_getpeername(int fd, struct ip_addr *ip_r, in_port_t *port_r);
 /* uid/gid of the peer of a unix socket. */
 int net_getunixcred(int fd, pid_t *pid_r, uid_t *uid_r, gid_t *gid_r);
 
+/* Sets TCP_NODELAY: for servers that write each reply whole (corked), so
+   that Nagle's algorithm does not hold back its last segment until the
+   peer's delayed ACK. A non-TCP socket (a socketpair) is left alone.
+   Returns 0, or -1 with errno set. */
+int net_set_tcp_nodelay(int fd);
+/* Closes a connection so that the peer reads everything we sent: closing
+   with unread input would send RST, which can make the peer drop our last
+   replies. Sends FIN, discards a bounded amount of pending input, closes,
+   and sets *fd to -1. */
+void net_close_gracefully(int *fd);
+
 void fd_set_nonblock(int fd, bool nonblock);
 void fd_close_on_exec(int fd, bool set);
 

@@ -237,6 +237,13 @@ unsigned int str_array_length(const char *const *arr)
 	return count;
 }
 
+int null_strcmp(const char *s1, const char *s2)
+{
+	if (s1 == NULL || s2 == NULL)
+		return s1 == s2 ? 0 : (s1 == NULL ? -1 : 1);
+	return strcmp(s1, s2);
+}
+
 bool str_begins(const char *str, const char *prefix)
 {
 	return strncmp(str, prefix, strlen(prefix)) == 0;

@@ -24,6 +24,8 @@ const char **t_strsplit_tabescaped(const char *str);
 const char *t_strarray_join(const char *const *arr, const char *separator);
 unsigned int str_array_length(const char *const *arr);
 
+/* strcmp() that accepts NULL, which sorts before every string. */
+int null_strcmp(const char *s1, const char *s2);
 bool str_begins(const char *str, const char *prefix);
 bool str_begins_icase(const char *str, const char *prefix);
 bool str_ends(const char *str, const char *suffix);

@@ -220,7 +220,9 @@ static void service_process_start_listening(struct service *service)
 {
 	unsigned int wanted = I_MAX(service->process_min_avail, 1);
 
-	if (service->list->stopped || service->to_throttle != NULL)
+	/* e.g. every inet_listener disabled with port = 0: nothing to serve */
+	if (service->list->stopped || service->to_throttle != NULL ||
+	    array_is_empty(&service->listeners))
 		return;
 	while (service->process_count < wanted) {
 		if (service_process_spawn(service, NULL, -1) < 0)

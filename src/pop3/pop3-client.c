@@ -10,6 +10,7 @@
 
 #include "lib.h"
 #include "ioloop.h"
+#include "net.h"
 #include "istream.h"
 #include "buffer.h"
 #include "ostream.h"
@@ -20,8 +21,6 @@
 #include "pop3-commands.h"
 #include "pop3-client.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 /* Longest command line. RFC 2449 4 allows 255 octets; the rest is room
@@ -114,18 +113,6 @@ void client_send_mail(struct client *client, struct istream *input,
 	o_stream_set_flush_pending(client->output, true);
 }
 
-/* Replies are corked and written whole, so Nagle's algorithm only delays
-   the last segment of each (by the peer's delayed ACK, 40 ms on Linux).
-   A socketpair from a TLS-proxying login is no TCP socket: ignored. */
-static void client_set_nodelay(int fd)
-{
-	int on = 1;
-
-	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) < 0 &&
-	    errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOPROTOOPT)
-		i_error("setsockopt(TCP_NODELAY) failed: %m");
-}
-
 struct client *client_create(int fd, const struct pop3_settings *set,
 			     struct mail_user *user,
 			     const unsigned char *prefix, size_t prefix_size)
@@ -137,7 +124,8 @@ struct client *client_create(int fd, const struct pop3_settings *set,
 	client->set = set;
 	client->user = user;
 	fd_set_nonblock(fd, true);
-	client_set_nodelay(fd);
+	if (net_set_tcp_nodelay(fd) < 0)
+		i_error("setsockopt(TCP_NODELAY) failed: %m");
 	client->input = i_stream_create_fd(fd, POP3_CLIENT_MAX_LINE_LENGTH,
 					   false);
 	client->output = o_stream_create_fd(fd, false);
@@ -255,20 +243,6 @@ void client_disconnect(struct client *client, const char *reason)
 	master_service_client_connection_destroyed(master_service);
 }
 
-/* Closing a socket with unread input sends RST, which can make the peer
-   drop our last reply unread: send FIN and discard what is buffered. */
-static void client_close_fd(int fd)
-{
-	char buf[4096];
-	unsigned int i;
-
-	(void)shutdown(fd, SHUT_WR);
-	/* bounded: a peer that keeps sending cannot keep us here */
-	for (i = 0; i < 64 && read(fd, buf, sizeof(buf)) > 0; i++) ;
-	if (close(fd) < 0)
-		i_error("close(client) failed: %m");
-}
-
 void client_update_seen(struct client *client)
 {
 	const char *error;
@@ -320,7 +294,7 @@ void client_destroy(struct client **_client)
 	(void)o_stream_flush(client->output);
 	o_stream_destroy(&client->output);
 	i_stream_destroy(&client->input);
-	client_close_fd(client->fd);
+	net_close_gracefully(&client->fd);
 	i_free(client->sizes);
 	i_free(client->deleted);
 	i_free(client->seen_pending);
