@@ -48,6 +48,11 @@ static void auth_request_wipe_password(struct auth_request *request)
 		safe_memset(request->password, 0, strlen(request->password));
 		request->password = NULL;
 	}
+	if (request->passdb_password != NULL) {
+		safe_memset(request->passdb_password, 0,
+			    strlen(request->passdb_password));
+		request->passdb_password = NULL;
+	}
 }
 
 void auth_request_free(struct auth_request **_request)
@@ -280,12 +285,19 @@ static void auth_request_passdb_next(struct auth_request *request)
 		return;
 	}
 	module = passdbs[request->passdb_idx];
-	if (request->passdb_lookup_only) {
-		module->v->lookup(module, request,
-				  auth_request_passdb_callback);
-	} else {
+	switch (request->passdb_mode) {
+	case AUTH_REQUEST_PASSDB_VERIFY:
 		module->v->verify_plain(module, request,
 					auth_request_passdb_callback);
+		break;
+	case AUTH_REQUEST_PASSDB_LOOKUP:
+		module->v->lookup(module, request,
+				  auth_request_passdb_callback);
+		break;
+	case AUTH_REQUEST_PASSDB_CREDENTIALS:
+		module->v->lookup_credentials(module, request,
+					      auth_request_passdb_callback);
+		break;
 	}
 }
 
@@ -293,7 +305,7 @@ void auth_request_lookup_passdb(struct auth_request *request,
 				passdb_callback_t *callback)
 {
 	request->passdb_callback = callback;
-	request->passdb_lookup_only = true;
+	request->passdb_mode = AUTH_REQUEST_PASSDB_LOOKUP;
 	request->passdb_idx = 0;
 	auth_request_passdb_next(request);
 }
@@ -317,8 +329,8 @@ static void auth_request_login_userdb_callback(enum userdb_result result,
 	}
 }
 
-static void auth_request_verify_callback(enum passdb_result result,
-					 struct auth_request *request)
+void auth_request_verify_finish(struct auth_request *request,
+				enum passdb_result result)
 {
 	const char *driver = auth_request_passdb_name(request);
 
@@ -352,8 +364,18 @@ static void auth_request_verify_callback(enum passdb_result result,
 	}
 }
 
-void auth_request_verify_plain(struct auth_request *request,
-			       const char *username, const char *password)
+static void auth_request_verify_callback(enum passdb_result result,
+					 struct auth_request *request)
+{
+	auth_request_verify_finish(request, result);
+}
+
+/* Sets the user name and asks the passdbs (mode VERIFY or
+   CREDENTIALS). */
+static void
+auth_request_passdb_start(struct auth_request *request, const char *username,
+			  enum auth_request_passdb_mode mode,
+			  passdb_callback_t *callback)
 {
 	const char *error;
 
@@ -362,11 +384,27 @@ void auth_request_verify_plain(struct auth_request *request,
 		auth_request_fail_input(request, error);
 		return;
 	}
-	request->password = p_strdup(request->pool, password);
-	request->passdb_callback = auth_request_verify_callback;
-	request->passdb_lookup_only = false;
+	request->passdb_callback = callback;
+	request->passdb_mode = mode;
 	request->passdb_idx = 0;
 	auth_request_passdb_next(request);
+}
+
+void auth_request_verify_plain(struct auth_request *request,
+			       const char *username, const char *password)
+{
+	request->password = p_strdup(request->pool, password);
+	auth_request_passdb_start(request, username,
+				  AUTH_REQUEST_PASSDB_VERIFY,
+				  auth_request_verify_callback);
+}
+
+void auth_request_lookup_credentials(struct auth_request *request,
+				     const char *username,
+				     passdb_callback_t *callback)
+{
+	auth_request_passdb_start(request, username,
+				  AUTH_REQUEST_PASSDB_CREDENTIALS, callback);
 }
 
 static void auth_request_userdb_callback(enum userdb_result result,

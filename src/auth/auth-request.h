@@ -36,6 +36,16 @@ enum auth_request_reply {
 	AUTH_REQUEST_REPLY_FAIL,
 };
 
+/* What the passdbs are asked. */
+enum auth_request_passdb_mode {
+	/* whether request->password is right */
+	AUTH_REQUEST_PASSDB_VERIFY,
+	/* only whether the user exists */
+	AUTH_REQUEST_PASSDB_LOOKUP,
+	/* the stored password, into request->passdb_password */
+	AUTH_REQUEST_PASSDB_CREDENTIALS,
+};
+
 /* data is the challenge for CONTINUE (raw bytes, the connection encodes
    them), NULL otherwise. After OK and FAIL the callback frees the
    request. */
@@ -70,6 +80,9 @@ struct auth_request {
 	const char *user;
 	/* Plaintext password being verified (clean pool), else NULL. */
 	char *password;
+	/* The stored password "{SCHEME}..." from a credentials lookup
+	   (clean pool), else NULL. */
+	char *passdb_password;
 
 	/* The fields of the user from the userdb (uid, gid, home, ...). */
 	struct auth_field_list *userdb_fields;
@@ -81,7 +94,7 @@ struct auth_request {
 
 	/* Iteration state of passdb and userdb lookups. */
 	unsigned int passdb_idx, userdb_idx;
-	bool passdb_lookup_only;
+	enum auth_request_passdb_mode passdb_mode;
 	bool passdb_success;
 	passdb_callback_t *passdb_callback;
 	userdb_callback_t *userdb_callback;
@@ -110,10 +123,24 @@ int auth_request_continue(struct auth_request *request,
 /* For mechanisms: authenticate username with password. */
 void auth_request_verify_plain(struct auth_request *request,
 			       const char *username, const char *password);
+/* For mechanisms that verify the password themselves (APOP): looks up
+   username in the passdbs and calls callback; with PASSDB_RESULT_OK,
+   request->passdb_password is the stored password (NULL if the entry
+   has none). The callback ends the request with
+   auth_request_verify_finish(). */
+void auth_request_lookup_credentials(struct auth_request *request,
+				     const char *username,
+				     passdb_callback_t *callback);
+/* For mechanisms: ends a verification with result, as
+   auth_request_verify_plain() does (logging a mismatch, then the userdb
+   lookup or the failure reply). */
+void auth_request_verify_finish(struct auth_request *request,
+				enum passdb_result result);
 /* For mechanisms: send a challenge. */
 void auth_request_challenge(struct auth_request *request,
 			    const void *data, size_t size);
-/* For mechanisms: the client's data was malformed (reason is logged). */
+/* For mechanisms: the client's data was malformed, or the request
+   cannot succeed for another reason (reason is logged). */
 void auth_request_fail_input(struct auth_request *request,
 			     const char *reason);
 

@@ -10,6 +10,7 @@
 static const struct mech_module *const mech_modules[] = {
 	&mech_plain,
 	&mech_login,
+	&mech_apop,
 };
 
 const struct mech_module *mech_module_find(const char *name)

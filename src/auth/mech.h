@@ -19,13 +19,15 @@ struct mech_module {
 	   response; otherwise decoded bytes with data[size] == '\0'. */
 	void (*auth_initial)(struct auth_request *request,
 			     const unsigned char *data, size_t size);
-	/* A response to a challenge; data[size] == '\0'. */
+	/* A response to a challenge; data[size] == '\0'. NULL for a
+	   mechanism that never challenges. */
 	void (*auth_continue)(struct auth_request *request,
 			      const unsigned char *data, size_t size);
 };
 
 extern const struct mech_module mech_plain;
 extern const struct mech_module mech_login;
+extern const struct mech_module mech_apop;
 
 /* Returns the mechanism called name (case-insensitive), or NULL. */
 const struct mech_module *mech_module_find(const char *name);

@@ -103,10 +103,32 @@ static void passdb_passwd_file_lookup(struct passdb_module *module,
 		 request);
 }
 
+static void
+passdb_passwd_file_lookup_credentials(struct passdb_module *module,
+				      struct auth_request *request,
+				      passdb_callback_t *callback)
+{
+	struct passdb_passwd_file *ctx = module->context;
+	const struct passwd_file_entry *entry;
+	enum passdb_result result;
+	const char *scheme, *password;
+
+	result = passdb_passwd_file_find(ctx, request, &entry);
+	if (result == PASSDB_RESULT_OK && entry->password[0] != '\0') {
+		scheme = password_scheme_split(entry->password, &password);
+		if (scheme == NULL)
+			scheme = ctx->default_scheme;
+		request->passdb_password = p_strconcat(request->pool, "{",
+			scheme, "}", password, NULL);
+	}
+	callback(result, request);
+}
+
 const struct passdb_vfuncs passdb_passwd_file = {
 	.name = PASSDB_PASSWD_FILE_NAME,
 	.init = passdb_passwd_file_init,
 	.deinit = passdb_passwd_file_deinit,
 	.verify_plain = passdb_passwd_file_verify,
 	.lookup = passdb_passwd_file_lookup,
+	.lookup_credentials = passdb_passwd_file_lookup_credentials,
 };

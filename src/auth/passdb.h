@@ -37,6 +37,12 @@ struct passdb_vfuncs {
 	void (*lookup)(struct passdb_module *module,
 		       struct auth_request *request,
 		       passdb_callback_t *callback);
+	/* Like lookup, and on success sets request->passdb_password to the
+	   stored password with its {SCHEME} prefix made explicit (NULL if
+	   the entry has no password). */
+	void (*lookup_credentials)(struct passdb_module *module,
+				   struct auth_request *request,
+				   passdb_callback_t *callback);
 };
 
 struct passdb_module {

@@ -1,13 +1,18 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
-/* Tests for the PLAIN and LOGIN mechanisms: message parsing including
-   malformed input, and whole exchanges against a passwd-file. */
+/* Tests for the PLAIN, LOGIN and APOP mechanisms: message parsing
+   including malformed input, and whole exchanges against a
+   passwd-file. */
 
 #include "lib.h"
+#include "array.h"
+#include "file-util.h"
 #include "test-common.h"
 #include "auth.h"
 #include "mech.h"
 #include "test-auth-common.h"
+
+#include <fcntl.h>
 
 struct plain_test {
 	const char *data;
@@ -161,5 +166,158 @@ void test_mech_login(void)
 	test_assert(reply.count == 0);
 	auth_request_free(&request);
 
+	test_auth_end(&t);
+}
+
+/* MD5("<1.2@host>secret1"), u1's password */
+#define APOP_U1_DIGEST "76817b3fea036d743a4c23122abce37c"
+/* A passwd-file line without a scheme, and MD5("<1.2@host>secret3") */
+#define APOP_U3_LINE "u3:secret3:1003:1003::/home/u3\n"
+#define APOP_U3_DIGEST "3a819d5965a3c7bc36a98193dadbb870"
+
+struct apop_test {
+	const char *data;
+	size_t size;
+	enum auth_request_reply reply;
+	const char *user;
+};
+
+static const struct apop_test apop_tests[] = {
+	{ PT("<1.2@host>\0u1\0" APOP_U1_DIGEST), AUTH_REQUEST_REPLY_OK, "u1" },
+	{ PT("<1.2@host>\0u1\0" "76817B3FEA036D743A4C23122ABCE37C"),
+	  AUTH_REQUEST_REPLY_OK, "u1" },
+	/* wrong digest, or the right one for another challenge */
+	{ PT("<1.2@host>\0u1\0" "76817b3fea036d743a4c23122abce37d"),
+	  AUTH_REQUEST_REPLY_FAIL, "u1" },
+	{ PT("<1.3@host>\0u1\0" APOP_U1_DIGEST), AUTH_REQUEST_REPLY_FAIL,
+	  "u1" },
+	{ PT("<1.2@host>\0nosuch\0" APOP_U1_DIGEST),
+	  AUTH_REQUEST_REPLY_FAIL, "nosuch" },
+	/* no password: never matches */
+	{ PT("<1.2@host>\0nopass\0" "0a496b2b8f0a5a4fb2e1e4b6dfd2cb6c"),
+	  AUTH_REQUEST_REPLY_FAIL, "nopass" },
+	/* malformed data */
+	{ PT(""), AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("<1.2@host>"), AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("<1.2@host>\0u1"), AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("<1.2@host>\0u1\0" "76817b3fea036d743a4c23122abce37"),
+	  AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("<1.2@host>\0u1\0" APOP_U1_DIGEST "0"), AUTH_REQUEST_REPLY_FAIL,
+	  "" },
+	{ PT("<1.2@host>\0u1\0" "76817b3fea036d743a4c23122abce3zz"),
+	  AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("<1.2@host>\0u1\0" APOP_U1_DIGEST "\0"), AUTH_REQUEST_REPLY_FAIL,
+	  "" },
+	{ PT("<1.2@host>\0\0" APOP_U1_DIGEST), AUTH_REQUEST_REPLY_FAIL, "" },
+	/* bad challenges */
+	{ PT("\0u1\0" APOP_U1_DIGEST), AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("1.2@host\0u1\0" APOP_U1_DIGEST), AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("<1.2host>\0u1\0" APOP_U1_DIGEST), AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("<@host>\0u1\0" APOP_U1_DIGEST), AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("<1.2@>\0u1\0" APOP_U1_DIGEST), AUTH_REQUEST_REPLY_FAIL, "" },
+	{ PT("<1 2@host>\0u1\0" APOP_U1_DIGEST), AUTH_REQUEST_REPLY_FAIL,
+	  "" },
+	{ PT("<<1.2@host>\0u1\0" APOP_U1_DIGEST), AUTH_REQUEST_REPLY_FAIL,
+	  "" },
+};
+
+/* Feeds data to request as its initial response and returns what was
+   logged meanwhile (temporary frame). */
+static const char *
+test_mech_input_get_log(struct auth_request *request, const void *data,
+			size_t size)
+{
+	const char *path = test_auth_write_file(""), *error;
+	buffer_t *log;
+	int fd, saved_stderr;
+
+	fd = open(path, O_WRONLY | O_APPEND);
+	saved_stderr = dup(STDERR_FILENO);
+	if (fd < 0 || saved_stderr < 0 || dup2(fd, STDERR_FILENO) < 0)
+		i_fatal("Redirecting stderr to %s failed: %m", path);
+	test_auth_request_input(request, true, data, size);
+	if (dup2(saved_stderr, STDERR_FILENO) < 0)
+		i_fatal("dup2(stderr) failed: %m");
+	i_close_fd(&saved_stderr);
+	i_close_fd(&fd);
+	if (file_read_all(path, datastack_pool, 65536, &log, NULL,
+			  &error) < 0)
+		i_fatal("%s", error);
+	if (unlink(path) < 0)
+		i_error("unlink(%s) failed: %m", path);
+	return t_strndup(log->data, log->used);
+}
+
+/* Rebuilds t->auth over TEST_AUTH_PASSWD_FILE plus a user u3 whose
+   password "secret3" has no scheme, with the passdb's scheme=PLAIN. */
+static void test_mech_use_plain_scheme(struct test_auth *t)
+{
+	struct auth_db_settings *const *passdbs;
+	const char *error;
+	int fd;
+
+	auth_deinit(&t->auth);
+	fd = open(t->path, O_WRONLY | O_APPEND);
+	if (fd < 0 || write_full(fd, APOP_U3_LINE, strlen(APOP_U3_LINE)) < 0)
+		i_fatal("Appending to %s failed: %m", t->path);
+	i_close_fd(&fd);
+	passdbs = array_front(&t->set->passdbs);
+	passdbs[0]->args = p_strconcat(t->pool, "scheme=PLAIN ", t->path,
+				       NULL);
+	if (auth_init(t->set, &t->auth, &error) < 0)
+		i_fatal("auth_init() failed: %s", error);
+}
+
+void test_mech_apop(void)
+{
+	struct test_auth_reply reply;
+	struct auth_request *request;
+	struct test_auth t;
+	const char *log;
+
+	test_auth_begin(&t, "mech APOP", "plain apop");
+	for (unsigned int i = 0; i < N_ELEMENTS(apop_tests); i++) {
+		const struct apop_test *test = &apop_tests[i];
+
+		/* not plaintext: allowed on an insecure connection */
+		request = test_auth_request_new(t.auth, "APOP", &reply);
+		(void)net_addr2ip("192.0.2.1", &request->remote_ip);
+		test_auth_request_input(request, true, test->data, test->size);
+		test_assert_idx(reply.count == 1, i);
+		test_assert_idx(reply.freed, i);
+		test_assert_idx(reply.reply == test->reply, i);
+		test_assert_idx(strcmp(reply.user, test->user) == 0, i);
+		test_assert_idx(!reply.temp, i);
+	}
+
+	/* an initial response is required */
+	request = test_auth_request_new(t.auth, "APOP", &reply);
+	test_auth_request_input(request, true, NULL, 0);
+	test_assert(reply.reply == AUTH_REQUEST_REPLY_FAIL);
+
+	/* u2's password is a SHA512-CRYPT hash: APOP cannot work */
+	request = test_auth_request_new(t.auth, "APOP", &reply);
+	log = test_mech_input_get_log(request,
+		PT("<1.2@host>\0u2\0" "6a9f4ab2d2c2a61fe0ba7ca3b5b86f0b"));
+	test_assert(strstr(log, "apop(u2,127.0.0.1): APOP needs a plaintext "
+			   "password, but the passdb has a CRYPT password")
+		    != NULL);
+	test_assert(reply.reply == AUTH_REQUEST_REPLY_FAIL);
+	test_assert_strcmp(reply.user, "u2");
+	test_auth_end(&t);
+
+	/* a password without a scheme is plaintext with scheme=PLAIN */
+	test_auth_begin(&t, "mech APOP scheme=PLAIN", "apop");
+	test_mech_use_plain_scheme(&t);
+	request = test_auth_request_new(t.auth, "APOP", &reply);
+	test_auth_request_input(request, true,
+		PT("<1.2@host>\0u3\0" APOP_U3_DIGEST));
+	test_assert(reply.reply == AUTH_REQUEST_REPLY_OK);
+	test_assert_strcmp(reply.user, "u3");
+	test_auth_end(&t);
+
+	/* not offered unless configured */
+	test_auth_begin(&t, "mech APOP not configured", "plain login");
+	test_assert(auth_find_mech(t.auth, "APOP") == NULL);
 	test_auth_end(&t);
 }

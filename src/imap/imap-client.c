@@ -1,7 +1,8 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
-/* The connection of one logged-in client: the input loop, command
-   dispatch, tagged replies, output flow control and the idle timeout.
+/* The connection of one logged-in client: command reading and
+   dispatch, tagged replies. The input loop, output flow control and the
+   idle timeout are the shared part in mail-worker-client.c.
 
    Commands run one at a time. A command's handler returns true when it
    is done; otherwise it has set cmd->func, input reading stops, and the
@@ -9,21 +10,15 @@
    output buffer has drained, until it returns true. */
 
 #include "lib.h"
-#include "ioloop.h"
-#include "net.h"
-#include "istream.h"
-#include "buffer.h"
-#include "ostream.h"
 #include "str.h"
-#include "master-service.h"
 #include "mail-storage.h"
+#include "login-handoff.h"
 #include "imap-settings.h"
 #include "imap-commands.h"
 #include "imap-sync.h"
 #include "imap-client.h"
 
 #include <strings.h>
-#include <sys/socket.h>
 
 #define IMAP_CAPABILITY_DEFAULT "IMAP4rev1 LITERAL+"
 /* No APPEND yet: literals are only mailbox names, strings and flags. */
@@ -33,120 +28,37 @@
 /* Disconnect after this many BAD replies in a row. */
 #define IMAP_CLIENT_MAX_BAD_COMMANDS 20
 
-static void client_input(struct client *client);
-static void client_handle_input(struct client *client);
-
-static void client_idle_timeout(struct client *client)
+/* The shared part is the first member of struct client. */
+static struct client *client_from_worker(struct mail_worker_client *worker)
 {
-	client_send_line(client, "* BYE Disconnected for inactivity.");
-	client_disconnect(client, "Disconnected for inactivity");
+	return (struct client *)worker;
 }
 
-/* Flushes corked output. A failed write ends the session: the output
-   stream calls the flush callback no more after an error. */
-static void client_uncork(struct client *client)
+static bool client_output_more(struct mail_worker_client *worker)
 {
-	o_stream_uncork(client->output);
-	if (client->output->stream_errno != 0 && !client->disconnected) {
-		client_disconnect(client,
-				  o_stream_get_error(client->output));
-	}
-}
-
-static int client_output(struct client *client)
-{
-	struct client_command_context *cmd = client->cmd;
+	struct client_command_context *cmd = client_from_worker(worker)->cmd;
 	bool finished;
 
-	if (cmd == NULL || client->disconnected)
-		return 1;
-	timeout_reset(client->to_idle);
-	o_stream_cork(client->output);
-	T_BEGIN {
-		finished = cmd->func(cmd);
-		if (finished)
-			client_command_finish(cmd);
-	} T_END;
-	client_uncork(client);
-	if (!finished)
-		return client->disconnected ? 1 : 0;
-	if (!client->disconnected) {
-		client->io = io_add(client->fd, IO_READ, client_input, client);
-		client_handle_input(client);
-	}
-	return client->cmd == NULL ? 1 : 0;
-}
-
-struct client *client_create(int fd, const struct imap_settings *set,
-			     struct mail_user *user,
-			     const unsigned char *prefix, size_t prefix_size)
-{
-	struct client *client;
-
-	client = i_new(struct client, 1);
-	client->fd = fd;
-	client->set = set;
-	client->user = user;
-	client->state = CLIENT_STATE_AUTH;
-	fd_set_nonblock(fd, true);
-	if (net_set_tcp_nodelay(fd) < 0)
-		i_error("setsockopt(TCP_NODELAY) failed: %m");
-	/* The parser reports a too long line before the buffer is full. */
-	client->input = i_stream_create_fd(fd, set->imap_max_line_length,
-					   false);
-	client->output = o_stream_create_fd(fd, false);
-	o_stream_set_flush_callback(client->output, client_output, client);
-	client->parser = imap_parser_create(client->input, client->output,
-					    set->imap_max_line_length,
-					    IMAP_CLIENT_MAX_LITERAL_SIZE);
-	imap_parser_set_prefix(client->parser, prefix, prefix_size);
-	client->to_idle = timeout_add(IMAP_CLIENT_IDLE_TIMEOUT_MSECS,
-				      client_idle_timeout, client);
-	return client;
-}
-
-void client_start(struct client *client, const char *login_tag)
-{
-	if (login_tag != NULL && login_tag[0] != '\0') {
-		client_send_line(client, t_strdup_printf(
-			"%s OK [CAPABILITY %s] Logged in", login_tag,
-			client_get_capability(client)));
-	}
-	client->io = io_add(client->fd, IO_READ, client_input, client);
-	client_handle_input(client);
+	finished = cmd->func(cmd);
+	if (finished)
+		client_command_finish(cmd);
+	return finished;
 }
 
 void client_disconnect(struct client *client, const char *reason)
 {
-	if (client->disconnected)
-		return;
-	client->disconnected = true;
-	i_info("Disconnected: %s", reason);
-	if (client->io != NULL)
-		io_remove(&client->io);
-	timeout_remove(&client->to_idle);
-	(void)o_stream_flush(client->output);
-	master_service_client_connection_destroyed(master_service);
+	mail_worker_client_disconnect(&client->worker, reason);
 }
 
-void client_destroy(struct client **_client)
+static void client_worker_destroy(struct mail_worker_client *worker)
 {
-	struct client *client = *_client;
+	struct client *client = client_from_worker(worker);
 
-	*_client = NULL;
 	if (client->cmd != NULL)
 		client_command_free(client->cmd);
 	client_close_mailbox(client);
-	mail_user_deinit(&client->user);
 	imap_parser_destroy(&client->parser);
-	if (client->io != NULL)
-		io_remove(&client->io);
-	if (client->to_idle != NULL)
-		timeout_remove(&client->to_idle);
-	(void)o_stream_flush(client->output);
-	o_stream_destroy(&client->output);
-	i_stream_destroy(&client->input);
-	net_close_gracefully(&client->fd);
+	mail_worker_client_deinit(&client->worker);
 	i_free(client);
 }
 
@@ -163,8 +75,7 @@ const char *client_get_capability(const struct client *client)
 
 void client_send_line(struct client *client, const char *line)
 {
-	/* one send: uncorked output is written at once */
-	o_stream_nsend_str(client->output, t_strconcat(line, "\r\n", NULL));
+	mail_worker_client_send_line(&client->worker, line);
 }
 
 void client_cmd_reply(struct client_command_context *cmd, const char *reply)
@@ -206,8 +117,8 @@ static void client_count_bad(struct client *client, bool bad)
 	}
 	if (++client->bad_counter < IMAP_CLIENT_MAX_BAD_COMMANDS)
 		return;
-	client_send_line(client, "* BYE Too many invalid IMAP commands.");
-	client_disconnect(client, "Too many invalid IMAP commands");
+	mail_worker_client_bye(&client->worker,
+			       "Too many invalid IMAP commands");
 }
 
 /* Forgets the command being read, ready for the next one. */
@@ -279,8 +190,7 @@ static void client_parse_error(struct client *client)
 
 	error = imap_parser_get_error(client->parser, &fatal);
 	if (fatal) {
-		client_send_line(client, t_strdup_printf("* BYE %s.", error));
-		client_disconnect(client, error);
+		mail_worker_client_bye(&client->worker, error);
 		return;
 	}
 	if (client->cmd_name == NULL) {
@@ -296,10 +206,11 @@ static void client_parse_error(struct client *client)
 	client_count_bad(client, true);
 }
 
-/* Reads and runs one command. Returns false when more input is needed
-   or the client is gone. */
-static bool client_read_command(struct client *client)
+/* Reads and runs one command. Returns false when more input is
+   needed. */
+static bool client_read_command(struct mail_worker_client *worker)
 {
+	struct client *client = client_from_worker(worker);
 	const struct imap_arg *args;
 	int ret;
 
@@ -313,42 +224,45 @@ static bool client_read_command(struct client *client)
 	}
 	if (ret < 0) {
 		client_parse_error(client);
-		return !client->disconnected;
+		return true;
 	}
 	client_command_run(client, client->cmd_tag, client->cmd_name,
 			   client->cmd_uid, args);
-	return client->cmd == NULL && !client->disconnected;
+	return true;
 }
 
-static void client_handle_input(struct client *client)
+static const struct mail_worker_client_def client_def = {
+	.bye_prefix = "* BYE",
+	.line_too_long = "Command line too long",
+	.idle_timeout_msecs = IMAP_CLIENT_IDLE_TIMEOUT_MSECS,
+	.read_command = client_read_command,
+	.output_more = client_output_more,
+	.destroy = client_worker_destroy,
+};
+
+struct mail_worker_client *
+client_start(int fd, const void *set, struct mail_user *user,
+	     const struct login_handoff *handoff)
 {
-	bool more;
+	struct client *client;
 
-	o_stream_cork(client->output);
-	do {
-		T_BEGIN {
-			more = client_read_command(client);
-		} T_END;
-	} while (more);
-	client_uncork(client);
-}
-
-static void client_input(struct client *client)
-{
-	ssize_t ret;
-
-	timeout_reset(client->to_idle);
-	ret = i_stream_read(client->input);
-	if (ret == -1) {
-		client_disconnect(client, client->input->stream_errno == 0 ?
-				  "Connection closed" :
-				  i_stream_get_error(client->input));
-		return;
+	client = i_new(struct client, 1);
+	client->set = set;
+	client->state = CLIENT_STATE_AUTH;
+	/* The parser reports a too long line before the buffer is full. */
+	mail_worker_client_init(&client->worker, &client_def, fd, user,
+				client->set->imap_max_line_length);
+	client->parser = imap_parser_create(client->worker.input,
+					    client->worker.output,
+					    client->set->imap_max_line_length,
+					    IMAP_CLIENT_MAX_LITERAL_SIZE);
+	imap_parser_set_prefix(client->parser, handoff->input,
+			       handoff->input_size);
+	if (handoff->tag != NULL && handoff->tag[0] != '\0') {
+		client_send_line(client, t_strdup_printf(
+			"%s OK [CAPABILITY %s] Logged in", handoff->tag,
+			client_get_capability(client)));
 	}
-	if (ret == -2) {
-		client_send_line(client, "* BYE Command line too long.");
-		client_disconnect(client, "Command line too long");
-		return;
-	}
-	client_handle_input(client);
+	mail_worker_client_start_input(&client->worker);
+	return &client->worker;
 }

@@ -8,9 +8,11 @@
    output stream's flush callback; input is not read meanwhile. */
 
 #include "imap-parser.h"
+#include "mail-worker-client.h"
 
 struct client;
 struct client_command_context;
+struct login_handoff;
 struct mail_user;
 struct mailbox;
 struct imap_settings;
@@ -51,15 +53,11 @@ struct client_command_context {
 };
 
 struct client {
-	int fd;
-	struct io *io;
-	struct istream *input;
-	struct ostream *output;
-	struct timeout *to_idle;
+	/* First member: the shared part, with the streams. */
+	struct mail_worker_client worker;
 	struct imap_parser *parser;
 	const struct imap_settings *set;
 
-	struct mail_user *user;
 	struct mailbox *mailbox;
 	enum client_state state;
 	/* EXISTS and RECENT as last told to the client. */
@@ -76,20 +74,17 @@ struct client {
 	unsigned int bad_counter;
 	/* LOGOUT: disconnect after the tagged reply. */
 	bool logout;
-	bool disconnected;
 };
 
-/* Takes ownership of fd and user. prefix: input the login process read
-   after LOGIN, parsed before anything from fd. */
-struct client *client_create(int fd, const struct imap_settings *set,
-			     struct mail_user *user,
-			     const unsigned char *prefix, size_t prefix_size);
-/* Sends the tagged OK of the LOGIN command and starts reading. */
-void client_start(struct client *client, const char *login_tag);
-/* Logs reason, closes the connection, and ends the process's service
-   loop. Safe to call more than once. */
+/* The worker's client_start (see mail-worker.h): takes ownership of fd
+   and user, sends the tagged OK of the LOGIN command (handoff->tag) and
+   starts reading, first the input the login process read after LOGIN
+   (handoff->input). set: struct imap_settings. */
+struct mail_worker_client *
+client_start(int fd, const void *set, struct mail_user *user,
+	     const struct login_handoff *handoff);
+/* See mail_worker_client_disconnect(). */
 void client_disconnect(struct client *client, const char *reason);
-void client_destroy(struct client **client);
 
 /* The CAPABILITY list (imap_capability setting applied). */
 const char *client_get_capability(const struct client *client);

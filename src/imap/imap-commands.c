@@ -4,9 +4,6 @@
    handing a command that continues over to the output callback. */
 
 #include "lib.h"
-#include "ioloop.h"
-#include "buffer.h"
-#include "ostream.h"
 #include "imap-commands.h"
 
 static const struct imap_command imap_commands[] = {
@@ -77,6 +74,5 @@ void client_command_run(struct client *client, const char *tag,
 	}
 	i_assert(cmd->func != NULL);
 	client->cmd = cmd;
-	io_remove(&client->io);
-	o_stream_set_flush_pending(client->output, true);
+	mail_worker_client_continue(&client->worker);
 }

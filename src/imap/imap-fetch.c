@@ -128,7 +128,7 @@ static void imap_fetch_start_message(struct imap_fetch_context *ctx,
 	flags_changed = imap_fetch_set_seen(ctx, seq);
 	str_printfa(str, "* %u FETCH (", seq);
 	imap_fetch_write_fields(ctx, str, seq, flags_changed);
-	o_stream_nsend(ctx->cmd->client->output, str_data(str), str_len(str));
+	o_stream_nsend(ctx->cmd->client->worker.output, str_data(str), str_len(str));
 	ctx->cur_seq = seq;
 	ctx->body_idx = 0;
 }
@@ -190,7 +190,7 @@ static uoff_t imap_fetch_partial_range(const struct imap_fetch_body *body,
    header literal), or NIL if the message cannot be read any more. */
 static void imap_fetch_start_body(struct imap_fetch_context *ctx)
 {
-	struct ostream *output = ctx->cmd->client->output;
+	struct ostream *output = ctx->cmd->client->worker.output;
 	const struct imap_fetch_body *body;
 	struct istream *input = NULL;
 	string_t *literal;
@@ -241,7 +241,7 @@ static bool imap_fetch_send_body(struct imap_fetch_context *ctx)
 	const char *error;
 	int ret;
 
-	ret = imap_fetch_body_send(&ctx->body, client->output,
+	ret = imap_fetch_body_send(&ctx->body, client->worker.output,
 				   IMAP_FETCH_MAX_BUFFERED, &error);
 	if (ret == 0)
 		return false;
@@ -261,7 +261,7 @@ static bool imap_fetch_send_body(struct imap_fetch_context *ctx)
 /* Produces output until done (true) or the output is full (false). */
 static bool imap_fetch_step(struct imap_fetch_context *ctx)
 {
-	struct ostream *output = ctx->cmd->client->output;
+	struct ostream *output = ctx->cmd->client->worker.output;
 	uint32_t seq;
 
 	if (ctx->body.input != NULL)
@@ -306,9 +306,9 @@ static bool imap_fetch_continue(struct client_command_context *cmd)
 	struct client *client = cmd->client;
 
 	while (!ctx->done) {
-		if (client->output->stream_errno != 0)
+		if (client->worker.output->stream_errno != 0)
 			client_disconnect(client, "Connection closed");
-		if (client->disconnected)
+		if (client->worker.disconnected)
 			break;
 		if (!imap_fetch_step(ctx))
 			return false;

@@ -61,7 +61,7 @@ static bool cmd_select_full(struct client_command_context *cmd,
 	/* RFC 3501 6.3.1: the old mailbox is deselected even if the new
 	   one cannot be selected */
 	client_close_mailbox(client);
-	ret = mailbox_open(client->user, name,
+	ret = mailbox_open(client->worker.user, name,
 			   examine ? MAILBOX_FLAG_READONLY : 0,
 			   &client->mailbox, &error);
 	if (ret < 0) {

@@ -218,7 +218,8 @@ void client_auth_begin(struct client *client, const char *mech,
 	const char *const *mechs = auth_client_get_mechs(auth_client);
 
 	mech = t_str_ucase(mech);
-	if (mechs != NULL && !login_sasl_mech_is_offered(mechs, mech)) {
+	if ((mechs != NULL && !login_sasl_mech_is_offered(mechs, mech)) ||
+	    login_sasl_mech_is_private(mech)) {
 		client_auth_reply(client, CLIENT_AUTH_RESULT_MECH_INVALID);
 		return;
 	}
@@ -231,6 +232,20 @@ void client_auth_begin(struct client *client, const char *mech,
 		return;
 	}
 	client_auth_request(client, mech, initial_resp_base64);
+}
+
+void client_auth_begin_private(struct client *client, const char *mech,
+			       const char *user, const char *resp_base64)
+{
+	i_assert(login_sasl_mech_is_private(mech));
+
+	client_auth_set_user(client, user);
+	if (!login_sasl_mech_is_offered(auth_client_get_mechs(auth_client),
+					mech)) {
+		client_auth_reply(client, CLIENT_AUTH_RESULT_MECH_INVALID);
+		return;
+	}
+	client_auth_request(client, mech, resp_base64);
 }
 
 void client_auth_begin_plain(struct client *client, const char *user,

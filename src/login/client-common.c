@@ -344,6 +344,8 @@ const char *const *client_get_advertised_mechs(const struct client *client)
 
 	t_array_init(&result, 8);
 	for (; mechs != NULL && *mechs != NULL; mechs++) {
+		if (login_sasl_mech_is_private(*mechs))
+			continue;
 		if (plaintext_allowed || !login_sasl_mech_is_plaintext(*mechs))
 			array_push_back(&result, mechs);
 	}

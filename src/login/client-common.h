@@ -145,8 +145,8 @@ bool client_bad_command(struct client *client);
 /* True if a plaintext mechanism may be used on this connection. */
 bool client_plaintext_allowed(const struct client *client);
 /* Mechanisms to advertise (NULL-terminated, temporary frame): the auth
-   server's list, minus plaintext ones when not allowed. Empty before the
-   auth server has answered. */
+   server's list, minus private ones and minus plaintext ones when not
+   allowed. Empty before the auth server has answered. */
 const char *const *client_get_advertised_mechs(const struct client *client);
 
 /* Returns true if a plaintext mechanism may be used on this connection;
@@ -156,11 +156,17 @@ const char *const *client_get_advertised_mechs(const struct client *client);
 bool client_check_plaintext_auth(struct client *client);
 /* Starts a SASL exchange with mech and optional base64 initial response
    (NULL: none, "": empty). Refuses (via v->auth_result) mechanisms that
-   are unknown or disallowed here, and invalid base64. While it runs,
+   are unknown, private or disallowed here, and invalid base64. While it runs,
    client_is_busy() is true; the result arrives through v->auth_result or,
    on success, the client is handed off and destroyed silently. */
 void client_auth_begin(struct client *client, const char *mech,
 		       const char *initial_resp_base64);
+/* Starts an exchange with a private mechanism (login-sasl.h) for the
+   protocol's own command: user is for the log, resp_base64 the whole
+   response. Refused as CLIENT_AUTH_RESULT_MECH_INVALID if the auth
+   server does not offer mech. */
+void client_auth_begin_private(struct client *client, const char *mech,
+			       const char *user, const char *resp_base64);
 /* LOGIN-style plaintext login: PLAIN with user and password, or
    CLIENT_AUTH_RESULT_SSL_REQUIRED when plaintext is not allowed. */
 void client_auth_begin_plain(struct client *client, const char *user,

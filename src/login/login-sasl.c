@@ -9,9 +9,14 @@
 #include <strings.h>
 
 /* The auth-client protocol's MECH lines carry no flags in our client
-   library, so the login process knows the plaintext mechanisms by name. */
+   library, so the login process knows the plaintext and private
+   mechanisms by name. */
 static const char *const login_sasl_plaintext_mechs[] = {
 	"PLAIN", "LOGIN", NULL
+};
+
+static const char *const login_sasl_private_mechs[] = {
+	"APOP", NULL
 };
 
 bool login_sasl_mech_is_offered(const char *const *mechs, const char *mech)
@@ -28,6 +33,11 @@ bool login_sasl_mech_is_offered(const char *const *mechs, const char *mech)
 bool login_sasl_mech_is_plaintext(const char *mech)
 {
 	return login_sasl_mech_is_offered(login_sasl_plaintext_mechs, mech);
+}
+
+bool login_sasl_mech_is_private(const char *mech)
+{
+	return login_sasl_mech_is_offered(login_sasl_private_mechs, mech);
 }
 
 static bool login_sasl_is_base64_char(char c)

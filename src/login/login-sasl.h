@@ -12,6 +12,12 @@
    disable_plaintext_auth is set. Case-insensitive. */
 bool login_sasl_mech_is_plaintext(const char *mech);
 
+/* True for mechanisms that a protocol drives with a command of its own
+   (APOP, for POP3's APOP command): they are never advertised and are
+   refused as SASL mechanisms, as the auth server's "private" ones are in
+   Dovecot. Case-insensitive. */
+bool login_sasl_mech_is_private(const char *mech);
+
 /* True if mechs (NULL-terminated, may be NULL) contains mech,
    case-insensitively. */
 bool login_sasl_mech_is_offered(const char *const *mechs, const char *mech);

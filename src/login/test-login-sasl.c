@@ -31,6 +31,17 @@ void test_login_sasl_mech_is_plaintext(void)
 	test_end();
 }
 
+void test_login_sasl_mech_is_private(void)
+{
+	test_begin("login_sasl_mech_is_private");
+	test_assert(login_sasl_mech_is_private("APOP"));
+	test_assert(login_sasl_mech_is_private("apop"));
+	test_assert(!login_sasl_mech_is_private("PLAIN"));
+	test_assert(!login_sasl_mech_is_private("CRAM-MD5"));
+	test_assert(!login_sasl_mech_is_private("APOPX"));
+	test_end();
+}
+
 void test_login_sasl_mech_is_offered(void)
 {
 	static const char *const mechs[] = { "PLAIN", "CRAM-MD5", NULL };

@@ -24,9 +24,10 @@
 #define SESSION_TIMEOUT_MSECS 5000
 #define SESSION_POLL_MSECS 10
 #define SESSION_DIR_TEMPLATE "/tmp/test-login-session.XXXXXX"
-#define SESSION_AUTH_HANDSHAKE \
+#define SESSION_AUTH_HANDSHAKE_MECHS \
 	"VERSION\t1\t2\nMECH\tPLAIN\tplaintext\nMECH\tLOGIN\tplaintext\n" \
-	"MECH\tCRAM-MD5\nSPID\t1\nCUID\t1\nCOOKIE\t00\nDONE\n"
+	"MECH\tCRAM-MD5\n"
+#define SESSION_AUTH_HANDSHAKE_END "SPID\t1\nCUID\t1\nCOOKIE\t00\nDONE\n"
 
 struct session_env {
 	const char *protocol;
@@ -36,6 +37,9 @@ struct session_env {
 	in_port_t port;
 	string_t *auth_input;
 	bool auth_handshake_done;
+	/* see test_login_session_set_extra_mech() */
+	const char *extra_mech;
+	string_t *last_auth;
 
 	int client_fd;
 	string_t *client_input;
@@ -51,21 +55,64 @@ static void session_write(int fd, const char *data)
 		i_fatal("write() failed: %m");
 }
 
-/* Answers a SASL response: only "\0u1\0p1" succeeds. */
-static void session_auth_check(const char *id, const char *resp_base64)
+/* Records mech and the decoded response raw for
+   test_login_session_get_last_auth(). */
+static void session_auth_record(const char *mech, const buffer_t *raw)
+{
+	const unsigned char *data = raw->data;
+	size_t i;
+
+	str_truncate(env.last_auth, 0);
+	str_append(env.last_auth, mech);
+	str_append_c(env.last_auth, '\t');
+	for (i = 0; i < raw->used; i++)
+		str_append_c(env.last_auth, data[i] == '\0' ? '\t' : data[i]);
+}
+
+/* The user of "\0user\0password" or "challenge\0user\0digest"
+   (temporary frame), or "". */
+static const char *session_auth_get_user(const buffer_t *raw)
+{
+	const unsigned char *data = raw->data, *user, *nul;
+
+	user = memchr(data, '\0', raw->used);
+	if (user == NULL)
+		return "";
+	user++;
+	nul = memchr(user, '\0', raw->used - (user - data));
+	return nul == NULL ? "" : t_strndup(user, nul - user);
+}
+
+/* True if raw is "challenge\0u1\0" TEST_LOGIN_SESSION_APOP_DIGEST. */
+static bool session_auth_apop_ok(const buffer_t *raw)
+{
+	static const char tail[] = "\0u1\0" TEST_LOGIN_SESSION_APOP_DIGEST;
+	const unsigned char *data = raw->data;
+	size_t tail_len = sizeof(tail) - 1;
+
+	return raw->used > tail_len &&
+		memchr(data, '\0', raw->used) == data + raw->used - tail_len &&
+		memcmp(data + raw->used - tail_len, tail, tail_len) == 0;
+}
+
+/* Answers a SASL response (mech is NULL for a CONT): only "\0u1\0p1"
+   succeeds, and for APOP session_auth_apop_ok(). */
+static void session_auth_check(const char *id, const char *mech,
+			       const char *resp_base64)
 {
 	buffer_t *raw = t_str_new(64);
 	const char *user = "", *reply;
-	const unsigned char *data, *nul;
+	bool apop = mech != NULL && strcmp(mech, "APOP") == 0, ok;
 
 	if (base64_decode(resp_base64, strlen(resp_base64), raw) < 0)
 		buffer_set_used_size(raw, 0);
-	data = raw->data;
-	/* "\0user\0password" */
-	if (raw->used > 1 && data[0] == '\0' &&
-	    (nul = memchr(data + 1, '\0', raw->used - 1)) != NULL)
-		user = t_strndup(data + 1, nul - data - 1);
-	if (raw->used == 6 && memcmp(data, "\0u1\0p1", 6) == 0)
+	if (mech != NULL)
+		session_auth_record(mech, raw);
+	if (apop || (raw->used > 0 && ((const char *)raw->data)[0] == '\0'))
+		user = session_auth_get_user(raw);
+	ok = apop ? session_auth_apop_ok(raw) :
+		(raw->used == 6 && memcmp(raw->data, "\0u1\0p1", 6) == 0);
+	if (ok)
 		reply = t_strdup_printf("OK\t%s\tuser=u1\tcookie=c0ffee\n", id);
 	else if (strcmp(user, "tempfail") == 0)
 		reply = t_strdup_printf("FAIL\t%s\tuser=%s\ttemp\n", id, user);
@@ -86,17 +133,18 @@ static void session_auth_line(const char *line)
 	}
 	if (strcmp(args[0], "CONT") == 0 && args[1] != NULL &&
 	    args[2] != NULL) {
-		session_auth_check(args[1], args[2]);
+		session_auth_check(args[1], NULL, args[2]);
 		return;
 	}
-	if (strcmp(args[0], "AUTH") != 0 || args[1] == NULL)
+	if (strcmp(args[0], "AUTH") != 0 || args[1] == NULL ||
+	    args[2] == NULL)
 		return;
-	for (i = 2; args[i] != NULL; i++) {
+	for (i = 3; args[i] != NULL; i++) {
 		if (str_begins(args[i], "resp="))
 			resp = args[i] + 5;
 	}
 	if (resp != NULL)
-		session_auth_check(args[1], resp);
+		session_auth_check(args[1], args[2], resp);
 	else {
 		session_write(env.auth_fd,
 			      t_strdup_printf("CONT\t%s\t\n", args[1]));
@@ -132,8 +180,14 @@ static void session_auth_accept(void)
 	if (env.auth_fd != -1)
 		return;
 	env.auth_fd = net_accept(env.auth_listen_fd, NULL, NULL);
-	if (env.auth_fd >= 0)
-		session_write(env.auth_fd, SESSION_AUTH_HANDSHAKE);
+	if (env.auth_fd < 0)
+		return;
+	session_write(env.auth_fd, SESSION_AUTH_HANDSHAKE_MECHS);
+	if (env.extra_mech != NULL) {
+		session_write(env.auth_fd, t_strdup_printf("MECH\t%s\n",
+							   env.extra_mech));
+	}
+	session_write(env.auth_fd, SESSION_AUTH_HANDSHAKE_END);
 }
 
 /* The worker's side of the handoff: take the fd, reply, close it. */
@@ -228,6 +282,38 @@ void test_login_session_expect(const char *expected)
 	len = I_MIN(strlen(expected), str_len(env.client_input));
 	test_assert_strcmp(t_strndup(str_c(env.client_input), len), expected);
 	str_delete(env.client_input, 0, len);
+}
+
+static bool session_have_line(void)
+{
+	return env.client_eof ||
+		strchr(str_c(env.client_input), '\n') != NULL;
+}
+
+const char *test_login_session_read_line(void)
+{
+	const char *lf, *line;
+
+	session_run(SESSION_TIMEOUT_MSECS, session_have_line);
+	lf = strchr(str_c(env.client_input), '\n');
+	test_assert(lf != NULL && lf > str_c(env.client_input) &&
+		    lf[-1] == '\r');
+	if (lf == NULL || lf == str_c(env.client_input))
+		return "";
+	line = t_strndup(str_c(env.client_input),
+			 lf - 1 - str_c(env.client_input));
+	str_delete(env.client_input, 0, lf + 1 - str_c(env.client_input));
+	return line;
+}
+
+void test_login_session_set_extra_mech(const char *mech)
+{
+	env.extra_mech = mech;
+}
+
+const char *test_login_session_get_last_auth(void)
+{
+	return t_strdup(str_c(env.last_auth));
 }
 
 void test_login_session_send(const char *data)
@@ -373,8 +459,12 @@ static void session_start_login(const char *config)
 
 void test_login_session_init(const char *protocol, const char *config)
 {
+	const char *extra_mech = env.extra_mech;
+
 	i_zero(&env);
 	env.protocol = protocol;
+	env.extra_mech = extra_mech;
+	env.last_auth = str_new(default_pool, 256);
 	env.auth_fd = -1;
 	env.client_fd = -1;
 	env.auth_input = str_new(default_pool, 256);
@@ -421,6 +511,8 @@ const char *test_login_session_deinit(void)
 	(void)rmdir(env.dir);
 	str_free(&env.auth_input);
 	str_free(&env.client_input);
+	str_free(&env.last_auth);
+	env.extra_mech = NULL;
 	return t_strndup(log->data, log->used);
 }
 

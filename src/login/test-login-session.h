@@ -7,10 +7,11 @@
    test process plays the three peers:
 
    - the auth server: a canned auth-client protocol peer offering PLAIN,
-     LOGIN and CRAM-MD5. A response that decodes to "\0u1\0p1" succeeds
-     (user=u1), a PLAIN response for user "tempfail" fails temporarily,
-     anything else fails. AUTH without an initial response gets an empty
-     challenge first.
+     LOGIN and CRAM-MD5 (and optionally one more mechanism). A response
+     that decodes to "\0u1\0p1" succeeds (user=u1), a PLAIN response for
+     user "tempfail" fails temporarily, anything else fails. For APOP,
+     "challenge\0u1\0" TEST_LOGIN_SESSION_APOP_DIGEST succeeds. AUTH
+     without an initial response gets an empty challenge first.
    - the post-login worker: it takes the handed-off fd, writes
      "OK worker tag=<tag> user=<user> input=<pipelined input>\r\n" to the
      client and closes it.
@@ -20,9 +21,15 @@
    picks. One session (one login process) at a time. */
 
 #define TEST_LOGIN_SESSION_MECHS "PLAIN LOGIN CRAM-MD5"
+/* The APOP digest that the fake auth server accepts for u1. */
+#define TEST_LOGIN_SESSION_APOP_DIGEST "0123456789abcdef0123456789abcdef"
 /* A client address that the login process does not count as secured. */
 #define TEST_LOGIN_SESSION_INSECURE_IP "127.0.0.2"
 
+/* Makes the fake auth server of the next test_login_session_init() offer
+   mech ("APOP") after the usual ones; test_login_session_deinit() resets
+   it. */
+void test_login_session_set_extra_mech(const char *mech);
 /* Starts protocol's login binary ("imap": imap-login in the test
    program's directory, listener and handoff socket "imap") with config
    (cove.conf text) and waits until it has connected to the fake auth
@@ -62,6 +69,13 @@ void test_login_session_send(const char *data);
 void test_login_session_send_slowly(const char *data);
 /* Checks that the client receives exactly expected next. */
 void test_login_session_expect(const char *expected);
+/* Waits for the next CRLF-terminated line from the server and returns it
+   without the CRLF (temporary frame; "" after a failed check). */
+const char *test_login_session_read_line(void);
+/* The last AUTH request that the fake auth server answered: its
+   mechanism, a tab, and its decoded initial response with each NUL
+   shown as a tab (temporary frame; "" if there was none). */
+const char *test_login_session_get_last_auth(void);
 /* Checks that the server closes the connection now without sending more,
    and closes the client side. */
 void test_login_session_expect_eof(void);

@@ -7,9 +7,19 @@
 
 #include "lib.h"
 #include "istream.h"
+#include "hex-binary.h"
+#include "randgen.h"
+#include "master-service.h"
+#include "master-service-settings.h"
 #include "login-common.h"
+#include "login-sasl.h"
 #include "pop3-login-commands.h"
 #include "pop3-login-client.h"
+
+#include <time.h>
+
+/* Random bytes in the APOP timestamp */
+#define POP3_CLIENT_APOP_RANDOM_SIZE 8
 
 static void pop3_client_send_line(struct pop3_client *client,
 				  const char *line)
@@ -59,13 +69,40 @@ static void pop3_client_destroy(struct client *client)
 	struct pop3_client *pop3_client = (struct pop3_client *)client;
 
 	i_free(pop3_client->last_user);
+	i_free(pop3_client->apop_challenge);
 }
 
-/* RFC 1939 4. No APOP timestamp: APOP is not offered. */
+/* RFC 1939 7: a msg-id unique to this greeting, "<PID.TIME.RANDOM@HOST>"
+   (temporary frame). */
+static const char *pop3_client_apop_challenge(void)
+{
+	unsigned char rand[POP3_CLIENT_APOP_RANDOM_SIZE];
+	const char *hostname = master_service_settings_get_hostname(
+		master_service_get_common_settings(master_service));
+
+	random_fill(rand, sizeof(rand));
+	return t_strdup_printf("<%ld.%lld.%s@%s>", (long)getpid(),
+			       (long long)time(NULL),
+			       binary_to_hex(rand, sizeof(rand)), hostname);
+}
+
+/* RFC 1939 4; when the auth server offers APOP, the greeting ends with
+   the timestamp that APOP's digest covers. */
 static void pop3_client_send_greeting(struct client *client)
 {
-	pop3_client_send_ok((struct pop3_client *)client,
-			    login_set->login_greeting);
+	struct pop3_client *pop3_client = (struct pop3_client *)client;
+	const char *challenge;
+
+	if (!login_sasl_mech_is_offered(auth_client_get_mechs(auth_client),
+					"APOP")) {
+		pop3_client_send_ok(pop3_client, login_set->login_greeting);
+		return;
+	}
+	challenge = pop3_client_apop_challenge();
+	i_free(pop3_client->apop_challenge);
+	pop3_client->apop_challenge = i_strdup(challenge);
+	pop3_client_send_ok(pop3_client, t_strconcat(
+		login_set->login_greeting, " ", challenge, NULL));
 }
 
 static void pop3_client_notify_disconnect(struct client *client,

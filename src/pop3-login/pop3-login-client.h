@@ -3,8 +3,8 @@
 #define POP3_LOGIN_CLIENT_H
 
 /* The POP3 pre-login client (AUTHORIZATION state, RFC 1939 4): struct
-   client (src/login) plus the USER name waiting for PASS. Commands are in
-   pop3-login-commands.c. */
+   client (src/login) plus the USER name waiting for PASS and the APOP
+   timestamp of the greeting. Commands are in pop3-login-commands.c. */
 
 #include "client-common.h"
 
@@ -12,6 +12,9 @@ struct pop3_client {
 	struct client common;
 	/* USER's argument until PASS (or a failed attempt) uses it. */
 	char *last_user;
+	/* The greeting's "<...@host>" timestamp (RFC 1939 7), or NULL when
+	   the auth server did not offer APOP then. */
+	char *apop_challenge;
 };
 
 extern const struct client_vfuncs pop3_client_vfuncs;

@@ -1,16 +1,22 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 /* POP3 commands of the AUTHORIZATION state: CAPA (RFC 2449 5), USER,
-   PASS and QUIT (RFC 1939 7), AUTH (RFC 5034 4) and STLS (RFC 2595 4).
+   PASS, APOP and QUIT (RFC 1939 7), AUTH (RFC 5034 4) and STLS
+   (RFC 2595 4).
    Everything else, including the TRANSACTION state's commands, is
    unknown here (RFC 1939 4 allows only these before login). */
 
 #include "lib.h"
 #include "str.h"
+#include "base64.h"
 #include "pop3-login-capability.h"
 #include "pop3-login-client.h"
 #include "pop3-login-commands.h"
 
+#include <ctype.h>
 #include <strings.h>
+
+/* APOP's digest: hex MD5 */
+#define POP3_LOGIN_APOP_DIGEST_LEN 32
 
 struct pop3_login_command {
 	const char *name;
@@ -69,6 +75,49 @@ static void cmd_pass(struct pop3_client *client, const char *args)
 	client_auth_begin_plain(&client->common, user, args);
 }
 
+static bool pop3_login_apop_digest_is_valid(const char *digest)
+{
+	unsigned int i;
+
+	for (i = 0; i < POP3_LOGIN_APOP_DIGEST_LEN; i++) {
+		if (!isxdigit((unsigned char)digest[i]))
+			return false;
+	}
+	return digest[i] == '\0';
+}
+
+/* APOP name digest, the name being everything before the last space:
+   an APOP request "timestamp NUL name NUL digest" to the auth server.
+   Unknown unless the greeting had a timestamp. Allowed on insecure
+   connections: the password does not travel. */
+static void cmd_apop(struct pop3_client *client, const char *args)
+{
+	const char *space, *user;
+	string_t *raw, *resp;
+
+	if (client->apop_challenge == NULL) {
+		pop3_client_send_bad(client, "Unknown command.");
+		return;
+	}
+	space = strrchr(args, ' ');
+	if (space == NULL || space == args ||
+	    !pop3_login_apop_digest_is_valid(space + 1)) {
+		pop3_client_send_bad(client, "Invalid parameters.");
+		return;
+	}
+	user = t_strndup(args, space - args);
+	raw = t_str_new(128);
+	str_append(raw, client->apop_challenge);
+	str_append_c(raw, '\0');
+	str_append(raw, user);
+	str_append_c(raw, '\0');
+	str_append(raw, space + 1);
+	resp = t_str_new(base64_encoded_size(str_len(raw)) + 1);
+	base64_encode(str_data(raw), str_len(raw), resp);
+	i_free(client->last_user);
+	client_auth_begin_private(&client->common, "APOP", user, str_c(resp));
+}
+
 /* AUTH lists the mechanisms; AUTH mech [initial-response] authenticates,
    "=" being an empty initial response (RFC 5034 4). */
 static void cmd_auth(struct pop3_client *client, const char *args)
@@ -102,6 +151,7 @@ static const struct pop3_login_command pop3_login_commands[] = {
 	{ "CAPA", cmd_capa },
 	{ "USER", cmd_user },
 	{ "PASS", cmd_pass },
+	{ "APOP", cmd_apop },
 	{ "AUTH", cmd_auth },
 	{ "STLS", cmd_stls },
 	{ "QUIT", cmd_quit },

@@ -27,10 +27,13 @@ static void test_session_commands(void)
 	test_login_session_expect(CAPA_BASE "USER\r\n"
 		"SASL " TEST_LOGIN_SESSION_MECHS "\r\n.\r\n"
 		"+OK\r\nPLAIN\r\nLOGIN\r\nCRAM-MD5\r\n.\r\n");
-	test_login_session_send("NOOP\r\nSTAT\r\nFOO bar\r\n\r\nCAPA\tx\r\n");
+	/* without APOP from the auth server, APOP is unknown too */
+	test_login_session_send("NOOP\r\nSTAT\r\nFOO bar\r\n\r\nCAPA\tx\r\n"
+		"APOP u1 " TEST_LOGIN_SESSION_APOP_DIGEST "\r\n");
 	test_login_session_expect("-ERR Unknown command.\r\n"
 		"-ERR Unknown command.\r\n-ERR Unknown command.\r\n"
-		"-ERR Unknown command.\r\n-ERR Unknown command.\r\n");
+		"-ERR Unknown command.\r\n-ERR Unknown command.\r\n"
+		"-ERR Unknown command.\r\n");
 	test_login_session_send("STLS\r\nPASS p1\r\nUSER u1\r\n");
 	test_login_session_expect("-ERR TLS support isn't enabled.\r\n"
 		"-ERR No username given.\r\n+OK\r\n");
@@ -194,6 +197,79 @@ void test_pop3_login_session_insecure(void)
 		"CAPA\r\nUSER u1\r\nPASS p1\r\n",
 		CAPA_BASE "USER\r\nSASL " TEST_LOGIN_SESSION_MECHS "\r\n.\r\n"
 		"+OK\r\nOK worker tag= user=u1 input=\r\n");
+	test_end();
+}
+
+/* Connects with APOP offered and returns the greeting's timestamp
+   (temporary frame), checking that it is "<PID.TIME.RANDOM@HOST>". */
+static const char *session_connect_apop(const char *source_ip)
+{
+	const char *challenge, *at;
+
+	test_login_session_connect(source_ip, "+OK Cove ready. <");
+	challenge = t_strconcat("<", test_login_session_read_line(), NULL);
+	test_assert(challenge[strlen(challenge) - 1] == '>');
+	test_assert(strchr(challenge, ' ') == NULL);
+	at = strchr(challenge, '@');
+	test_assert(at != NULL && at[1] != '>');
+	if (at != NULL) {
+		test_assert(str_array_length(t_strsplit(
+			t_strndup(challenge, at - challenge), ".")) == 3);
+	}
+	return challenge;
+}
+
+void test_pop3_login_session_apop(void)
+{
+	const char *challenge, *challenge2, *log;
+
+	test_begin("pop3-login session APOP");
+	test_login_session_set_extra_mech("APOP");
+	test_login_session_init("pop3", "");
+	/* APOP does not send the password: allowed on insecure
+	   connections */
+	challenge = session_connect_apop(TEST_LOGIN_SESSION_INSECURE_IP);
+	/* never advertised, and not usable through AUTH */
+	test_login_session_send("CAPA\r\nAUTH\r\nAUTH APOP AHUxAHAx\r\n");
+	test_login_session_expect(CAPA_BASE "SASL CRAM-MD5\r\n.\r\n"
+		"+OK\r\nCRAM-MD5\r\n.\r\n"
+		"-ERR [AUTH] Unsupported authentication mechanism.\r\n");
+	test_login_session_send("APOP\r\nAPOP u1\r\nAPOP u1 x\r\n"
+		"APOP " TEST_LOGIN_SESSION_APOP_DIGEST "\r\n"
+		"APOP u1 " TEST_LOGIN_SESSION_APOP_DIGEST "0\r\n"
+		"APOP u1 0123456789abcdef0123456789abcdeg\r\n");
+	test_login_session_expect("-ERR Invalid parameters.\r\n"
+		"-ERR Invalid parameters.\r\n-ERR Invalid parameters.\r\n"
+		"-ERR Invalid parameters.\r\n-ERR Invalid parameters.\r\n"
+		"-ERR Invalid parameters.\r\n");
+	test_login_session_send("apop u1 00000000000000000000000000000000\r\n");
+	test_login_session_expect(ERR_AUTH_FAILED);
+	test_assert_strcmp(test_login_session_get_last_auth(),
+		t_strdup_printf("APOP\t%s\tu1\t"
+				"00000000000000000000000000000000", challenge));
+	/* the user name is everything before the last space */
+	test_login_session_send("APOP u 2 " TEST_LOGIN_SESSION_APOP_DIGEST
+				"\r\n");
+	test_login_session_expect(ERR_AUTH_FAILED);
+	test_assert_strcmp(test_login_session_get_last_auth(),
+		t_strdup_printf("APOP\t%s\tu 2\t"
+				TEST_LOGIN_SESSION_APOP_DIGEST, challenge));
+	/* what follows a successful APOP goes to the worker */
+	test_login_session_send("APOP u1 " TEST_LOGIN_SESSION_APOP_DIGEST
+				"\r\nSTAT\r\n");
+	test_login_session_expect("OK worker tag= user=u1 input=STAT\r\n"
+				  "\r\n");
+	test_login_session_expect_eof();
+
+	/* every greeting has its own timestamp */
+	challenge2 = session_connect_apop(NULL);
+	test_assert(strcmp(challenge, challenge2) != 0);
+	test_login_session_send("QUIT\r\n");
+	test_login_session_expect("+OK Logging out\r\n");
+	test_login_session_expect_eof();
+	log = test_login_session_deinit();
+	test_assert(strstr(log, "Info: Login: user=<u1>, method=APOP, rip="
+			   TEST_LOGIN_SESSION_INSECURE_IP ", ") != NULL);
 	test_end();
 }
 

@@ -1,27 +1,24 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
 /* The connection of one logged-in POP3 client: opening (and locking) the
-   mailbox, the input loop, command lines, output flow control, the idle
-   timeout and the end of the session.
+   mailbox, command lines and the end of the session. The input loop,
+   output flow control and the idle timeout are the shared part in
+   mail-worker-client.c.
 
    Commands run one at a time. RETR and TOP that do not fit in the output
-   buffer set client->sending: input reading stops, and the output
-   stream's flush callback sends more whenever the buffer has drained. */
+   buffer continue from the output stream's flush callback, which sends
+   more whenever the buffer has drained; input reading stops meanwhile. */
 
 #include "lib.h"
 #include "ioloop.h"
-#include "net.h"
 #include "istream.h"
 #include "buffer.h"
 #include "ostream.h"
-#include "str.h"
-#include "master-service.h"
 #include "mail-storage.h"
+#include "login-handoff.h"
 #include "pop3-settings.h"
 #include "pop3-commands.h"
 #include "pop3-client.h"
-
-#include <sys/socket.h>
 
 /* Longest command line. RFC 2449 4 allows 255 octets; the rest is room
    for clients that send more. */
@@ -35,13 +32,10 @@
 /* How long the login waits for another session's lock. */
 #define POP3_CLIENT_LOCK_TIMEOUT_SECS 10
 
-static void client_input(struct client *client);
-static void client_handle_input(struct client *client);
-
-static void client_idle_timeout(struct client *client)
+/* The shared part is the first member of struct client. */
+static struct client *client_from_worker(struct mail_worker_client *worker)
 {
-	client_send_line(client, "-ERR Disconnected for inactivity.");
-	client_disconnect(client, "Disconnected for inactivity");
+	return (struct client *)worker;
 }
 
 static void client_lock_refresh(struct client *client)
@@ -52,28 +46,17 @@ static void client_lock_refresh(struct client *client)
 		i_error("Refreshing POP3 session lock failed: %s", error);
 }
 
-/* Flushes corked output. A failed write ends the session. */
-static void client_uncork(struct client *client)
-{
-	o_stream_uncork(client->output);
-	if (client->output->stream_errno != 0 && !client->disconnected) {
-		client_disconnect(client,
-				  o_stream_get_error(client->output));
-	}
-}
-
 /* Sends more of the message in progress. Returns true when it is done. */
 static bool client_send_more(struct client *client)
 {
 	const char *error;
 	int ret;
 
-	ret = pop3_mail_send_more(&client->send, client->output,
+	ret = pop3_mail_send_more(&client->send, client->worker.output,
 				  POP3_CLIENT_OUTPUT_THROTTLE_SIZE, &error);
 	if (ret == 0)
 		return false;
 	i_stream_destroy(&client->send.input);
-	client->sending = false;
 	if (ret < 0) {
 		/* the +OK is out: the reply cannot be ended cleanly */
 		i_error("Reading message failed: %s", error);
@@ -82,23 +65,9 @@ static bool client_send_more(struct client *client)
 	return true;
 }
 
-static int client_output(struct client *client)
+static bool client_output_more(struct mail_worker_client *worker)
 {
-	bool finished;
-
-	if (!client->sending || client->disconnected)
-		return 1;
-	timeout_reset(client->to_idle);
-	o_stream_cork(client->output);
-	finished = client_send_more(client);
-	client_uncork(client);
-	if (!finished)
-		return client->disconnected ? 1 : 0;
-	if (!client->disconnected) {
-		client->io = io_add(client->fd, IO_READ, client_input, client);
-		client_handle_input(client);
-	}
-	return client->sending ? 0 : 1;
+	return client_send_more(client_from_worker(worker));
 }
 
 void client_send_mail(struct client *client, struct istream *input,
@@ -106,38 +75,8 @@ void client_send_mail(struct client *client, struct istream *input,
 {
 	pop3_mail_send_init(&client->send, input,
 			    client->set->parsed_workarounds, top, top_lines);
-	client->sending = true;
-	if (client_send_more(client))
-		return;
-	io_remove(&client->io);
-	o_stream_set_flush_pending(client->output, true);
-}
-
-struct client *client_create(int fd, const struct pop3_settings *set,
-			     struct mail_user *user,
-			     const unsigned char *prefix, size_t prefix_size)
-{
-	struct client *client;
-
-	client = i_new(struct client, 1);
-	client->fd = fd;
-	client->set = set;
-	client->user = user;
-	fd_set_nonblock(fd, true);
-	if (net_set_tcp_nodelay(fd) < 0)
-		i_error("setsockopt(TCP_NODELAY) failed: %m");
-	client->input = i_stream_create_fd(fd, POP3_CLIENT_MAX_LINE_LENGTH,
-					   false);
-	client->output = o_stream_create_fd(fd, false);
-	o_stream_set_flush_callback(client->output, client_output, client);
-	if (prefix_size > 0) {
-		client->prefix = buffer_create_dynamic(default_pool,
-						       prefix_size);
-		buffer_append(client->prefix, prefix, prefix_size);
-	}
-	client->to_idle = timeout_add(POP3_CLIENT_IDLE_TIMEOUT_MSECS,
-				      client_idle_timeout, client);
-	return client;
+	if (!client_send_more(client))
+		mail_worker_client_continue(&client->worker);
 }
 
 /* Reads the sizes of the view, fixed for the session. */
@@ -190,7 +129,7 @@ static int client_open_mailbox(struct client *client, const char **error_r)
 {
 	int ret;
 
-	ret = mailbox_open(client->user, "INBOX", 0, &client->mailbox,
+	ret = mailbox_open(client->worker.user, "INBOX", 0, &client->mailbox,
 			   error_r);
 	if (ret == 0)
 		*error_r = "INBOX does not exist";
@@ -203,12 +142,15 @@ static int client_open_mailbox(struct client *client, const char **error_r)
 	return 1;
 }
 
-void client_start(struct client *client)
+/* Opens INBOX (locking it with pop3_lock_session), says "+OK Logged in."
+   and starts reading commands; on failure tells the client why and
+   disconnects. */
+static void client_begin_session(struct client *client)
 {
 	const char *error;
 	int ret;
 
-	o_stream_cork(client->output);
+	o_stream_cork(client->worker.output);
 	ret = client_open_mailbox(client, &error);
 	if (ret < 0) {
 		i_error("Couldn't open INBOX: %s", error);
@@ -217,30 +159,26 @@ void client_start(struct client *client)
 			"more information.");
 		client_disconnect(client, "Couldn't open INBOX");
 	}
-	if (ret <= 0) {
-		client_uncork(client);
-		return;
-	}
-	client_send_line(client, "+OK Logged in.");
-	client->io = io_add(client->fd, IO_READ, client_input, client);
-	client_uncork(client);
-	client_handle_input(client);
+	if (ret > 0)
+		client_send_line(client, "+OK Logged in.");
+	mail_worker_client_uncork(&client->worker);
+	if (ret > 0)
+		mail_worker_client_start_input(&client->worker);
+}
+
+static const char *client_get_log_stats(struct mail_worker_client *worker)
+{
+	struct client *client = client_from_worker(worker);
+
+	return t_strdup_printf("top=%u, retr=%u, del=%u/%u, size=%llu",
+			       client->top_count, client->retr_count,
+			       client->deleted_count, client->messages_count,
+			       (unsigned long long)client->total_size);
 }
 
 void client_disconnect(struct client *client, const char *reason)
 {
-	if (client->disconnected)
-		return;
-	client->disconnected = true;
-	i_info("Disconnected: %s top=%u, retr=%u, del=%u/%u, size=%llu",
-	       reason, client->top_count, client->retr_count,
-	       client->deleted_count, client->messages_count,
-	       (unsigned long long)client->total_size);
-	if (client->io != NULL)
-		io_remove(&client->io);
-	timeout_remove(&client->to_idle);
-	(void)o_stream_flush(client->output);
-	master_service_client_connection_destroyed(master_service);
+	mail_worker_client_disconnect(&client->worker, reason);
 }
 
 void client_update_seen(struct client *client)
@@ -274,27 +212,21 @@ static void client_close_mailbox(struct client *client)
 	mailbox_close(&client->mailbox);
 }
 
-void client_destroy(struct client **_client)
+/* Sets \Seen on the retrieved messages (unless QUIT did already),
+   releases the lock and frees the client. Nothing is expunged here: only
+   QUIT does that. */
+static void client_worker_destroy(struct mail_worker_client *worker)
 {
-	struct client *client = *_client;
+	struct client *client = client_from_worker(worker);
 
-	*_client = NULL;
-	if (client->sending)
+	if (client->send.input != NULL)
 		i_stream_destroy(&client->send.input);
 	client_close_mailbox(client);
-	mail_user_deinit(&client->user);
-	if (client->io != NULL)
-		io_remove(&client->io);
-	if (client->to_idle != NULL)
-		timeout_remove(&client->to_idle);
 	if (client->to_lock_refresh != NULL)
 		timeout_remove(&client->to_lock_refresh);
 	if (client->prefix != NULL)
 		buffer_free(&client->prefix);
-	(void)o_stream_flush(client->output);
-	o_stream_destroy(&client->output);
-	i_stream_destroy(&client->input);
-	net_close_gracefully(&client->fd);
+	mail_worker_client_deinit(&client->worker);
 	i_free(client->sizes);
 	i_free(client->deleted);
 	i_free(client->seen_pending);
@@ -303,7 +235,7 @@ void client_destroy(struct client **_client)
 
 void client_send_line(struct client *client, const char *line)
 {
-	o_stream_nsend_str(client->output, t_strconcat(line, "\r\n", NULL));
+	mail_worker_client_send_line(&client->worker, line);
 }
 
 void client_send_storage_error(struct client *client, const char *error)
@@ -321,9 +253,9 @@ static const char *client_prefix_next_line(struct client *client)
 	const unsigned char *data, *lf;
 	size_t size, len;
 
-	data = i_stream_get_data(client->input, &size);
+	data = i_stream_get_data(client->worker.input, &size);
 	buffer_append(client->prefix, data, size);
-	i_stream_skip(client->input, size);
+	i_stream_skip(client->worker.input, size);
 	data = client->prefix->data;
 	lf = memchr(data, '\n', client->prefix->used);
 	if (lf == NULL)
@@ -344,17 +276,11 @@ static const char *client_next_line(struct client *client, bool *too_long_r)
 
 	*too_long_r = false;
 	if (client->prefix == NULL)
-		return i_stream_next_line(client->input);
+		return i_stream_next_line(client->worker.input);
 	line = client_prefix_next_line(client);
 	if (line == NULL && client->prefix->used > POP3_CLIENT_MAX_LINE_LENGTH)
 		*too_long_r = true;
 	return line;
-}
-
-static void client_line_too_long(struct client *client)
-{
-	client_send_line(client, "-ERR Input line too long.");
-	client_disconnect(client, "Input line too long");
 }
 
 /* Counts an -ERR reply; too many in a row end the session. */
@@ -366,21 +292,21 @@ static void client_count_bad(struct client *client, bool bad)
 	}
 	if (++client->bad_counter <= POP3_CLIENT_MAX_BAD_COMMANDS)
 		return;
-	client_send_line(client, "-ERR Too many bad commands.");
-	client_disconnect(client, "Too many bad commands.");
+	mail_worker_client_bye(&client->worker, "Too many bad commands");
 }
 
-/* Reads and runs one command. Returns false when more input is needed
-   or the client is gone or busy sending. */
-static bool client_read_command(struct client *client)
+/* Reads and runs one command. Returns false when more input is
+   needed. */
+static bool client_read_command(struct mail_worker_client *worker)
 {
+	struct client *client = client_from_worker(worker);
 	const char *line, *args;
 	bool too_long;
 	int ret;
 
 	line = client_next_line(client, &too_long);
 	if (too_long)
-		client_line_too_long(client);
+		mail_worker_client_bye(worker, worker->def->line_too_long);
 	if (line == NULL)
 		return false;
 	args = strchr(line, ' ');
@@ -392,37 +318,35 @@ static bool client_read_command(struct client *client)
 	client_count_bad(client, ret < 0);
 	if (client->quit)
 		client_disconnect(client, "Logged out");
-	return !client->sending && !client->disconnected;
+	return true;
 }
 
-static void client_handle_input(struct client *client)
+static const struct mail_worker_client_def client_def = {
+	.bye_prefix = "-ERR",
+	.line_too_long = "Input line too long",
+	.idle_timeout_msecs = POP3_CLIENT_IDLE_TIMEOUT_MSECS,
+	.read_command = client_read_command,
+	.output_more = client_output_more,
+	.get_log_stats = client_get_log_stats,
+	.destroy = client_worker_destroy,
+};
+
+struct mail_worker_client *
+client_start(int fd, const void *set, struct mail_user *user,
+	     const struct login_handoff *handoff)
 {
-	bool more;
+	struct client *client;
 
-	o_stream_cork(client->output);
-	do {
-		T_BEGIN {
-			more = client_read_command(client);
-		} T_END;
-	} while (more);
-	client_uncork(client);
-}
-
-static void client_input(struct client *client)
-{
-	ssize_t ret;
-
-	timeout_reset(client->to_idle);
-	ret = i_stream_read(client->input);
-	if (ret == -1) {
-		client_disconnect(client, client->input->stream_errno == 0 ?
-				  "Connection closed" :
-				  i_stream_get_error(client->input));
-		return;
+	client = i_new(struct client, 1);
+	client->set = set;
+	mail_worker_client_init(&client->worker, &client_def, fd, user,
+				POP3_CLIENT_MAX_LINE_LENGTH);
+	if (handoff->input_size > 0) {
+		client->prefix = buffer_create_dynamic(default_pool,
+						       handoff->input_size);
+		buffer_append(client->prefix, handoff->input,
+			      handoff->input_size);
 	}
-	if (ret == -2) {
-		client_line_too_long(client);
-		return;
-	}
-	client_handle_input(client);
+	client_begin_session(client);
+	return &client->worker;
 }

@@ -9,25 +9,23 @@
    the UPDATE state: only then are the messages marked by DELE expunged. */
 
 #include "pop3-mail-send.h"
+#include "mail-worker-client.h"
 
+struct login_handoff;
 struct mail_user;
 struct mailbox;
 struct mailbox_session_lock;
 struct pop3_settings;
 
 struct client {
-	int fd;
-	struct io *io;
-	struct istream *input;
-	struct ostream *output;
-	struct timeout *to_idle;
+	/* First member: the shared part, with the streams. */
+	struct mail_worker_client worker;
 	struct timeout *to_lock_refresh;
 	const struct pop3_settings *set;
 	/* Input the login process read after the login command; lines are
 	   taken from here before any from input. NULL when used up. */
 	buffer_t *prefix;
 
-	struct mail_user *user;
 	struct mailbox *mailbox;
 	struct mailbox_session_lock *lock;
 	uint32_t uidvalidity;
@@ -41,33 +39,26 @@ struct client {
 	uint32_t deleted_count;
 	uoff_t total_size, deleted_size;
 
-	/* RETR/TOP in progress (input is not read meanwhile). */
+	/* RETR/TOP in progress (input is not read meanwhile) while
+	   send.input is not NULL. */
 	struct pop3_mail_send send;
-	bool sending;
 
 	/* For the log line at the end. */
 	unsigned int retr_count, top_count;
 	unsigned int bad_counter;
 	bool quit;
-	bool disconnected;
 };
 
-/* Takes ownership of fd and user. prefix: pipelined input after the
-   login command. */
-struct client *client_create(int fd, const struct pop3_settings *set,
-			     struct mail_user *user,
-			     const unsigned char *prefix, size_t prefix_size);
-/* Opens INBOX (locking it with pop3_lock_session), says "+OK Logged in."
-   and starts reading commands; on failure tells the client why and
-   disconnects. */
-void client_start(struct client *client);
-/* Logs reason, stops reading, and ends the process's service loop. Safe
-   to call more than once. */
+/* The worker's client_start (see mail-worker.h): takes ownership of fd
+   and user, opens INBOX (locking it with pop3_lock_session), says
+   "+OK Logged in." and starts reading commands, first the pipelined
+   input after the login command (handoff->input); on failure tells the
+   client why and disconnects. set: struct pop3_settings. */
+struct mail_worker_client *
+client_start(int fd, const void *set, struct mail_user *user,
+	     const struct login_handoff *handoff);
+/* See mail_worker_client_disconnect(). */
 void client_disconnect(struct client *client, const char *reason);
-/* Sets \Seen on the retrieved messages (unless QUIT did already),
-   releases the lock and frees the client. Nothing is expunged
-   here: only QUIT does that. */
-void client_destroy(struct client **client);
 
 /* RETR sets \Seen as one batch, when the session ends: sets it on the
    retrieved messages that are not marked deleted. Called once. */

@@ -100,7 +100,7 @@ static int client_get_msgnum(struct client *client, const char **args,
 
 static int cmd_capa(struct client *client, const char *args ATTR_UNUSED)
 {
-	o_stream_nsend_str(client->output, pop3_capability_reply);
+	o_stream_nsend_str(client->worker.output, pop3_capability_reply);
 	return 0;
 }
 
@@ -139,7 +139,7 @@ static int cmd_list(struct client *client, const char *args)
 		}
 	}
 	str_append(str, ".\r\n");
-	o_stream_nsend(client->output, str_data(str), str_len(str));
+	o_stream_nsend(client->worker.output, str_data(str), str_len(str));
 	return 0;
 }
 
@@ -292,7 +292,7 @@ static int cmd_uidl(struct client *client, const char *args)
 		}
 		str_append(str, ".\r\n");
 	}
-	o_stream_nsend(client->output, str_data(str), str_len(str));
+	o_stream_nsend(client->worker.output, str_data(str), str_len(str));
 	return 0;
 }
 

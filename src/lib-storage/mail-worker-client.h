@@ -1,0 +1,78 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef MAIL_WORKER_CLIENT_H
+#define MAIL_WORKER_CLIENT_H
+
+/* The connection part that the post-login workers' clients (imap, pop3)
+   share: the logged-in user, the socket and its streams, the input loop (output corked per
+   batch of commands, a temporary frame per command), the idle timeout,
+   pausing input while a command continues from the output stream's
+   flush callback, and the disconnect. Each protocol's client embeds
+   struct mail_worker_client as its first member and fills in a
+   struct mail_worker_client_def with its own parts. */
+
+struct mail_user;
+struct mail_worker_client;
+
+struct mail_worker_client_def {
+	/* Start of the last reply before disconnecting: "* BYE", "-ERR". */
+	const char *bye_prefix;
+	/* Goodbye and log reason for a too long input line. */
+	const char *line_too_long;
+	unsigned int idle_timeout_msecs;
+
+	/* Reads and runs one command. Returns false when more input is
+	   needed. */
+	bool (*read_command)(struct mail_worker_client *client);
+	/* Continues the command that called mail_worker_client_continue().
+	   Returns true when it has finished. */
+	bool (*output_more)(struct mail_worker_client *client);
+	/* Optional: statistics appended to the "Disconnected" log line. */
+	const char *(*get_log_stats)(struct mail_worker_client *client);
+	/* Frees the protocol's client. */
+	void (*destroy)(struct mail_worker_client *client);
+};
+
+struct mail_worker_client {
+	const struct mail_worker_client_def *def;
+	struct mail_user *user;
+	int fd;
+	struct io *io;
+	struct istream *input;
+	struct ostream *output;
+	struct timeout *to_idle;
+	/* A command continues from the output callback: input is not read
+	   meanwhile. */
+	bool output_continues;
+	bool disconnected;
+};
+
+/* Takes ownership of fd and user; input lines are at most
+   max_line_length. */
+void mail_worker_client_init(struct mail_worker_client *client,
+			     const struct mail_worker_client_def *def,
+			     int fd, struct mail_user *user,
+			     size_t max_line_length);
+/* Deinits the user and closes the connection; the caller frees the
+   client afterwards. */
+void mail_worker_client_deinit(struct mail_worker_client *client);
+
+/* Starts reading input and runs the commands already buffered. */
+void mail_worker_client_start_input(struct mail_worker_client *client);
+/* Stops reading input until def->output_more() says the command has
+   finished. */
+void mail_worker_client_continue(struct mail_worker_client *client);
+/* Flushes corked output; a failed write disconnects the client. */
+void mail_worker_client_uncork(struct mail_worker_client *client);
+
+/* Sends one line; CRLF is appended. */
+void mail_worker_client_send_line(struct mail_worker_client *client,
+				  const char *line);
+/* Logs reason, stops reading, and ends the process's service loop. Safe
+   to call more than once. */
+void mail_worker_client_disconnect(struct mail_worker_client *client,
+				   const char *reason);
+/* Sends "<bye_prefix> <reason>." and disconnects with reason. */
+void mail_worker_client_bye(struct mail_worker_client *client,
+			    const char *reason);
+
+#endif
