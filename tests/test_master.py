@@ -218,3 +218,19 @@ def test_default_log_goes_to_syslog(servers):
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+def test_coveadm_help(servers):
+    s = servers.new(start=False)
+    res = subprocess.run(s.admin_argv("help"), capture_output=True,
+                         timeout=WAIT)
+    assert res.returncode == 0, res
+    for name in (b"stop", b"reload", b"config", b"help"):
+        assert b"\n  " + name + b" " in res.stdout, res.stdout
+    res = subprocess.run(s.admin_argv("help", "reload"), capture_output=True,
+                         timeout=WAIT)
+    assert res.returncode == 0
+    assert res.stdout.startswith(b"usage: coveadm reload\n"), res.stdout
+    res = subprocess.run(s.admin_argv(), capture_output=True, timeout=WAIT)
+    assert res.returncode == 64
+    assert b"usage: coveadm" in res.stderr, res

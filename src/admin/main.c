@@ -7,22 +7,24 @@
 #include "master-service.h"
 #include "admin-cmd.h"
 
-static void admin_print_help(const struct admin_cmd *only)
+/* To stdout when asked for, to stderr after a usage error. */
+static void admin_print_help(FILE *out, const struct admin_cmd *only)
 {
 	if (only != NULL) {
-		admin_cmd_print_usage(only);
-		fprintf(stderr, "  %s\n", only->help);
+		fprintf(out, "usage: coveadm %s%s%s\n  %s\n", only->name,
+			only->usage[0] == '\0' ? "" : " ", only->usage,
+			only->help);
 		return;
 	}
-	fprintf(stderr, "usage: coveadm [-c CONFIG] COMMAND [ARGS]\n\n"
+	fprintf(out, "usage: coveadm [-c CONFIG] COMMAND [ARGS]\n\n"
 		"Commands:\n");
 	for (unsigned int i = 0; admin_cmd_all[i] != NULL; i++) {
 		const struct admin_cmd *cmd = admin_cmd_all[i];
 
-		fprintf(stderr, "  %-8s %-8s %s\n", cmd->name, cmd->usage,
+		fprintf(out, "  %-8s %-9s %s\n", cmd->name, cmd->usage,
 			cmd->help);
 	}
-	fprintf(stderr, "  %-8s %-8s %s\n", "help", "[COMMAND]",
+	fprintf(out, "  %-8s %-9s %s\n", "help", "[COMMAND]",
 		"Show this help, or one command's.");
 }
 
@@ -35,7 +37,7 @@ static int admin_run(int argc, char *argv[])
 
 	if (argc < 2 || strcmp(argv[1], "help") == 0) {
 		cmd = argc > 2 ? admin_cmd_find(argv[2]) : NULL;
-		admin_print_help(cmd);
+		admin_print_help(argc < 2 ? stderr : stdout, cmd);
 		return argc < 2 ? ADMIN_EXIT_USAGE : ADMIN_EXIT_OK;
 	}
 	cmd = admin_cmd_find(argv[1]);
