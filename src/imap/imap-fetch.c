@@ -128,7 +128,8 @@ static void imap_fetch_start_message(struct imap_fetch_context *ctx,
 	flags_changed = imap_fetch_set_seen(ctx, seq);
 	str_printfa(str, "* %u FETCH (", seq);
 	imap_fetch_write_fields(ctx, str, seq, flags_changed);
-	o_stream_nsend(ctx->cmd->client->worker.output, str_data(str), str_len(str));
+	o_stream_nsend(ctx->cmd->client->worker.output, str_data(str),
+		       str_len(str));
 	ctx->cur_seq = seq;
 	ctx->body_idx = 0;
 }

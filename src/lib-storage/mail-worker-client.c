@@ -40,8 +40,8 @@ static void mail_worker_client_input(struct mail_worker_client *client)
 	ret = i_stream_read(client->input);
 	if (ret == -1) {
 		mail_worker_client_disconnect(client,
-			client->input->stream_errno == 0 ?
-			"Connection closed" : i_stream_get_error(client->input));
+			client->input->stream_errno == 0 ? "Connection closed" :
+			i_stream_get_error(client->input));
 		return;
 	}
 	if (ret == -2) {

@@ -3,12 +3,12 @@
 #define MAIL_WORKER_CLIENT_H
 
 /* The connection part that the post-login workers' clients (imap, pop3)
-   share: the logged-in user, the socket and its streams, the input loop (output corked per
-   batch of commands, a temporary frame per command), the idle timeout,
-   pausing input while a command continues from the output stream's
-   flush callback, and the disconnect. Each protocol's client embeds
-   struct mail_worker_client as its first member and fills in a
-   struct mail_worker_client_def with its own parts. */
+   share: the logged-in user, the socket and its streams, the input loop
+   (output corked per batch of commands, a temporary frame per command),
+   the idle timeout, pausing input while a command continues from the
+   output stream's flush callback, and the disconnect. Each protocol's
+   client embeds struct mail_worker_client as its first member and fills
+   in a struct mail_worker_client_def with its own parts. */
 
 struct mail_user;
 struct mail_worker_client;
