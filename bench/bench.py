@@ -5,7 +5,8 @@ SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE) and FETCH 1:* BODY.PEEK[],
 then a run of sequential IMAP sessions (LOGIN, SELECT, LOGOUT), the
 memory (PSS) that each idle logged-in session adds to the server, and
 (best of 3) a POP3 download of a second mailbox: login, STAT, UIDL and
-RETR of every message.
+RETR of every message.  Optionally (--smtp-source N) Postfix's
+smtp-source -L delivers N more messages over LMTP.
 Prints a table with the Cove/Dovecot ratio.  A server that cannot start
 or fails a step is reported in the table; the run goes on."""
 
@@ -13,6 +14,7 @@ import argparse
 import os
 import re
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -309,6 +311,37 @@ def bench_pop3(server, n, reps):
     return best
 
 
+SMTP_SOURCE = "/usr/sbin/smtp-source"
+
+
+def maildir_count(server, user):
+    md = server.maildir(user)
+    return sum(len(os.listdir(os.path.join(md, sub)))
+               for sub in ("new", "cur")
+               if os.path.isdir(os.path.join(md, sub)))
+
+
+def bench_smtp_source(server, n, size, sessions):
+    """Postfix's LMTP load generator: n messages of size bytes to u1 over
+    sessions parallel sessions.  -> seconds"""
+    argv = [SMTP_SOURCE, "-L", "-s", str(sessions), "-m", str(n),
+            "-l", str(size), "-f", "sender@example.org",
+            "-t", "u1@localhost", "127.0.0.1:%d" % server.lmtp_port]
+    before = maildir_count(server, "u1")
+    t0 = time.perf_counter()
+    res = subprocess.run(argv, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, timeout=IO_TIMEOUT)
+    elapsed = time.perf_counter() - t0
+    if res.returncode != 0 or res.stdout.strip():
+        raise BenchError("smtp-source: %s" %
+                         res.stdout.decode("utf-8", "replace").strip())
+    delivered = maildir_count(server, "u1") - before
+    if delivered != n:
+        raise BenchError("smtp-source: %d of %d messages delivered" %
+                         (delivered, n))
+    return elapsed
+
+
 OPERATIONS = [
     ("lmtp_deliver", "LMTP deliver %(n)d msgs (%(sessions)d sessions)"),
     ("select_fetch_meta", "SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE)"),
@@ -316,6 +349,8 @@ OPERATIONS = [
     ("logins", "%(logins)d x connect+LOGIN+SELECT+LOGOUT"),
     ("idle_kb", "KB PSS per idle IMAP session (%(idle)d open)"),
     ("pop3", "POP3 login+STAT+UIDL+RETR of %(pop3)d msgs of %(pop3_size)d B"),
+    ("smtp_source", "smtp-source -L %(ss)d msgs of %(ss_size)d B "
+     "(%(ss_sessions)d sessions)"),
 ]
 
 
@@ -340,6 +375,10 @@ def run_one(kind, args):
             bench_lmtp(server, args.pop3, args.pop3_size, args.sessions,
                        rcpt=b"u2@localhost")
             results["pop3"] = bench_pop3(server, args.pop3, args.reps)
+        if args.smtp_source:
+            results["smtp_source"] = bench_smtp_source(
+                server, args.smtp_source, args.smtp_source_size,
+                args.smtp_source_sessions)
         return results, None
     except (ServerError, BenchError, OSError) as e:
         msg = str(e).strip().splitlines()
@@ -389,15 +428,26 @@ def main():
     ap.add_argument("--pop3-size", type=int, default=10240,
                     help="approximate size of the POP3 messages "
                     "(default 10240)")
+    ap.add_argument("--smtp-source", type=int, default=0,
+                    help="messages for Postfix's smtp-source -L run "
+                    "(0 skips it, the default; 2000 for the issue's figure)")
+    ap.add_argument("--smtp-source-size", type=int, default=4096,
+                    help="smtp-source message size (default 4096)")
+    ap.add_argument("--smtp-source-sessions", type=int, default=10,
+                    help="smtp-source sessions (default 10)")
     ap.add_argument("--only", choices=["cove", "dovecot"],
                     help="run one server only")
     ap.add_argument("--keep", action="store_true",
                     help="keep the instances' directories")
     args = ap.parse_args()
     if args.n < 1 or args.sessions < 1 or args.reps < 1 or args.logins < 0 \
-            or args.idle < 0 or args.pop3 < 0:
-        ap.error("-n, --sessions and --reps must be positive, "
-                 "--logins, --idle and --pop3 not negative")
+            or args.idle < 0 or args.pop3 < 0 or args.smtp_source < 0 \
+            or args.smtp_source_size < 1 or args.smtp_source_sessions < 1:
+        ap.error("-n, --sessions, --reps and the smtp-source size and "
+                 "sessions must be positive, --logins, --idle, --pop3 "
+                 "and --smtp-source not negative")
+    if args.smtp_source and not os.access(SMTP_SOURCE, os.X_OK):
+        ap.error("--smtp-source needs %s (Debian's postfix)" % SMTP_SOURCE)
 
     kinds = [args.only] if args.only else ["cove", "dovecot"]
     results, errors = {}, []
@@ -415,11 +465,15 @@ def main():
     for key, label in OPERATIONS:
         if (key == "logins" and not args.logins) or \
                 (key == "idle_kb" and not args.idle) or \
-                (key == "pop3" and not args.pop3):
+                (key == "pop3" and not args.pop3) or \
+                (key == "smtp_source" and not args.smtp_source):
             continue
         label = label % {"n": args.n, "sessions": args.sessions,
                          "logins": args.logins, "idle": args.idle,
-                         "pop3": args.pop3, "pop3_size": args.pop3_size}
+                         "pop3": args.pop3, "pop3_size": args.pop3_size,
+                         "ss": args.smtp_source,
+                         "ss_size": args.smtp_source_size,
+                         "ss_sessions": args.smtp_source_sessions}
         c = results.get("cove", {}).get(key)
         d = results.get("dovecot", {}).get(key)
         ratio = "%.2f" % (c / d) if c is not None and d else "n/a"
@@ -433,6 +487,9 @@ def main():
         if "lmtp_deliver" in r:
             print("%s LMTP rate: %.0f msgs/s" %
                   (key, args.n / r["lmtp_deliver"]))
+        if r.get("smtp_source"):
+            print("%s smtp-source -L rate: %.0f msgs/s" %
+                  (key, args.smtp_source / r["smtp_source"]))
         if r.get("logins"):
             print("%s IMAP sessions: %.0f logins/s" %
                   (key, args.logins / r["logins"]))

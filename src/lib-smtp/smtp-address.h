@@ -4,7 +4,8 @@
 
 /* SMTP envelope addresses (RFC 5321 4.1.2): parsing a Path such as
    "<user@example.com>" or "<\"odd user\"@example.com>", the null path
-   "<>", and encoding an address back to text. Source routes
+   "<>", and encoding an address back to text. 8-bit bytes are accepted
+   only when asked for (SMTPUTF8). Source routes
    ("<@relay:user@example.com>") are accepted and dropped (RFC 5321 C). */
 
 enum smtp_address_parse_flags {
@@ -13,6 +14,9 @@ enum smtp_address_parse_flags {
 	/* Accept a local part without "@domain" ("<postmaster>", and LMTP
 	   recipients named by their bare user name). */
 	SMTP_ADDRESS_PARSE_FLAG_ALLOW_LOCALPART = 0x02,
+	/* Accept bytes with the high bit set (UTF-8 local parts and
+	   domains, RFC 6531), which need the SMTPUTF8 MAIL parameter. */
+	SMTP_ADDRESS_PARSE_FLAG_ALLOW_UTF8 = 0x04,
 };
 
 struct smtp_address {

@@ -172,6 +172,17 @@ static int smtp_mail_param_body(struct smtp_mail_args *mail,
 	return 0;
 }
 
+static int smtp_mail_param_smtputf8(struct smtp_mail_args *mail,
+				    const char *value, const char **error_r)
+{
+	if (mail->smtputf8 || value != NULL) {
+		*error_r = "Invalid SMTPUTF8 parameter";
+		return -1;
+	}
+	mail->smtputf8 = true;
+	return 0;
+}
+
 static int smtp_mail_param(const struct smtp_param *param, void *context,
 			   enum smtp_command_arg_error *error_code_r,
 			   const char **error_r)
@@ -183,7 +194,18 @@ static int smtp_mail_param(const struct smtp_param *param, void *context,
 		return smtp_mail_param_size(mail, param->value, error_r);
 	if (strcmp(param->keyword, "BODY") == 0)
 		return smtp_mail_param_body(mail, param->value, error_r);
+	if (strcmp(param->keyword, "SMTPUTF8") == 0)
+		return smtp_mail_param_smtputf8(mail, param->value, error_r);
 	return smtp_param_unsupported(param, NULL, error_code_r, error_r);
+}
+
+static bool smtp_str_has_8bit(const char *str)
+{
+	for (; *str != '\0'; str++) {
+		if ((unsigned char)*str >= 0x80)
+			return true;
+	}
+	return false;
 }
 
 int smtp_command_parse_mail(pool_t pool, const char *args,
@@ -192,11 +214,25 @@ int smtp_command_parse_mail(pool_t pool, const char *args,
 			    enum smtp_command_arg_error *error_code_r,
 			    const char **error_r)
 {
+	const struct smtp_address *from;
+
 	memset(mail_r, 0, sizeof(*mail_r));
-	flags |= SMTP_ADDRESS_PARSE_FLAG_ALLOW_EMPTY;
-	return smtp_command_parse_args(pool, args, "FROM:", flags,
-				       &mail_r->from, smtp_mail_param, mail_r,
-				       error_code_r, error_r);
+	/* the parameters come after the address: allow UTF-8 while parsing
+	   it and check for SMTPUTF8 afterwards */
+	flags |= SMTP_ADDRESS_PARSE_FLAG_ALLOW_EMPTY |
+		SMTP_ADDRESS_PARSE_FLAG_ALLOW_UTF8;
+	if (smtp_command_parse_args(pool, args, "FROM:", flags,
+				    &mail_r->from, smtp_mail_param, mail_r,
+				    error_code_r, error_r) < 0)
+		return -1;
+	from = mail_r->from;
+	if (!mail_r->smtputf8 && (smtp_str_has_8bit(from->localpart) ||
+	    (from->domain != NULL && smtp_str_has_8bit(from->domain)))) {
+		*error_code_r = SMTP_COMMAND_ARG_ERROR_BAD_ADDRESS;
+		*error_r = "UTF-8 address without SMTPUTF8";
+		return -1;
+	}
+	return 0;
 }
 
 int smtp_command_parse_rcpt(pool_t pool, const char *args,
@@ -210,4 +246,24 @@ int smtp_command_parse_rcpt(pool_t pool, const char *args,
 	return smtp_command_parse_args(pool, args, "TO:", flags, &rcpt_r->to,
 				       smtp_param_unsupported, NULL,
 				       error_code_r, error_r);
+}
+
+int smtp_command_parse_bdat(const char *args, uoff_t *size_r, bool *last_r,
+			    const char **error_r)
+{
+	const char *const *argv = t_strsplit(args, " ");
+	const char *size_str = argv[0];
+
+	if (size_str == NULL || size_str[0] < '0' || size_str[0] > '9' ||
+	    str_to_uoff(size_str, size_r) < 0) {
+		*error_r = "Invalid chunk size";
+		return -1;
+	}
+	*last_r = argv[1] != NULL && strcasecmp(argv[1], "LAST") == 0;
+	if ((argv[1] != NULL && !*last_r) ||
+	    (argv[1] != NULL && argv[2] != NULL)) {
+		*error_r = "Invalid BDAT parameters";
+		return -1;
+	}
+	return 0;
 }

@@ -3,9 +3,10 @@
 #define SMTP_COMMAND_H
 
 /* Arguments of the SMTP/LMTP envelope commands (RFC 5321 4.1.1.2-3):
-     MAIL FROM:<reverse-path> [SIZE=n] [BODY=7BIT|8BITMIME]  (RFC 1870,
-                                                              RFC 6152)
+     MAIL FROM:<reverse-path> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8]
+                                           (RFC 1870, RFC 6152, RFC 6531)
      RCPT TO:<forward-path>
+     BDAT <chunk-size> [LAST]              (RFC 3030)
    Unknown parameters are reported as unsupported (reply 555). */
 
 #include "smtp-address.h"
@@ -32,6 +33,9 @@ struct smtp_mail_args {
 	/* SIZE= value, 0 when not given. */
 	uoff_t size;
 	enum smtp_body_type body;
+	/* SMTPUTF8 was given: UTF-8 addresses are allowed in this
+	   transaction. */
+	bool smtputf8;
 };
 
 struct smtp_rcpt_args {
@@ -39,7 +43,8 @@ struct smtp_rcpt_args {
 };
 
 /* Parses the arguments of MAIL ("FROM:<a@b> SIZE=10"); the null path is
-   always allowed, flags may allow more. Allocates from pool. Returns 0, or
+   always allowed, flags may allow more. A UTF-8 sender address is accepted
+   only with the SMTPUTF8 parameter. Allocates from pool. Returns 0, or
    -1 with error_code_r and error_r (temporary frame). */
 int smtp_command_parse_mail(pool_t pool, const char *args,
 			    enum smtp_address_parse_flags flags,
@@ -51,6 +56,11 @@ int smtp_command_parse_rcpt(pool_t pool, const char *args,
 			    enum smtp_address_parse_flags flags,
 			    struct smtp_rcpt_args *rcpt_r,
 			    enum smtp_command_arg_error *error_code_r,
+			    const char **error_r);
+
+/* Parses the arguments of BDAT ("1000" or "1000 LAST"). Returns 0, or -1
+   with error_r (a syntax error: reply 501). */
+int smtp_command_parse_bdat(const char *args, uoff_t *size_r, bool *last_r,
 			    const char **error_r);
 
 #endif

@@ -8,6 +8,7 @@
 
 #define ALLOW_EMPTY SMTP_ADDRESS_PARSE_FLAG_ALLOW_EMPTY
 #define ALLOW_LOCAL SMTP_ADDRESS_PARSE_FLAG_ALLOW_LOCALPART
+#define ALLOW_UTF8 SMTP_ADDRESS_PARSE_FLAG_ALLOW_UTF8
 
 void test_smtp_address_parse(void);
 void test_smtp_address_encode(void);
@@ -34,7 +35,22 @@ static const struct {
 	{ "<>", 0, -1, NULL, NULL, NULL },
 	{ "<postmaster>", ALLOW_LOCAL, 0, "postmaster", NULL, "" },
 	{ "<postmaster>", 0, -1, NULL, NULL, NULL },
-	{ "<us\xc3\xa9r@example.com>", 0, 0, "us\xc3\xa9r", "example.com", "" },
+	{ "<us\xc3\xa9r@example.com>", ALLOW_UTF8, 0, "us\xc3\xa9r",
+	  "example.com", "" },
+	{ "<\"\xc3\xa9 x\"@k\xc3\xb6ln.de>", ALLOW_UTF8, 0, "\xc3\xa9 x",
+	  "k\xc3\xb6ln.de", "" },
+	{ "<us\xc3\xa9r@example.com>", 0, -1, NULL, NULL, NULL },
+	{ "<\xf0\x9f\x98\x80@\xe6\x97\xa5.jp>", ALLOW_UTF8, 0,
+	  "\xf0\x9f\x98\x80", "\xe6\x97\xa5.jp", "" },
+	{ "<us\xc3r@example.com>", ALLOW_UTF8, -1, NULL, NULL, NULL },
+	{ "<\xc0\xafx@example.com>", ALLOW_UTF8, -1, NULL, NULL, NULL },
+	{ "<\xed\xa0\x80@example.com>", ALLOW_UTF8, -1, NULL, NULL, NULL },
+	{ "<\xf4\x90\x80\x80@example.com>", ALLOW_UTF8, -1, NULL, NULL,
+	  NULL },
+	{ "<u@ex\xff" "ample.com>", ALLOW_UTF8, -1, NULL, NULL, NULL },
+	{ "<u\xe6\x97@example.com>", ALLOW_UTF8, -1, NULL, NULL, NULL },
+	{ "<\"\xc3\xa9\"@example.com>", 0, -1, NULL, NULL, NULL },
+	{ "<user@k\xc3\xb6ln.de>", 0, -1, NULL, NULL, NULL },
 	{ "user@example.com", 0, -1, NULL, NULL, NULL },
 	{ "<user@example.com", 0, -1, NULL, NULL, NULL },
 	{ "<user@example.com x>", 0, -1, NULL, NULL, NULL },

@@ -8,6 +8,7 @@
 
 void test_smtp_command_parse_mail(void);
 void test_smtp_command_parse_rcpt(void);
+void test_smtp_command_parse_bdat(void);
 
 #define BAD_SYNTAX SMTP_COMMAND_ARG_ERROR_BAD_SYNTAX
 #define BAD_ADDRESS SMTP_COMMAND_ARG_ERROR_BAD_ADDRESS
@@ -41,7 +42,13 @@ void test_smtp_command_parse_mail(void)
 		{ "FROM:<a@b> SIZE=99999999999999999999999", -1, BAD_SYNTAX,
 		  NULL, 0, 0 },
 		{ "FROM:<a@b> BODY=BINARYMIME", -1, BAD_SYNTAX, NULL, 0, 0 },
-		{ "FROM:<a@b> SMTPUTF8", -1, UNSUPPORTED, NULL, 0, 0 },
+		{ "FROM:<a@b> SMTPUTF8", 0, 0, "a@b", 0, 0 },
+		{ "FROM:<\xc3\xa9@b> SMTPUTF8 BODY=8BITMIME", 0, 0,
+		  "\xc3\xa9@b", 0, SMTP_BODY_TYPE_8BITMIME },
+		{ "FROM:<\xc3\xa9@b>", -1, BAD_ADDRESS, NULL, 0, 0 },
+		{ "FROM:<a@b> SMTPUTF8=x", -1, BAD_SYNTAX, NULL, 0, 0 },
+		{ "FROM:<a@b> SMTPUTF8 SMTPUTF8", -1, BAD_SYNTAX, NULL, 0, 0 },
+		{ "FROM:<a@b> AUTH=<>", -1, UNSUPPORTED, NULL, 0, 0 },
 		{ "FROM:<a@b> =x", -1, BAD_SYNTAX, NULL, 0, 0 },
 		{ "FROM:<a@b> A=\x01", -1, BAD_SYNTAX, NULL, 0, 0 },
 		{ "FROM:a@b", -1, BAD_ADDRESS, NULL, 0, 0 },
@@ -94,6 +101,9 @@ void test_smtp_command_parse_rcpt(void)
 		{ "TO:<>", SMTP_ADDRESS_PARSE_FLAG_ALLOW_EMPTY, -1,
 		  BAD_ADDRESS, NULL },
 		{ "TO:<a@b> NOTIFY=NEVER", 0, -1, UNSUPPORTED, NULL },
+		{ "TO:<\xc3\xa9@b>", SMTP_ADDRESS_PARSE_FLAG_ALLOW_UTF8, 0, 0,
+		  "\xc3\xa9@b" },
+		{ "TO:<\xc3\xa9@b>", 0, -1, BAD_ADDRESS, NULL },
 		{ "TO:a@b", 0, -1, BAD_ADDRESS, NULL },
 		{ "FROM:<a@b>", 0, -1, BAD_SYNTAX, NULL },
 	};
@@ -120,4 +130,45 @@ void test_smtp_command_parse_rcpt(void)
 	}
 	test_end();
 	pool_unref(&pool);
+}
+
+void test_smtp_command_parse_bdat(void)
+{
+	static const struct {
+		const char *args;
+		int ret;
+		uoff_t size;
+		bool last;
+	} tests[] = {
+		{ "0", 0, 0, false },
+		{ "1000", 0, 1000, false },
+		{ "1000 LAST", 0, 1000, true },
+		{ "0 last", 0, 0, true },
+		{ "", -1, 0, false },
+		{ "LAST", -1, 0, false },
+		{ "-1", -1, 0, false },
+		{ "+1", -1, 0, false },
+		{ "1x", -1, 0, false },
+		{ "1 LAST x", -1, 0, false },
+		{ "1 FIRST", -1, 0, false },
+		{ "1  LAST", -1, 0, false },
+		{ "99999999999999999999999", -1, 0, false },
+	};
+
+	test_begin("smtp command parse bdat");
+	for (unsigned int i = 0; i < N_ELEMENTS(tests); i++) {
+		uoff_t size = 0;
+		bool last = false;
+		const char *error;
+		int ret;
+
+		ret = smtp_command_parse_bdat(tests[i].args, &size, &last,
+					      &error);
+		test_assert_idx(ret == tests[i].ret, i);
+		if (ret == 0) {
+			test_assert_idx(size == tests[i].size, i);
+			test_assert_idx(last == tests[i].last, i);
+		}
+	}
+	test_end();
 }

@@ -58,10 +58,10 @@ static int mail_user_login_resolve_id(unsigned int userdb_id,
 
 /* Fills the uid, gid and extra group to drop to. */
 static int
-mail_user_login_get_ids(const struct auth_user_reply *reply,
-			const struct mail_storage_settings *set,
-			struct restrict_access_settings *rset,
-			const char **error_r)
+mail_user_login_fill_ids(const struct auth_user_reply *reply,
+			 const struct mail_storage_settings *set,
+			 struct restrict_access_settings *rset,
+			 const char **error_r)
 {
 	unsigned int uid, gid, extra_gid = (unsigned int)-1;
 
@@ -114,6 +114,17 @@ mail_user_login_check_ids(const struct restrict_access_settings *rset,
 	return 0;
 }
 
+int mail_user_login_get_ids(const struct auth_user_reply *reply,
+			    const struct mail_storage_settings *set,
+			    struct restrict_access_settings *rset,
+			    const char **error_r)
+{
+	if (mail_user_login_fill_ids(reply, set, rset, error_r) < 0 ||
+	    mail_user_login_check_ids(rset, set, error_r) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 mail_user_login_drop_privileges(const struct auth_user_reply *reply,
 				const struct mail_storage_settings *set,
@@ -131,8 +142,7 @@ mail_user_login_drop_privileges(const struct auth_user_reply *reply,
 		}
 		return 0;
 	}
-	if (mail_user_login_get_ids(reply, set, &rset, error_r) < 0 ||
-	    mail_user_login_check_ids(&rset, set, error_r) < 0)
+	if (mail_user_login_get_ids(reply, set, &rset, error_r) < 0)
 		return -1;
 	return restrict_access(&rset, error_r);
 }

@@ -12,9 +12,20 @@
 struct login_handoff;
 struct mail_user;
 struct mail_storage_settings;
+struct auth_user_reply;
+struct restrict_access_settings;
 
 /* How long a worker waits for the login process's handoff record. */
 #define MAIL_USER_LOGIN_HANDOFF_TIMEOUT_MSECS 5000
+
+/* Fills rset's uid, gid and extra_gid (rset->username must be set) from
+   the userdb reply, else from mail_uid / mail_gid, and checks them
+   against uid 0 and first/last_valid_uid/gid (lmtp and cove-deliver use
+   it too). Returns 0, or -1 with error_r. */
+int mail_user_login_get_ids(const struct auth_user_reply *reply,
+			    const struct mail_storage_settings *set,
+			    struct restrict_access_settings *rset,
+			    const char **error_r);
 
 /* base_dir holds the auth-master socket. Returns 0 with user_r (the
    caller deinits it), or -1 with error_r (for the log, not for the

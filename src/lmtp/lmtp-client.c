@@ -5,7 +5,9 @@
    envelope gets its replies in one packet. When DATA has been accepted,
    the same istream feeds the dot-unstuffing reader, whose output goes to
    a spool; after the final dot every recipient gets its own reply from
-   lmtp-local.c, and command parsing resumes with any pipelined input. */
+   lmtp-local.c, and command parsing resumes with any pipelined input.
+   BDAT chunks are read the same way by the chunk reader into one spool,
+   and the LAST chunk ends the message like the final dot. */
 
 #include "lib.h"
 #include "llist.h"
@@ -19,6 +21,7 @@
 #include "master-service.h"
 #include "mail-storage-settings.h"
 #include "smtp-command-parser.h"
+#include "smtp-chunk-reader.h"
 #include "smtp-data-reader.h"
 #include "smtp-reply.h"
 #include "smtp-spool.h"
@@ -105,6 +108,7 @@ struct client *client_create(const struct master_service_connection *conn,
 	client->hostname = hostname;
 	client->auth_socket_path = auth_socket_path;
 	client->session_id = client_session_id_generate();
+	client->unix_socket = conn->unix_socket;
 	client->remote = conn->unix_socket ? i_strdup("unix") :
 		i_strdup(net_ip2addr(&conn->remote_ip));
 	client->fd = conn->fd;
@@ -131,6 +135,9 @@ static void client_data_end(struct client *client)
 {
 	if (client->data_reader != NULL)
 		smtp_data_reader_deinit(&client->data_reader);
+	if (client->chunk_reader != NULL)
+		smtp_chunk_reader_deinit(&client->chunk_reader);
+	client->chunk_reading = false;
 	if (client->spool != NULL)
 		smtp_spool_destroy(&client->spool);
 	buffer_set_used_size(client->data_buf, 0);
@@ -148,7 +155,6 @@ void client_destroy(struct client *client, const char *reason)
 	}
 	DLLIST_REMOVE(&clients, client);
 
-	client_data_end(client);
 	client_transaction_reset(client);
 	/* best effort: the last reply (221, 421) if the socket takes it */
 	(void)o_stream_flush(client->output);
@@ -165,6 +171,7 @@ void client_destroy(struct client *client, const char *reason)
 	buffer_free(&client->data_buf);
 	i_free(client->session_id);
 	i_free(client->remote);
+	i_free(client->lhlo_domain);
 	i_free(client);
 	master_service_client_connection_destroyed(master_service);
 }
@@ -216,6 +223,7 @@ void client_transaction_reset(struct client *client)
 {
 	pool_t pool;
 
+	client_data_end(client);
 	if (client->trans == NULL)
 		return;
 	pool = client->trans->pool;
@@ -232,6 +240,25 @@ void client_data_begin(struct client *client)
 					  LMTP_CLIENT_SPOOL_MAX_MEMORY);
 }
 
+void client_bdat_begin(struct client *client, uoff_t size, bool last,
+		       bool discard)
+{
+	i_assert(client->data_reader == NULL);
+	if (client->chunk_reader == NULL) {
+		client->chunk_reader = smtp_chunk_reader_init(
+			client->input, client->set->lmtp_max_message_size);
+	}
+	if (client->spool == NULL && !discard) {
+		client->spool = smtp_spool_create(
+			client->mail_set->mail_temp_dir,
+			LMTP_CLIENT_SPOOL_MAX_MEMORY);
+	}
+	smtp_chunk_reader_begin(client->chunk_reader, size, discard);
+	client->chunk_reading = true;
+	client->chunk_discard = discard;
+	client->chunk_last = last;
+}
+
 /* Moves what the reader produced into the spool. A failure is kept and
    reported after the final dot: the message must still be read to its
    end to stay in sync with the client. */
@@ -241,22 +268,36 @@ static void client_data_spool(struct client *client)
 
 	if (client->data_buf->used == 0)
 		return;
-	if (client->spool_error == NULL &&
+	if (client->spool != NULL && client->spool_error == NULL &&
 	    smtp_spool_append(client->spool, client->data_buf->data,
 			      client->data_buf->used, &error) < 0)
 		client->spool_error = i_strdup(error);
 	buffer_set_used_size(client->data_buf, 0);
 }
 
-/* The final dot was read: reply for every recipient, in RCPT order. */
+/* Returns true if the message (DATA or BDAT) grew over the size limit;
+   size_r is its size. */
+static bool client_data_is_too_big(struct client *client, uoff_t *size_r)
+{
+	if (client->data_reader != NULL) {
+		*size_r = smtp_data_reader_get_size(client->data_reader);
+		return smtp_data_reader_is_too_big(client->data_reader);
+	}
+	*size_r = smtp_chunk_reader_get_size(client->chunk_reader);
+	return smtp_chunk_reader_is_too_big(client->chunk_reader);
+}
+
+/* The final dot (or the LAST chunk) was read: reply for every recipient,
+   in RCPT order. */
 static void client_data_finish(struct client *client)
 {
+	uoff_t size;
+
 	o_stream_cork(client->output);
-	if (smtp_data_reader_is_too_big(client->data_reader)) {
+	if (client_data_is_too_big(client, &size)) {
 		i_info("<%s>: Rejected a message of %llu bytes "
 		       "(lmtp_max_message_size)", client->session_id,
-		       (unsigned long long)smtp_data_reader_get_size(
-			       client->data_reader));
+		       (unsigned long long)size);
 		array_foreach(&client->trans->rcpts, rcptp) {
 			client_send_line(client,
 				"552 5.3.4 <%s> Message too big",
@@ -274,30 +315,60 @@ static void client_data_finish(struct client *client)
 		lmtp_local_deliver_all(client, client->spool);
 	}
 	o_stream_uncork(client->output);
-	client_data_end(client);
 	client_transaction_reset(client);
 }
 
-/* Reads message data. Returns 1 when the message has been handled, 0 if
-   more input is needed, -1 if the client was destroyed. */
-static int client_input_data(struct client *client)
+/* A whole chunk was read: the LAST one ends the message, others get
+   their own reply (a discarded chunk had its reply already). */
+static void client_chunk_finish(struct client *client)
 {
+	client->chunk_reading = false;
+	if (client->chunk_discard) {
+		if (client->spool == NULL)
+			client_data_end(client);
+	} else if (client->chunk_last) {
+		client_data_finish(client);
+	} else {
+		client_send_line(client, "250 2.0.0 OK %llu octets received",
+				 (unsigned long long)smtp_chunk_reader_get_size(
+					 client->chunk_reader));
+	}
+}
+
+static bool client_is_reading_message(const struct client *client)
+{
+	return client->data_reader != NULL || client->chunk_reading;
+}
+
+/* Reads message data (after DATA or BDAT). Returns 1 when the message or
+   chunk has been handled, 0 if more input is needed, -1 if the client was
+   destroyed. */
+static int client_input_message(struct client *client)
+{
+	bool chunk = client->data_reader == NULL;
 	int ret;
 
 	T_BEGIN {
-		ret = smtp_data_reader_read(client->data_reader,
-					    client->data_buf);
+		ret = chunk ?
+			smtp_chunk_reader_read(client->chunk_reader,
+					       client->data_buf) :
+			smtp_data_reader_read(client->data_reader,
+					      client->data_buf);
 		client_data_spool(client);
 	} T_END;
 	if (ret == 0)
 		return 0;
 	if (ret < 0) {
 		/* nothing is delivered from a message cut short */
-		client_destroy(client, "Disconnected in DATA");
+		client_destroy(client, chunk ? "Disconnected in BDAT" :
+			       "Disconnected in DATA");
 		return -1;
 	}
 	T_BEGIN {
-		client_data_finish(client);
+		if (chunk)
+			client_chunk_finish(client);
+		else
+			client_data_finish(client);
 	} T_END;
 	return 1;
 }
@@ -323,9 +394,9 @@ static void client_handle_line(struct client *client, int ret,
 	}
 }
 
-/* Runs the buffered commands until input runs out, DATA starts, the
-   client quits or too much output is waiting. Returns true if DATA
-   started. */
+/* Runs the buffered commands until input runs out, DATA or a BDAT chunk
+   starts, the client quits or too much output is waiting. Returns true
+   if message data follows. */
 static bool client_handle_commands(struct client *client)
 {
 	struct smtp_command cmd;
@@ -333,7 +404,8 @@ static bool client_handle_commands(struct client *client)
 	int ret = 1;
 
 	o_stream_cork(client->output);
-	while (client->data_reader == NULL && !client->quit && ret != 0) {
+	while (!client_is_reading_message(client) && !client->quit &&
+	       ret != 0) {
 		if (o_stream_get_buffer_used_size(client->output) >
 		    LMTP_CLIENT_MAX_OUTBUF_SIZE) {
 			/* the client is not reading its replies */
@@ -350,7 +422,7 @@ static bool client_handle_commands(struct client *client)
 		} T_END;
 	}
 	o_stream_uncork(client->output);
-	return client->data_reader != NULL;
+	return client_is_reading_message(client);
 }
 
 /* Processes buffered input (commands, message data, commands pipelined
@@ -358,8 +430,8 @@ static bool client_handle_commands(struct client *client)
 static void client_process(struct client *client)
 {
 	for (;;) {
-		if (client->data_reader != NULL) {
-			if (client_input_data(client) <= 0)
+		if (client_is_reading_message(client)) {
+			if (client_input_message(client) <= 0)
 				return;
 		} else if (!client_handle_commands(client)) {
 			break;
@@ -372,7 +444,7 @@ static void client_process(struct client *client)
 static void client_input(struct client *client)
 {
 	timeout_reset(client->to_idle);
-	if (client->data_reader == NULL &&
+	if (!client_is_reading_message(client) &&
 	    i_stream_read(client->input) == -1) {
 		client_destroy(client, client->input->stream_errno == 0 ?
 			       "Disconnected" :

@@ -3,7 +3,8 @@
 #define LMTP_CLIENT_H
 
 /* One LMTP connection (RFC 2033): reading pipelined commands, sending
-   replies in order, the DATA phase and the transaction state. */
+   replies in order, the DATA and BDAT (RFC 3030) phases and the
+   transaction state. */
 
 #include "array.h"
 #include "auth-master.h"
@@ -28,6 +29,10 @@ struct lmtp_transaction {
 	pool_t pool;
 	struct smtp_address *mail_from;
 	ARRAY(struct lmtp_recipient *) rcpts;
+	/* MAIL had SMTPUTF8: UTF-8 recipient addresses are accepted. */
+	bool smtputf8;
+	/* A BDAT chunk was accepted: DATA is no longer allowed. */
+	bool bdat_started;
 };
 
 struct client {
@@ -41,6 +46,9 @@ struct client {
 	char *session_id;
 	/* "127.0.0.1" or "unix" (from the heap) */
 	char *remote;
+	bool unix_socket;
+	/* The name the client gave in LHLO (for Received:), or NULL */
+	char *lhlo_domain;
 
 	int fd;
 	struct istream *input;
@@ -55,6 +63,8 @@ struct client {
 	struct lmtp_transaction *trans;
 	/* Set while the DATA phase reads the message. */
 	struct smtp_data_reader *data_reader;
+	/* Set from the first BDAT until the transaction ends. */
+	struct smtp_chunk_reader *chunk_reader;
 	struct smtp_spool *spool;
 	buffer_t *data_buf;
 	/* Spooling failed: the reason, kept to log once DATA ends. */
@@ -64,6 +74,10 @@ struct client {
 
 	bool quit:1;
 	bool destroyed:1;
+	/* A BDAT chunk is being read (and dropped, with chunk_discard). */
+	bool chunk_reading:1;
+	bool chunk_discard:1;
+	bool chunk_last:1;
 };
 
 /* Takes over conn->fd and sends the greeting. */
@@ -87,10 +101,17 @@ void client_send_reply_lines(struct client *client, unsigned int code,
 
 /* Starts a transaction for MAIL (the caller fills mail_from). */
 struct lmtp_transaction *client_transaction_begin(struct client *client);
-/* Forgets the envelope (RSET, LHLO, end of DATA). */
+/* Forgets the envelope and any message data spooled for it (RSET, LHLO,
+   end of DATA). */
 void client_transaction_reset(struct client *client);
 
 /* Switches to the DATA phase after the 354 reply. */
 void client_data_begin(struct client *client);
+/* Reads a BDAT chunk of size bytes next. With discard (the BDAT was
+   rejected, its reply already sent) the bytes are read and dropped; else
+   they are spooled, and after the LAST chunk every recipient gets its
+   reply. */
+void client_bdat_begin(struct client *client, uoff_t size, bool last,
+		       bool discard);
 
 #endif

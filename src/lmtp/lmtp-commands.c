@@ -1,8 +1,9 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
 /* LMTP commands. Each appends exactly one reply, so that pipelined
-   commands are answered in order; DATA's per-recipient replies come from
-   lmtp-local.c when the message has been read. */
+   commands are answered in order; the per-recipient replies of DATA and
+   of the LAST BDAT chunk come from lmtp-local.c when the message has been
+   read. */
 
 #include "lib.h"
 #include "str.h"
@@ -27,14 +28,17 @@ static void cmd_lhlo(struct client *client, const char *args)
 		return;
 	}
 	client_transaction_reset(client);
+	i_free(client->lhlo_domain);
+	client->lhlo_domain = i_strndup(args, strcspn(args, " "));
 	str_append(size, "SIZE");
 	if (client->set->lmtp_max_message_size != 0) {
 		str_printfa(size, " %llu", (unsigned long long)
 			    client->set->lmtp_max_message_size);
 	}
 	const char *lines[] = {
-		client->hostname, "8BITMIME", "ENHANCEDSTATUSCODES",
-		"PIPELINING", str_c(size), NULL
+		client->hostname, "8BITMIME", "CHUNKING",
+		"ENHANCEDSTATUSCODES", "PIPELINING", str_c(size), "SMTPUTF8",
+		NULL
 	};
 	client_send_reply_lines(client, 250, lines);
 }
@@ -84,6 +88,7 @@ static void cmd_mail(struct client *client, const char *args)
 		return;
 	}
 	trans->mail_from = mail.from;
+	trans->smtputf8 = mail.smtputf8;
 	client_send_line(client, "250 2.1.0 OK");
 }
 
@@ -120,6 +125,8 @@ static void cmd_rcpt(struct client *client, const char *args)
 	struct smtp_rcpt_args rcpt_args;
 	struct smtp_address *base;
 	struct lmtp_recipient *rcpt;
+	enum smtp_address_parse_flags flags =
+		SMTP_ADDRESS_PARSE_FLAG_ALLOW_LOCALPART;
 	enum smtp_command_arg_error error_code;
 	const char *error;
 
@@ -131,8 +138,9 @@ static void cmd_rcpt(struct client *client, const char *args)
 		client_send_line(client, "452 4.5.3 Too many recipients");
 		return;
 	}
-	if (smtp_command_parse_rcpt(trans->pool, args,
-				    SMTP_ADDRESS_PARSE_FLAG_ALLOW_LOCALPART,
+	if (trans->smtputf8)
+		flags |= SMTP_ADDRESS_PARSE_FLAG_ALLOW_UTF8;
+	if (smtp_command_parse_rcpt(trans->pool, args, flags,
 				    &rcpt_args, &error_code, &error) < 0) {
 		cmd_send_arg_error(client, error_code,
 				   "501 5.1.3 Invalid recipient address",
@@ -148,18 +156,52 @@ static void cmd_rcpt(struct client *client, const char *args)
 	cmd_rcpt_lookup(client, rcpt, base);
 }
 
-static void cmd_data(struct client *client, const char *args ATTR_UNUSED)
+/* Checks that message data may follow (DATA or BDAT). Returns true, or
+   sends a 503 and returns false. */
+static bool cmd_data_check(struct client *client)
 {
 	if (client->trans == NULL) {
 		client_send_line(client, "503 5.5.1 MAIL needed first");
-		return;
+		return false;
 	}
 	if (array_count(&client->trans->rcpts) == 0) {
 		client_send_line(client, "503 5.5.1 No valid recipients");
+		return false;
+	}
+	return true;
+}
+
+static void cmd_data(struct client *client, const char *args ATTR_UNUSED)
+{
+	if (!cmd_data_check(client))
+		return;
+	if (client->trans->bdat_started) {
+		client_send_line(client,
+				 "503 5.5.1 DATA not allowed after BDAT");
 		return;
 	}
 	client_send_line(client, "354 OK");
 	client_data_begin(client);
+}
+
+/* BDAT <size> [LAST] (RFC 3030). The chunk follows the command at once,
+   so even a rejected chunk is read (and dropped) to stay in sync. */
+static void cmd_bdat(struct client *client, const char *args)
+{
+	uoff_t size;
+	bool last;
+	const char *error;
+
+	if (smtp_command_parse_bdat(args, &size, &last, &error) < 0) {
+		client_send_line(client, "501 5.5.4 %s", error);
+		return;
+	}
+	if (!cmd_data_check(client)) {
+		client_bdat_begin(client, size, last, true);
+		return;
+	}
+	client->trans->bdat_started = true;
+	client_bdat_begin(client, size, last, false);
 }
 
 static void cmd_rset(struct client *client, const char *args ATTR_UNUSED)
@@ -189,6 +231,7 @@ static const struct lmtp_command lmtp_commands[] = {
 	{ "MAIL", cmd_mail },
 	{ "RCPT", cmd_rcpt },
 	{ "DATA", cmd_data },
+	{ "BDAT", cmd_bdat },
 	{ "RSET", cmd_rset },
 	{ "NOOP", cmd_noop },
 	{ "VRFY", cmd_vrfy },

@@ -16,6 +16,7 @@ extern const struct setting_parser_info imap_login_setting_parser_info;
 extern const struct setting_parser_info imap_setting_parser_info;
 extern const struct setting_parser_info pop3_setting_parser_info;
 extern const struct setting_parser_info lmtp_setting_parser_info;
+extern const struct setting_parser_info deliver_setting_parser_info;
 extern const struct setting_parser_info mail_storage_setting_parser_info;
 
 extern const struct service_defaults auth_service_defaults;
@@ -34,6 +35,7 @@ const struct setting_parser_info *const master_all_setting_roots[] = {
 	&imap_setting_parser_info,
 	&pop3_setting_parser_info,
 	&lmtp_setting_parser_info,
+	&deliver_setting_parser_info,
 	&mail_storage_setting_parser_info,
 	NULL
 };
