@@ -234,3 +234,14 @@ def test_coveadm_help(servers):
     res = subprocess.run(s.admin_argv(), capture_output=True, timeout=WAIT)
     assert res.returncode == 64
     assert b"usage: coveadm" in res.stderr, res
+
+
+def test_stop_right_after_start(servers):
+    """SIGTERM while the master is still starting its services stops every
+    one of them at once (a signal that reached a child between fork and
+    exec used to be lost, and the master had to SIGKILL it)."""
+    s = servers.new(start=False)
+    for _ in range(15):
+        s.start()
+        assert s.stop(), "the master did not exit on SIGTERM"
+    assert b"did not stop" not in s.read_log(), s.read_log()

@@ -169,14 +169,21 @@ static int service_process_spawn(struct service *service,
 	const char *const *env = service_build_env(service, str_c(names),
 						   conn_listener != NULL);
 
+	/* Signals stay blocked until the child has reset its handlers: one
+	   arriving in between would run the master's inherited handler, and
+	   the child would never see it (a SIGTERM at shutdown, say). */
+	sigset_t all_signals, old_mask;
+	sigfillset(&all_signals);
+	sigprocmask(SIG_BLOCK, &all_signals, &old_mask);
 	pid = fork();
+	if (pid == 0)
+		service_child_exec(service, array_front(&fds), array_count(&fds),
+				   env);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (pid < 0) {
 		i_error("service(%s): fork() failed: %m", service->name);
 		return -1;
 	}
-	if (pid == 0)
-		service_child_exec(service, array_front(&fds), array_count(&fds),
-				   env);
 
 	process = i_new(struct service_process, 1);
 	process->service = service;
