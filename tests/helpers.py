@@ -214,6 +214,16 @@ def select(m, mailbox="INBOX"):
     return int(data[0])
 
 
+def mailbox_bodies(server, user="u1", mailbox="INBOX"):
+    """Every message of the user's mailbox over IMAP (BODY.PEEK[]), in
+    UID order."""
+    with imap_session(server, user) as m:
+        if select(m, mailbox) == 0:
+            return []
+        res = fetch(m, "1:*", "(BODY.PEEK[])")
+        return [bytes(res[i][b"BODY[]"]) for i in sorted(res)]
+
+
 def uidvalidity(m):
     typ, data = m.response("UIDVALIDITY")
     assert data and data[0] is not None, "no UIDVALIDITY in SELECT"

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from helpers import deliver, fetch, imap_session, maildir_files, select
+from helpers import deliver, mailbox_bodies, maildir_files
 
 pytestmark = pytest.mark.cove_only
 
@@ -40,20 +40,11 @@ def run_deliver(server, data, *args):
                           capture_output=True, timeout=60)
 
 
-def inbox_bodies(server, user="u1", mailbox="INBOX"):
-    with imap_session(server, user) as m:
-        n = select(m, mailbox)
-        if n == 0:
-            return []
-        res = fetch(m, "1:*", "(BODY.PEEK[])")
-        return [bytes(res[i][b"BODY[]"]) for i in sorted(res)]
-
-
 def expect_one(server, original, sender="MAILER-DAEMON",
                delivered_to="u1", user="u1"):
     """The user's INBOX holds one message: exactly the two trace headers
     and then original (CRLF over IMAP)."""
-    bodies = inbox_bodies(server, user)
+    bodies = mailbox_bodies(server, user)
     assert len(bodies) == 1
     trace = (b"Return-Path: <%s>\r\nDelivered-To: %s\r\n" %
              (sender.encode(), delivered_to.encode()))
@@ -174,7 +165,7 @@ def test_missing_mailbox_goes_to_inbox(server):
 
 def test_lmtp_trace_headers(server):
     deliver(server, MSG, rcpt="u1@localhost", sender="s@example.org")
-    bodies = inbox_bodies(server)
+    bodies = mailbox_bodies(server)
     assert len(bodies) == 1
     assert re.fullmatch(
         rb"Return-Path: <s@example\.org>\r\n"

@@ -9,8 +9,7 @@ import time
 
 import pytest
 
-from helpers import (RawClient, fetch, imap_session, logout, maildir_files,
-                     select)
+from helpers import mailbox_bodies, maildir_files, RawClient
 
 pytestmark = pytest.mark.cove_only
 
@@ -43,15 +42,16 @@ def envelope(c, rcpts, sender="sender@example.org", params=""):
         assert code == 250, text
 
 
-def inbox_bodies(server, user="u1"):
-    with imap_session(server, user) as m:
-        n = select(m)
-        bodies = []
-        if n:
-            res = fetch(m, "1:*", "(BODY.PEEK[])")
-            bodies = [res[i][b"BODY[]"] for i in sorted(res)]
-        logout(m)
-    return bodies
+def bdat_deliver(server, msg):
+    """Sends msg to u1 as one BDAT LAST chunk in a session of its own;
+    returns the reply."""
+    c, _ = open_session(server)
+    try:
+        envelope(c, ["u1@localhost"])
+        c.send(b"BDAT %d LAST\r\n" % len(msg) + msg)
+        return c.smtp_reply()
+    finally:
+        c.close()
 
 
 def strip_trace(body):
@@ -61,7 +61,7 @@ def strip_trace(body):
 
 
 def assert_delivered_exactly(server, msg, user="u1", count=1):
-    bodies = inbox_bodies(server, user)
+    bodies = mailbox_bodies(server, user)
     assert len(bodies) == count, bodies
     for body in bodies:
         assert body.endswith(msg), body
@@ -127,14 +127,8 @@ def test_bdat_several_chunks(server):
 def test_bdat_bytes_taken_as_is(server):
     # no dot-unstuffing, bare LF and a lone "." line stay as they are
     msg = b"Subject: raw\r\n\r\n..two dots\r\n.\r\nbare\nlf\r\n"
-    c, _ = open_session(server)
-    try:
-        envelope(c, ["u1@localhost"])
-        c.send(b"BDAT %d LAST\r\n" % len(msg) + msg)
-        assert c.smtp_reply()[0] == 250
-    finally:
-        c.close()
-    bodies = inbox_bodies(server)
+    assert bdat_deliver(server, msg)[0] == 250
+    bodies = mailbox_bodies(server)
     assert len(bodies) == 1
     assert b"\r\n..two dots\r\n.\r\n" in bodies[0], bodies
     assert bodies[0].endswith(b"lf\r\n"), bodies
@@ -357,7 +351,7 @@ def test_data_bare_lf_and_dot_lines(server):
         assert c.smtp_reply()[0] == 250
     finally:
         c.close()
-    bodies = inbox_bodies(server)
+    bodies = mailbox_bodies(server)
     assert len(bodies) == 1
     body = bodies[0]
     assert b"\r\n.starts with a dot\r\n..two dots\r\n.x\r\n" in body, body
@@ -382,13 +376,7 @@ def test_disconnect_in_data(server):
     assert maildir_files(server, "u1") == {}
     assert_tmp_empty(server)
     # the server is fine afterwards
-    c, _ = open_session(server)
-    try:
-        envelope(c, ["u1@localhost"])
-        c.send(b"BDAT %d LAST\r\n" % len(MSG) + MSG)
-        assert c.smtp_reply()[0] == 250
-    finally:
-        c.close()
+    assert bdat_deliver(server, MSG)[0] == 250
     assert_delivered_exactly(server, MSG)
 
 
@@ -396,41 +384,23 @@ def test_disconnect_in_data(server):
 def test_unwritable_maildir(server):
     # deliver once so that the Maildir exists, then take away the mail
     # user's write permission (root writes anyway, the user does not)
-    c, _ = open_session(server)
-    try:
-        envelope(c, ["u1@localhost"])
-        c.send(b"BDAT %d LAST\r\n" % len(MSG) + MSG)
-        assert c.smtp_reply()[0] == 250
-    finally:
-        c.close()
+    assert bdat_deliver(server, MSG)[0] == 250
     md = server.maildir("u1")
     saved = {d: os.stat(os.path.join(md, d)).st_mode
              for d in ("tmp", "new")}
     for d in saved:
         os.chmod(os.path.join(md, d), 0o500)
     msg2 = MSG.replace(b"lmtp full", b"second")
-    c, _ = open_session(server)
-    try:
-        envelope(c, ["u1@localhost"])
-        c.send(b"BDAT %d LAST\r\n" % len(msg2) + msg2)
-        code, text = c.smtp_reply()
-        assert 400 <= code < 500, text
-        assert text[-1].startswith("4."), text
-    finally:
-        c.close()
+    code, text = bdat_deliver(server, msg2)
+    assert 400 <= code < 500, text
+    assert text[-1].startswith("4."), text
     for d, mode in saved.items():
         os.chmod(os.path.join(md, d), mode)
     assert len(maildir_files(server, "u1")) == 1
     assert_tmp_empty(server)
     # after the fix the retry works and nothing was lost
-    c, _ = open_session(server)
-    try:
-        envelope(c, ["u1@localhost"])
-        c.send(b"BDAT %d LAST\r\n" % len(msg2) + msg2)
-        assert c.smtp_reply()[0] == 250
-    finally:
-        c.close()
-    bodies = inbox_bodies(server)
+    assert bdat_deliver(server, msg2)[0] == 250
+    bodies = mailbox_bodies(server)
     assert len(bodies) == 2
     assert bodies[0].endswith(MSG) and bodies[1].endswith(msg2)
 

@@ -4,8 +4,7 @@ RSET and QUIT."""
 
 import re
 
-from helpers import (RawClient, fetch, imap_session, logout, maildir_files,
-                     select)
+from helpers import mailbox_bodies, maildir_files, RawClient
 
 MSG = (b"From: sender@example.org\r\n"
        b"Subject: lmtp recipients\r\n"
@@ -34,17 +33,6 @@ def send_data(c, msg, n_replies):
     return [c.smtp_reply() for _ in range(n_replies)]
 
 
-def inbox_bodies(server, user):
-    with imap_session(server, user) as m:
-        n = select(m)
-        bodies = []
-        if n:
-            res = fetch(m, "1:*", "(BODY.PEEK[])")
-            bodies = [res[i][b"BODY[]"] for i in sorted(res)]
-        logout(m)
-    return bodies
-
-
 def test_one_known_one_unknown(server):
     c = open_session(server)
     try:
@@ -63,10 +51,10 @@ def test_one_known_one_unknown(server):
         assert c.closed()
     finally:
         c.close()
-    bodies = inbox_bodies(server, "u1")
+    bodies = mailbox_bodies(server, "u1")
     assert len(bodies) == 1
     assert bodies[0].endswith(MSG)
-    assert inbox_bodies(server, "u2") == []
+    assert mailbox_bodies(server, "u2") == []
 
 
 def test_two_known_recipients(server, target):
@@ -83,7 +71,7 @@ def test_two_known_recipients(server, target):
     finally:
         c.close()
     for user in ("u1", "u2"):
-        bodies = inbox_bodies(server, user)
+        bodies = mailbox_bodies(server, user)
         assert len(bodies) == 1, user
         assert bodies[0].endswith(MSG)
         if target != "cove":
@@ -104,7 +92,7 @@ def test_username_format_lowercases(server):
         assert c.smtp_cmd("QUIT")[0] == 221
     finally:
         c.close()
-    assert len(inbox_bodies(server, "u1")) == 1
+    assert len(mailbox_bodies(server, "u1")) == 1
 
 
 def test_rset_and_two_transactions(server):
@@ -129,8 +117,8 @@ def test_rset_and_two_transactions(server):
         assert c.closed()
     finally:
         c.close()
-    assert inbox_bodies(server, "u1") == []
-    bodies = inbox_bodies(server, "u2")
+    assert mailbox_bodies(server, "u1") == []
+    bodies = mailbox_bodies(server, "u2")
     assert len(bodies) == 2
     assert bodies[0].endswith(MSG)
     assert b"Return-Path: <a@example.org>\r\n" in bodies[0]
@@ -159,5 +147,5 @@ def test_pipelining(server):
         assert codes == [250, 250, 221], codes
     finally:
         c.close()
-    assert len(inbox_bodies(server, "u1")) == 1
-    assert len(inbox_bodies(server, "u2")) == 1
+    assert len(mailbox_bodies(server, "u1")) == 1
+    assert len(mailbox_bodies(server, "u2")) == 1

@@ -6,6 +6,7 @@
 #include "lib.h"
 #include "buffer.h"
 #include "istream.h"
+#include "smtp-reader.h"
 #include "smtp-chunk-reader.h"
 
 struct smtp_chunk_reader {
@@ -53,9 +54,9 @@ void smtp_chunk_reader_begin(struct smtp_chunk_reader *reader,
 }
 
 /* Takes what is buffered of the chunk. Returns true when it is complete. */
-static bool smtp_chunk_reader_take(struct smtp_chunk_reader *reader,
-				   buffer_t *dest)
+static bool smtp_chunk_reader_take(void *context, buffer_t *dest)
 {
+	struct smtp_chunk_reader *reader = context;
 	const unsigned char *data;
 	size_t size;
 
@@ -73,18 +74,8 @@ static bool smtp_chunk_reader_take(struct smtp_chunk_reader *reader,
 
 int smtp_chunk_reader_read(struct smtp_chunk_reader *reader, buffer_t *dest)
 {
-	ssize_t ret;
-
-	if (smtp_chunk_reader_take(reader, dest))
-		return 1;
-	/* one read per call, so that a fast sender cannot monopolise the
-	   caller's event loop */
-	ret = i_stream_read(reader->input);
-	if (ret == -1)
-		return -1;
-	if (ret == 0)
-		return 0;
-	return smtp_chunk_reader_take(reader, dest) ? 1 : 0;
+	return smtp_reader_read(reader->input, smtp_chunk_reader_take, reader,
+				dest);
 }
 
 bool smtp_chunk_reader_is_too_big(const struct smtp_chunk_reader *reader)

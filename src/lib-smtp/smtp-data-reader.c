@@ -8,6 +8,7 @@
 #include "lib.h"
 #include "buffer.h"
 #include "istream.h"
+#include "smtp-reader.h"
 #include "smtp-data-reader.h"
 
 enum smtp_data_state {
@@ -122,9 +123,9 @@ static size_t smtp_data_reader_parse(struct smtp_data_reader *reader,
 }
 
 /* Parses everything buffered. Returns true when the message ended. */
-static bool smtp_data_reader_parse_buffered(struct smtp_data_reader *reader,
-					    buffer_t *dest)
+static bool smtp_data_reader_parse_buffered(void *context, buffer_t *dest)
 {
+	struct smtp_data_reader *reader = context;
 	const unsigned char *data;
 	size_t size;
 
@@ -138,18 +139,8 @@ static bool smtp_data_reader_parse_buffered(struct smtp_data_reader *reader,
 
 int smtp_data_reader_read(struct smtp_data_reader *reader, buffer_t *dest)
 {
-	ssize_t ret;
-
-	if (smtp_data_reader_parse_buffered(reader, dest))
-		return 1;
-	/* one read per call, so that a fast sender cannot monopolise the
-	   caller's event loop */
-	ret = i_stream_read(reader->input);
-	if (ret == -1)
-		return -1;
-	if (ret == 0)
-		return 0;
-	return smtp_data_reader_parse_buffered(reader, dest) ? 1 : 0;
+	return smtp_reader_read(reader->input,
+				smtp_data_reader_parse_buffered, reader, dest);
 }
 
 bool smtp_data_reader_is_too_big(const struct smtp_data_reader *reader)
