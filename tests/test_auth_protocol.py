@@ -85,3 +85,52 @@ def test_protocol_error_disconnects(server, name, data, error):
     assert error + b", disconnecting" in log, server.diagnostics()
     # the auth process still serves new connections
     assert login_cookie(server)
+
+
+USERDB_SOCKET = "auth-userdb"
+
+LOOKUP_SCRIPT = r"""
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(10)
+s.connect(sys.argv[1])
+s.sendall(b"VERSION\t1\t0\nUSER\t1\tu1\tservice=deliver\n")
+data = b""
+while b"\n" not in data:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    data += chunk
+sys.stdout.write(data.decode())
+"""
+
+
+def userdb_lookup_as(server, uid):
+    """u1's userdb lookup on auth-userdb from a process running as uid."""
+    import subprocess
+    res = subprocess.run(
+        ["setpriv", "--reuid=%d" % uid, "--regid=%d" % uid,
+         "--clear-groups", "/usr/bin/python3", "-c", LOOKUP_SCRIPT,
+         os.path.join(server.base_dir, USERDB_SOCKET)],
+        capture_output=True, timeout=TIMEOUT)
+    assert res.returncode == 0, res
+    return res.stdout.decode()
+
+
+def test_userdb_socket_takes_no_cookies(server):
+    path = os.path.join(server.base_dir, USERDB_SOCKET)
+    assert os.stat(path).st_mode & 0o777 == 0o666
+    cookie = login_cookie(server)
+    with closing(UnixClient(server, USERDB_SOCKET)) as c:
+        c.send(b"VERSION\t1\t0\nREQUEST\t1\t" + cookie + b"\n")
+        assert c.readline() == b""
+    assert b"REQUEST is not allowed on auth-userdb" in server.read_log()
+
+
+@pytest.mark.root_only
+def test_userdb_socket_answers_only_the_users_uid(server):
+    u1_uid = server.uid_of("u1")
+    assert userdb_lookup_as(server, u1_uid).startswith("USER\t1\tu1\t")
+    other = userdb_lookup_as(server, 65534)
+    assert other == "FAIL\t1\treason=Permission denied\n", other
+    assert b"lookup refused to uid 65534" in server.read_log()

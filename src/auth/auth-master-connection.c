@@ -2,14 +2,16 @@
 
 /* Server side of the auth-master protocol. A connection sends VERSION,
    then any number of REQUEST (cookie) and USER (userdb lookup) lines;
-   each gets one USER, NOTFOUND or FAIL reply with the same id. The
-   socket's file mode is the access control: only processes that may
-   connect get user fields. */
+   each gets one USER, NOTFOUND or FAIL reply with the same id. On an
+   auth-master listener the socket's file mode is the access control; an
+   auth-userdb listener takes no REQUEST and answers a USER lookup only
+   to a caller entitled to it (auth-master-connection.h). */
 
 #include "lib.h"
 #include "array.h"
 #include "str.h"
 #include "ioloop.h"
+#include "net.h"
 #include "auth.h"
 #include "auth-connection.h"
 #include "auth-cookie.h"
@@ -18,13 +20,36 @@
 
 struct auth_master_connection {
 	struct auth_connection conn;
+	enum auth_master_listener type;
+	/* the peer's uid (auth-userdb), (uid_t)-1 if unknown */
+	uid_t peer_uid;
 	/* userdb lookups in progress */
 	ARRAY(struct auth_request *) requests;
 };
 
-bool auth_master_connection_is_master_listener(const char *name)
+enum auth_master_listener auth_master_listener_type(const char *name)
 {
-	return str_ends(name, "auth-master") || str_ends(name, "auth-userdb");
+	if (str_ends(name, "auth-master"))
+		return AUTH_MASTER_LISTENER_MASTER;
+	if (str_ends(name, "auth-userdb"))
+		return AUTH_MASTER_LISTENER_USERDB;
+	return AUTH_MASTER_LISTENER_NONE;
+}
+
+/* On auth-userdb: may this peer see the user's fields? */
+static bool auth_master_peer_may_see(const struct auth_master_connection *conn,
+				     const struct auth_request *request)
+{
+	const char *uid_str;
+	unsigned int uid;
+
+	if (conn->type != AUTH_MASTER_LISTENER_USERDB)
+		return true;
+	if (conn->peer_uid == 0 || conn->peer_uid == geteuid())
+		return true;
+	uid_str = auth_field_list_get(request->userdb_fields, "uid");
+	return uid_str != NULL && str_to_uint(uid_str, &uid) == 0 &&
+		conn->peer_uid != (uid_t)-1 && (uid_t)uid == conn->peer_uid;
 }
 
 static void auth_master_send_user(struct auth_master_connection *conn,
@@ -110,6 +135,14 @@ static void auth_master_userdb_callback(enum userdb_result result,
 	T_BEGIN {
 		switch (result) {
 		case USERDB_RESULT_OK:
+			if (!auth_master_peer_may_see(conn, request)) {
+				auth_request_log_info(request, "auth-userdb",
+					"lookup refused to uid %ld: not the "
+					"user's uid", (long)conn->peer_uid);
+				auth_master_send_fail(conn, request->id,
+						      "Permission denied");
+				break;
+			}
 			auth_master_send_user(conn, request->id, request->user,
 					      request->userdb_fields);
 			break;
@@ -166,8 +199,13 @@ static int auth_master_handle_line(struct auth_connection *_conn,
 	struct auth_master_connection *conn =
 		(struct auth_master_connection *)_conn;
 
-	if (strcmp(args[0], "REQUEST") == 0)
+	if (strcmp(args[0], "REQUEST") == 0) {
+		if (conn->type == AUTH_MASTER_LISTENER_USERDB) {
+			*error_r = "REQUEST is not allowed on auth-userdb";
+			return -1;
+		}
 		return auth_master_handle_request(conn, args + 1, error_r);
+	}
 	if (strcmp(args[0], "USER") == 0)
 		return auth_master_handle_user(conn, args + 1, error_r);
 	*error_r = t_strdup_printf("Unknown command: %s",
@@ -191,11 +229,18 @@ static const struct auth_connection_vfuncs auth_master_vfuncs = {
 	.destroy = auth_master_destroy,
 };
 
-void auth_master_connection_create(struct auth *auth, int fd)
+void auth_master_connection_create(struct auth *auth, int fd,
+				   enum auth_master_listener type)
 {
 	struct auth_master_connection *conn;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
 
 	conn = i_new(struct auth_master_connection, 1);
+	conn->type = type;
+	conn->peer_uid = net_getunixcred(fd, &pid, &uid, &gid) == 0 ?
+		uid : (uid_t)-1;
 	i_array_init(&conn->requests, 8);
 	auth_connection_init(&conn->conn, &auth_master_vfuncs, auth, fd,
 			     AUTH_MASTER_MAX_LINE_LENGTH);

@@ -105,6 +105,7 @@ static const struct service_listener_defaults auth_listener_defaults[] = {
 	{ .kind = "unix", .name = "login/login", .mode = 0666,
 	  .user = "$default_login_user" },
 	{ .kind = "unix", .name = "auth-master", .mode = 0600 },
+	{ .kind = "unix", .name = "auth-userdb", .mode = 0666 },
 	{ .kind = "unix", .name = "auth-client", .mode = 0600 },
 	{ .kind = NULL }
 };

@@ -18,8 +18,10 @@ static struct auth *auth;
 
 static void client_connected(struct master_service_connection *conn)
 {
-	if (auth_master_connection_is_master_listener(conn->name)) {
-		auth_master_connection_create(auth, conn->fd);
+	enum auth_master_listener type = auth_master_listener_type(conn->name);
+
+	if (type != AUTH_MASTER_LISTENER_NONE) {
+		auth_master_connection_create(auth, conn->fd, type);
 		return;
 	}
 	auth_client_connection_create(auth, conn->fd,

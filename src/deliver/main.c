@@ -287,7 +287,7 @@ int main(int argc, char *argv[])
 			master_service_get_settings(master_service,
 				&mail_storage_setting_parser_info),
 			t_strconcat(common_set->base_dir, "/",
-				    MASTER_AUTH_MASTER_SOCKET, NULL));
+				    MASTER_AUTH_USERDB_SOCKET, NULL));
 	} T_END;
 	master_service_deinit(&master_service);
 	return ret;

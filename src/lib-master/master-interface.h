@@ -50,6 +50,9 @@
 #define MASTER_LOGIN_HANDOFF_SOCKET_FMT "login/%s"
 /* auth-master protocol (cookie and userdb lookups) for workers, lmtp. */
 #define MASTER_AUTH_MASTER_SOCKET "auth-master"
+/* userdb lookups only, for cove-deliver run as the mail user: answered
+   when the caller's uid is the user's (mode 0666). */
+#define MASTER_AUTH_USERDB_SOCKET "auth-userdb"
 /* auth-client protocol for other clients (Postfix smtpd SASL). */
 #define MASTER_AUTH_CLIENT_SOCKET "auth-client"
 /* Admin socket of the master (coveadm stop/reload). */
