@@ -39,23 +39,5 @@ const struct setting_parser_info imap_setting_parser_info = {
 	.check_func = imap_settings_check,
 };
 
-/* The login process hands each logged-in client over through this
-   socket; the master starts one worker per connection. */
-static const struct service_listener_defaults imap_listeners[] = {
-	{ .kind = "unix", .name = "login/imap", .mode = 0600,
-	  .user = "$default_login_user" },
-	{ .kind = NULL }
-};
-
-const struct service_defaults imap_service_defaults = {
-	.name = "imap",
-	.protocol = "imap",
-	.executable = "imap",
-	.type = SERVICE_TYPE_PER_CONNECTION,
-	/* starts as root when the master is root, drops per user */
-	.user = NULL,
-	.chroot = NULL,
-	.process_limit = 1024,
-	.client_limit = 1,
-	.listeners = imap_listeners,
-};
+const struct service_defaults imap_service_defaults =
+	SERVICE_DEFAULTS_MAIL_WORKER("imap");

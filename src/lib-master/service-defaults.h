@@ -51,4 +51,22 @@ struct service_defaults {
 	const struct service_listener_defaults *listeners;
 };
 
+/* A post-login mail worker (imap, pop3): the login process hands each
+   logged-in client over through base_dir/login/PROTOCOL, and the master
+   starts one worker per connection, as root when it is root (the worker
+   drops to the user itself). */
+#define SERVICE_DEFAULTS_MAIL_WORKER(protocol_) { \
+		.name = protocol_, \
+		.protocol = protocol_, \
+		.executable = protocol_, \
+		.type = SERVICE_TYPE_PER_CONNECTION, \
+		.process_limit = 1024, \
+		.client_limit = 1, \
+		.listeners = (const struct service_listener_defaults[]) { \
+			{ .kind = "unix", .name = "login/" protocol_, \
+			  .mode = 0600, .user = "$default_login_user" }, \
+			{ .kind = NULL } \
+		}, \
+	}
+
 #endif

@@ -223,23 +223,5 @@ const struct setting_parser_info pop3_setting_parser_info = {
 	.check_func = pop3_settings_check,
 };
 
-/* The login process hands each logged-in client over through this
-   socket; the master starts one worker per connection. */
-static const struct service_listener_defaults pop3_listeners[] = {
-	{ .kind = "unix", .name = "login/pop3", .mode = 0600,
-	  .user = "$default_login_user" },
-	{ .kind = NULL }
-};
-
-const struct service_defaults pop3_service_defaults = {
-	.name = "pop3",
-	.protocol = "pop3",
-	.executable = "pop3",
-	.type = SERVICE_TYPE_PER_CONNECTION,
-	/* starts as root when the master is root, drops per user */
-	.user = NULL,
-	.chroot = NULL,
-	.process_limit = 1024,
-	.client_limit = 1,
-	.listeners = pop3_listeners,
-};
+const struct service_defaults pop3_service_defaults =
+	SERVICE_DEFAULTS_MAIL_WORKER("pop3");
