@@ -10,7 +10,9 @@
 enum admin_exit_code {
 	ADMIN_EXIT_OK = 0,
 	ADMIN_EXIT_USAGE = 64,
+	ADMIN_EXIT_DATAERR = 65,
 	ADMIN_EXIT_NOUSER = 67,
+	ADMIN_EXIT_NOPERM = 77,
 	ADMIN_EXIT_NOMAILBOX = 68,
 	ADMIN_EXIT_TEMPFAIL = 75,
 	ADMIN_EXIT_CONFIG = 78,
@@ -38,6 +40,7 @@ struct admin_cmd {
 extern const struct admin_cmd admin_cmd_stop;
 extern const struct admin_cmd admin_cmd_reload;
 extern const struct admin_cmd admin_cmd_config;
+extern const struct admin_cmd admin_cmd_pw;
 
 /* NULL-terminated */
 extern const struct admin_cmd *const admin_cmd_all[];

@@ -6,10 +6,14 @@
    ("{SHA512-CRYPT}$6$salt$hash", "{PLAIN}secret", or a bare hash that
    uses the passdb's default scheme), and generating stored passwords.
 
-   Known schemes: PLAIN and CLEARTEXT (the same), CRYPT (whatever
-   crypt(3) understands), MD5-CRYPT ($1$), SHA256-CRYPT ($5$) and
-   SHA512-CRYPT ($6$). Comparisons are constant-time and every temporary
-   copy of a secret is wiped. */
+   Known schemes (Dovecot's names and stored formats): PLAIN and
+   CLEARTEXT; CRYPT (DES-CRYPT; verification takes whatever crypt(3)
+   understands), MD5-CRYPT (MD5), SHA256-CRYPT, SHA512-CRYPT, BLF-CRYPT;
+   ARGON2I, ARGON2ID; SHA (SHA1), SHA256, SHA512, PLAIN-MD5, LDAP-MD5;
+   the salted SSHA, SSHA256, SSHA512, SMD5; PBKDF2; CRAM-MD5 (HMAC-MD5).
+   Binary schemes take an encoding suffix: {SHA256.HEX}, {SSHA.B64}.
+   Comparisons are constant-time and every temporary copy of a secret is
+   wiped. */
 
 #define PASSWORD_SCHEME_DEFAULT "CRYPT"
 
@@ -18,6 +22,8 @@
    *password_r = stored. */
 const char *password_scheme_split(const char *stored,
 				  const char **password_r);
+/* The name of the idx-th known scheme (0..), NULL after the last. */
+const char *password_scheme_get_name(unsigned int idx);
 /* True if scheme (case-insensitive) is one of the known schemes. */
 bool password_scheme_is_known(const char *scheme);
 
@@ -28,8 +34,8 @@ bool password_scheme_is_known(const char *scheme);
 int password_scheme_verify(const char *plaintext, const char *stored,
 			   const char *default_scheme, const char **error_r);
 
-/* Generates a stored password "{SCHEME}..." for plaintext (SHA512-CRYPT
-   with a random salt, or PLAIN). Returns 0 and *stored_r (from the
+/* Generates a stored password "{SCHEME}..." for plaintext, with a random
+   salt where the scheme has one. Returns 0 and *stored_r (from the
    temporary frame), or -1 with error_r for a scheme that cannot be
    generated. */
 int password_scheme_generate(const char *plaintext, const char *scheme,

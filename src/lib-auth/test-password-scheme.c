@@ -39,6 +39,50 @@ static const struct verify_test verify_tests[] = {
 	{ "secreT", "{MD5-CRYPT}" MD5_SECRET, "CRYPT", 0 },
 	{ "secret", "{SHA256-CRYPT}" SHA256_SECRET, "CRYPT", 1 },
 	{ "secret", "{CRYPT}" BCRYPT_SECRET, "PLAIN", 1 },
+	{ "secret", "{BLF-CRYPT}" BCRYPT_SECRET, "PLAIN", 1 },
+	{ "secreT", "{BLF-CRYPT}" BCRYPT_SECRET, "PLAIN", 0 },
+	{ "secret", "{ARGON2I}$argon2i$v=19$m=32768,t=4,p=1$8lk6gP29b7IyPuF03k7"
+	  "WDQ$TPw8i79B+VN8+YOBW++BAu6jJiP42gj/JWv/flLVwco", "PLAIN", 1 },
+	{ "secret", "{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$SdAQWzvqa/s6UuEZ"
+	  "66nJmQ$BgaMPnr9gjFBX1bpKmeVVrsNTiKsNe1CQCbeU4ND/yM", "PLAIN", 1 },
+	{ "secreT", "{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$SdAQWzvqa/s6UuEZ"
+	  "66nJmQ$BgaMPnr9gjFBX1bpKmeVVrsNTiKsNe1CQCbeU4ND/yM", "PLAIN", 0 },
+	{ "secret", "{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=", "PLAIN", 1 },
+	{ "secreT", "{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=", "PLAIN", 0 },
+	{ "secret", "{SSHA}yD2npDAAA+nTEoLgEOizGG697ceG6Hji", "PLAIN", 1 },
+	{ "secreT", "{SSHA}yD2npDAAA+nTEoLgEOizGG697ceG6Hji", "PLAIN", 0 },
+	{ "secret", "{SSHA256}Y8S610zfhvaVG5EOUPn+ksRPDn2fcb10L28fr2KDVDOyEbvA",
+	  "PLAIN", 1 },
+	{ "secret", "{SSHA512}uU5GxSpJddZx7UpS8Cq2mbfJn37xd3wJMmvHxWBmlViEuX/AC"
+	  "GoeYgpij5B5Q/9gug0J6j390eC+oDj1xNF1fEgcLPk=", "PLAIN", 1 },
+	{ "secret", "{SHA256}K7gNU3sdo+OL0wNhqoVWhr3g6s1xYv72ol/pe/Unols=",
+	  "PLAIN", 1 },
+	{ "secret", "{SHA512}vSsar3708Jvp9Szi2NWZZ02Bqp1qRCFpbcTZPdBhnWgs5WtNZK"
+	  "nvCXdhztmeD2cmW192CF5bDufKRpayrW/isg==", "PLAIN", 1 },
+	{ "secret", "{PLAIN-MD5}5ebe2294ecd0e0f08eab7690d2a6ee69", "PLAIN", 1 },
+	{ "secret", "{LDAP-MD5}Xr4ilOzQ4PCOq3aQ0qbuaQ==", "PLAIN", 1 },
+	{ "secret", "{SMD5}KOXMWuod03C7ayEHC2q6qbvicEo=", "PLAIN", 1 },
+	{ "secreT", "{SMD5}KOXMWuod03C7ayEHC2q6qbvicEo=", "PLAIN", 0 },
+	{ "secret", "{PBKDF2}$1$54jlBTHaYeBy4p56$5000$53103a6f2db253004cc21774"
+	  "868d770a319590a8", "PLAIN", 1 },
+	{ "secreT", "{PBKDF2}$1$54jlBTHaYeBy4p56$5000$53103a6f2db253004cc21774"
+	  "868d770a319590a8", "PLAIN", 0 },
+	{ "secret", "{CRAM-MD5}cd3ba7deaad6e5ca23448ba42e379747a9e0f7f1fbc00c8a"
+	  "81bbaac395731b56", "PLAIN", 1 },
+	{ "secreT", "{CRAM-MD5}cd3ba7deaad6e5ca23448ba42e379747a9e0f7f1fbc00c8a"
+	  "81bbaac395731b56", "PLAIN", 0 },
+	/* a key longer than the HMAC block is hashed first */
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "aa", "{CRAM-MD5}fdeeaf10e3e4185caed349495958df36351bef50c329275229e"
+	  "06e028803e01c", "PLAIN", 1 },
+	/* encoding suffixes, and hex where base64 is the default */
+	{ "secret", "{SHA256.HEX}2bb80d537b1da3e38bd30361aa855686bde0eacd7162fe"
+	  "f6a25fe97bf527a25b", "PLAIN", 1 },
+	{ "secret", "{SHA256}2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a2"
+	  "5fe97bf527a25b", "PLAIN", 1 },
+	{ "secret", "{SSHA.HEX}27a77904a9d4ca922bf18bee713d36ca290a465cf2f0b416",
+	  "PLAIN", 1 },
+	{ "secret", "{ssha.b64}yD2npDAAA+nTEoLgEOizGG697ceG6Hji", "PLAIN", 1 },
 	/* no prefix: the default scheme applies */
 	{ "secret", SHA512_SECRET, "CRYPT", 1 },
 	{ "secret", SHA512_SECRET, "SHA512-CRYPT", 1 },
@@ -58,6 +102,22 @@ static const struct verify_test verify_tests[] = {
 	{ "secret", "{SHA512-CRYPT}$6$", "CRYPT", 0 },
 	{ "secret", "{CRYPT}!", "CRYPT", -1 },
 	{ "secret", "{CRYPT}", "CRYPT", -1 },
+	{ "secret", "{SHA256}K7gNU3sdo+OL0wNhqoVWhr3g6s1xYv72ol/pe/Uno==",
+	  "PLAIN", -1 },
+	{ "secret", "{SHA256}not base64!", "PLAIN", -1 },
+	{ "secret", "{SSHA}5en6G6MezRroT3XKqkdPOmY/BfQ=", "PLAIN", -1 },
+	{ "secret", "{PLAIN-MD5}5ebe2294ecd0e0f08eab7690d2a6ee6", "PLAIN", -1 },
+	{ "secret", "{PBKDF2}$1$salt$0$53103a6f2db253004cc21774868d770a319590a8",
+	  "PLAIN", -1 },
+	{ "secret", "{PBKDF2}$1$salt$99999999999$53103a6f2db253004cc21774868d77"
+	  "0a319590a8", "PLAIN", -1 },
+	{ "secret", "{PBKDF2}$1$salt$5000$xyz", "PLAIN", -1 },
+	{ "secret", "{CRAM-MD5}cd3ba7de", "PLAIN", -1 },
+	{ "secret", "{ARGON2I}$argon2id$v=19$m=65536,t=3,p=1$SdAQWzvqa/s6UuEZ"
+	  "66nJmQ$BgaMPnr9gjFBX1bpKmeVVrsNTiKsNe1CQCbeU4ND/yM", "PLAIN", -1 },
+	{ "secret", "{SHA256.XYZ}K7gNU3sdo+OL0wNhqoVWhr3g6s1xYv72ol/pe/Unols=",
+	  "PLAIN", -1 },
+	{ "secret", "{SHA256}", "PLAIN", -1 },
 };
 
 void test_password_scheme_verify(void)
@@ -102,11 +162,35 @@ void test_password_scheme_generate(void)
 	test_assert(password_scheme_generate("secret", "PLAIN",
 					     &stored, &error) == 0);
 	test_assert_strcmp(stored, "{PLAIN}secret");
-	test_assert(password_scheme_generate("secret", "MD5-CRYPT",
-					     &stored, &error) == -1);
 	test_assert(password_scheme_generate("secret", "NOSUCH",
 					     &stored, &error) == -1);
 	i_free(data);
+	test_end();
+}
+
+/* Every scheme generates a value that verifies, and that does not
+   verify another password. */
+void test_password_scheme_generate_all(void)
+{
+	static const char *const schemes[] = {
+		"PLAIN", "CRYPT", "DES-CRYPT", "MD5-CRYPT", "SHA256-CRYPT", "SHA512-CRYPT",
+		"BLF-CRYPT", "ARGON2I", "ARGON2ID", "SHA", "SHA256", "SHA512",
+		"PLAIN-MD5", "LDAP-MD5", "SSHA", "SSHA256", "SSHA512", "SMD5",
+		"PBKDF2", "CRAM-MD5", "SHA256.HEX", "SSHA512.B64",
+	};
+	const char *stored, *error;
+
+	test_begin("password scheme generate every scheme");
+	for (unsigned int i = 0; i < N_ELEMENTS(schemes); i++) {
+		test_assert_idx(password_scheme_generate(
+			"p\xc3\xa4ss word", schemes[i], &stored, &error) == 0, i);
+		test_assert_idx(str_begins_icase(stored, t_strdup_printf(
+			"{%s}", schemes[i])), i);
+		test_assert_idx(password_scheme_verify(
+			"p\xc3\xa4ss word", stored, "PLAIN", &error) == 1, i);
+		test_assert_idx(password_scheme_verify(
+			"xp\xc3\xa4ss word", stored, "PLAIN", &error) == 0, i);
+	}
 	test_end();
 }
 
@@ -126,7 +210,8 @@ void test_password_scheme_split(void)
 	test_assert_strcmp(password, "{PLAIN");
 	test_assert(password_scheme_is_known("sha512-crypt"));
 	test_assert(password_scheme_is_known("CRYPT"));
-	test_assert(!password_scheme_is_known("SSHA"));
+	test_assert(password_scheme_is_known("SSHA"));
+	test_assert(!password_scheme_is_known("SSHA1"));
 	test_end();
 }
 
