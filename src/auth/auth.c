@@ -96,6 +96,15 @@ int auth_init(const struct auth_settings *set, struct auth **auth_r,
 	return 0;
 }
 
+bool auth_reads_shadow(const struct auth *auth)
+{
+	array_foreach(&auth->passdbs, passdb) {
+		if ((*passdb)->v->reads_shadow)
+			return true;
+	}
+	return false;
+}
+
 void auth_deinit(struct auth **_auth)
 {
 	struct auth *auth = *_auth;

@@ -26,6 +26,8 @@ struct auth {
 int auth_init(const struct auth_settings *set, struct auth **auth_r,
 	      const char **error_r);
 void auth_deinit(struct auth **auth);
+/* True if a passdb reads /etc/shadow (shadow, pam). */
+bool auth_reads_shadow(const struct auth *auth);
 
 /* Returns the enabled mechanism called name (case-insensitive), or
    NULL. */

@@ -13,6 +13,9 @@
 #include "auth-connection.h"
 #include "auth-client-connection.h"
 #include "auth-master-connection.h"
+#include "auth-system-db.h"
+
+#include <sys/stat.h>
 
 static struct auth *auth;
 
@@ -26,6 +29,21 @@ static void client_connected(struct master_service_connection *conn)
 	}
 	auth_client_connection_create(auth, conn->fd,
 		strcmp(conn->name, MASTER_AUTH_LOGIN_SOCKET) == 0);
+}
+
+/* A shadow or pam passdb reads /etc/shadow, which its group may read:
+   auth keeps that group when it drops root. */
+static void auth_keep_shadow_group(void)
+{
+	struct stat st;
+
+	if (!auth_reads_shadow(auth))
+		return;
+	if (stat(AUTH_SYSTEM_SHADOW_PATH, &st) < 0) {
+		i_error("stat(%s) failed: %m", AUTH_SYSTEM_SHADOW_PATH);
+		return;
+	}
+	master_service_set_extra_group(master_service, st.st_gid);
 }
 
 int main(int argc, char *argv[])
@@ -45,6 +63,7 @@ int main(int argc, char *argv[])
 		log_set_debug(true);
 	if (auth_init(set, &auth, &error) < 0)
 		i_fatal("%s", error);
+	auth_keep_shadow_group();
 	master_service_init_finish(master_service);
 
 	master_service_run(master_service, client_connected);

@@ -7,7 +7,10 @@
 #include "passdb.h"
 
 static const struct passdb_vfuncs *const passdb_drivers[] = {
+	&passdb_pam,
+	&passdb_passwd,
 	&passdb_passwd_file,
+	&passdb_shadow,
 };
 
 struct passdb_module *passdb_create(pool_t pool,

@@ -24,6 +24,9 @@ struct passdb_module;
 struct passdb_vfuncs {
 	/* the driver setting: "passwd-file" */
 	const char *name;
+	/* The driver reads /etc/shadow (directly or through PAM), so the
+	   auth process needs the file's group. */
+	bool reads_shadow;
 	/* Parses args. Returns 0, or -1 with error_r. */
 	int (*init)(struct passdb_module *module, const char *args,
 		    const char **error_r);
@@ -59,6 +62,9 @@ struct passdb_module *passdb_create(pool_t pool,
 				    const char **error_r);
 void passdb_destroy(struct passdb_module **module);
 
+extern const struct passdb_vfuncs passdb_pam;
+extern const struct passdb_vfuncs passdb_passwd;
 extern const struct passdb_vfuncs passdb_passwd_file;
+extern const struct passdb_vfuncs passdb_shadow;
 
 #endif

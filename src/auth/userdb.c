@@ -12,6 +12,7 @@
 #include "userdb.h"
 
 static const struct userdb_vfuncs *const userdb_drivers[] = {
+	&userdb_passwd,
 	&userdb_passwd_file,
 	&userdb_static,
 };

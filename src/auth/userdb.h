@@ -50,6 +50,7 @@ void userdb_destroy(struct userdb_module **module);
 int userdb_finish_fields(struct userdb_module *module,
 			 struct auth_request *request, const char **error_r);
 
+extern const struct userdb_vfuncs userdb_passwd;
 extern const struct userdb_vfuncs userdb_passwd_file;
 extern const struct userdb_vfuncs userdb_static;
 

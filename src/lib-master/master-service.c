@@ -34,6 +34,8 @@ struct master_service {
 	master_service_connection_callback_t *callback;
 	unsigned int client_limit;
 	unsigned int client_count;
+	/* Supplementary group kept after the privilege drop, or -1. */
+	gid_t extra_gid;
 	bool per_connection;
 	bool listening;
 	bool stopping;
@@ -123,6 +125,7 @@ master_service_init(const char *name, enum master_service_flags flags,
 	log_init(name);
 	service = i_new(struct master_service, 1);
 	service->pool = pool_alloconly_create("master service", 4096);
+	service->extra_gid = (gid_t)-1;
 	service->name = p_strdup(service->pool, name);
 	service->flags = flags;
 	p_array_init(&service->listeners, service->pool, 4);
@@ -183,11 +186,18 @@ unsigned int master_service_get_client_limit(struct master_service *service)
 	return limit;
 }
 
-static void master_service_restrict(const char *chroot_dir)
+void master_service_set_extra_group(struct master_service *service,
+				    gid_t gid)
+{
+	service->extra_gid = gid;
+}
+
+static void master_service_restrict(struct master_service *service,
+				    const char *chroot_dir)
 {
 	struct restrict_access_settings set = {
 		.username = getenv(MASTER_ENV_RESTRICT_USER),
-		.extra_gid = (gid_t)-1,
+		.extra_gid = service->extra_gid,
 		.chroot_dir = chroot_dir,
 	};
 	const char *uid = getenv(MASTER_ENV_RESTRICT_UID);
@@ -206,14 +216,14 @@ static void master_service_restrict(const char *chroot_dir)
 		i_fatal("Dropping privileges failed: %s", error);
 }
 
-void master_service_init_finish(struct master_service *service ATTR_UNUSED)
+void master_service_init_finish(struct master_service *service)
 {
 	const char *chroot_dir = getenv(MASTER_ENV_RESTRICT_CHROOT);
 
 	/* Without root the master passes no uid: only the chdir remains, so
 	   that relative socket paths work the same in both modes. */
 	if (getenv(MASTER_ENV_RESTRICT_UID) != NULL)
-		master_service_restrict(chroot_dir);
+		master_service_restrict(service, chroot_dir);
 	else if (chroot_dir != NULL && chdir(chroot_dir) < 0)
 		i_fatal("chdir(%s) failed: %m", chroot_dir);
 }

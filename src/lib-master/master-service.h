@@ -79,6 +79,10 @@ const char *master_service_get_config_error(struct master_service *service);
 /* Client limit from the master (COVE_CLIENT_LIMIT), 1 if unset. */
 unsigned int master_service_get_client_limit(struct master_service *service);
 
+/* Keeps gid as a supplementary group when dropping privileges (auth:
+   the group of /etc/shadow). Call before master_service_init_finish(). */
+void master_service_set_extra_group(struct master_service *service,
+				    gid_t gid);
 /* Drops privileges as the master asked (COVE_RESTRICT_*), and chroots.
    Logs once when running unprivileged and nothing is to drop. Fatal on
    failure. */
