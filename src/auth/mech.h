@@ -28,6 +28,9 @@ struct mech_module {
 extern const struct mech_module mech_plain;
 extern const struct mech_module mech_login;
 extern const struct mech_module mech_apop;
+extern const struct mech_module mech_cram_md5;
+extern const struct mech_module mech_scram_sha1;
+extern const struct mech_module mech_scram_sha256;
 
 /* Returns the mechanism called name (case-insensitive), or NULL. */
 const struct mech_module *mech_module_find(const char *name);

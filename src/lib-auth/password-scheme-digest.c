@@ -14,6 +14,8 @@
 #include "password-scheme.h"
 #include "password-scheme-private.h"
 
+#include <strings.h>
+
 /* The CRAM-MD5 context is the MD5 state, which only the (deprecated)
    low-level MD5 interface exposes. */
 #define OPENSSL_SUPPRESS_DEPRECATED
@@ -234,4 +236,59 @@ int password_cram_md5_verify(const struct password_scheme *scheme,
 	safe_memset(buffer_get_modifiable_data(context, NULL), 0,
 		    context->used);
 	return ret;
+}
+
+/* Continues an MD5 computation from a state written by
+   password_cram_md5_state() (one 64-byte block processed). */
+static void password_cram_md5_resume(MD5_CTX *ctx, const unsigned char *state)
+{
+	MD5_LONG *words[4] = { &ctx->A, &ctx->B, &ctx->C, &ctx->D };
+
+	MD5_Init(ctx);
+	for (unsigned int i = 0; i < N_ELEMENTS(words); i++) {
+		*words[i] = (MD5_LONG)state[i * 4] |
+			((MD5_LONG)state[i * 4 + 1] << 8) |
+			((MD5_LONG)state[i * 4 + 2] << 16) |
+			((MD5_LONG)state[i * 4 + 3] << 24);
+	}
+	ctx->Nl = PASSWORD_CRAM_MD5_BLOCK * 8;
+}
+
+int password_scheme_cram_md5(const char *stored, const void *challenge,
+			     size_t challenge_size,
+			     unsigned char digest_r[PASSWORD_CRAM_MD5_DIGEST_LEN],
+			     const char **error_r)
+{
+	unsigned char inner[MD5_DIGEST_LENGTH];
+	const char *scheme, *value;
+	buffer_t *context = t_str_new(PASSWORD_CRAM_MD5_CONTEXT_LEN);
+	MD5_CTX ctx;
+
+	scheme = password_scheme_split(stored, &value);
+	if (scheme != NULL && (strcasecmp(scheme, "PLAIN") == 0 ||
+			       strcasecmp(scheme, "CLEARTEXT") == 0)) {
+		(void)password_cram_md5_generate(NULL, value, context, error_r);
+	} else if (scheme == NULL || (strcasecmp(scheme, "CRAM-MD5") != 0 &&
+				      strcasecmp(scheme, "HMAC-MD5") != 0)) {
+		*error_r = t_strdup_printf("CRAM-MD5 needs a plaintext or "
+			"CRAM-MD5 password, but the passdb has a %s one",
+			scheme == NULL ? "(no scheme)" : scheme);
+		return -1;
+	} else if (hex_to_binary(value, context) < 0 ||
+		   context->used != PASSWORD_CRAM_MD5_CONTEXT_LEN) {
+		*error_r = "Malformed CRAM-MD5 password";
+		return -1;
+	}
+	/* the outer state comes first */
+	password_cram_md5_resume(&ctx, (const unsigned char *)context->data +
+				 PASSWORD_CRAM_MD5_CONTEXT_LEN / 2);
+	MD5_Update(&ctx, challenge, challenge_size);
+	MD5_Final(inner, &ctx);
+	password_cram_md5_resume(&ctx, context->data);
+	MD5_Update(&ctx, inner, sizeof(inner));
+	MD5_Final(digest_r, &ctx);
+	safe_memset(buffer_get_modifiable_data(context, NULL), 0,
+		    context->used);
+	safe_memset(&ctx, 0, sizeof(ctx));
+	return 0;
 }

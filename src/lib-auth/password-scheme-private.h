@@ -73,6 +73,14 @@ int password_cram_md5_generate(const struct password_scheme *scheme,
 			       const char *plaintext, buffer_t *dest,
 			       const char **error_r);
 
+/* password-scram.c */
+int password_scram_verify(const struct password_scheme *scheme,
+			  const char *plaintext, const unsigned char *raw,
+			  size_t raw_size, const char **error_r);
+int password_scram_generate(const struct password_scheme *scheme,
+			    const char *plaintext, buffer_t *dest,
+			    const char **error_r);
+
 /* Appends size random characters of the crypt(3) salt alphabet
    [./0-9A-Za-z] to dest. */
 void password_salt_append(buffer_t *dest, size_t size);

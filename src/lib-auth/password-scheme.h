@@ -10,7 +10,8 @@
    CLEARTEXT; CRYPT (DES-CRYPT; verification takes whatever crypt(3)
    understands), MD5-CRYPT (MD5), SHA256-CRYPT, SHA512-CRYPT, BLF-CRYPT;
    ARGON2I, ARGON2ID; SHA (SHA1), SHA256, SHA512, PLAIN-MD5, LDAP-MD5;
-   the salted SSHA, SSHA256, SSHA512, SMD5; PBKDF2; CRAM-MD5 (HMAC-MD5).
+   the salted SSHA, SSHA256, SSHA512, SMD5; PBKDF2; SCRAM-SHA-1,
+   SCRAM-SHA-256; CRAM-MD5 (HMAC-MD5).
    Binary schemes take an encoding suffix: {SHA256.HEX}, {SSHA.B64}.
    Comparisons are constant-time and every temporary copy of a secret is
    wiped. */
@@ -40,6 +41,15 @@ int password_scheme_verify(const char *plaintext, const char *stored,
    generated. */
 int password_scheme_generate(const char *plaintext, const char *scheme,
 			     const char **stored_r, const char **error_r);
+
+#define PASSWORD_CRAM_MD5_DIGEST_LEN 16
+/* CRAM-MD5 (RFC 2195): HMAC-MD5 of challenge keyed with the password,
+   from a stored "{PLAIN}..." or "{CRAM-MD5}..." password. Returns 0 with
+   digest_r, or -1 with error_r for other schemes or a malformed value. */
+int password_scheme_cram_md5(const char *stored, const void *challenge,
+			     size_t challenge_size,
+			     unsigned char digest_r[PASSWORD_CRAM_MD5_DIGEST_LEN],
+			     const char **error_r);
 
 /* Constant-time comparison of two byte strings of possibly different
    lengths (the time depends only on the lengths). */

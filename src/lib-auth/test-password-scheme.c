@@ -5,6 +5,7 @@
 
 #include "lib.h"
 #include "test-lib-auth.h"
+#include "hex-binary.h"
 #include "password-scheme.h"
 
 #include <crypt.h>
@@ -75,6 +76,18 @@ static const struct verify_test verify_tests[] = {
 	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	  "aa", "{CRAM-MD5}fdeeaf10e3e4185caed349495958df36351bef50c329275229e"
 	  "06e028803e01c", "PLAIN", 1 },
+	{ "secret", "{SCRAM-SHA-256}4096,nIsMOScg/Sj6LrE/NM14VA==,ah/9IUQr1k5Gp"
+	  "VdUrBkwvpSPzUZTRWNtBrDvkrXz3rA=,UCevntr62Od3B4DFzriOllfb1AtXaIjYt0d5"
+	  "1AiHUsE=", "PLAIN", 1 },
+	{ "secreT", "{SCRAM-SHA-256}4096,nIsMOScg/Sj6LrE/NM14VA==,ah/9IUQr1k5Gp"
+	  "VdUrBkwvpSPzUZTRWNtBrDvkrXz3rA=,UCevntr62Od3B4DFzriOllfb1AtXaIjYt0d5"
+	  "1AiHUsE=", "PLAIN", 0 },
+	{ "secret", "{SCRAM-SHA-1}4096,h4ForIQpCkJFKt43aU6Qrg==,+iKSocHQ8vdgPeWQ"
+	  "n3eMY92Ud7k=,w8TtRWYlXYsS5UePvT9J/XpPUmg=", "PLAIN", 1 },
+	{ "secret", "{SCRAM-SHA-1}0,h4ForIQpCkJFKt43aU6Qrg==,+iKSocHQ8vdgPeWQ"
+	  "n3eMY92Ud7k=,w8TtRWYlXYsS5UePvT9J/XpPUmg=", "PLAIN", -1 },
+	{ "secret", "{SCRAM-SHA-1}4096,h4ForIQpCkJFKt43aU6Qrg==,+iKSocHQ8vdgPeWQ"
+	  "n3eMY92Ud7k=", "PLAIN", -1 },
 	/* encoding suffixes, and hex where base64 is the default */
 	{ "secret", "{SHA256.HEX}2bb80d537b1da3e38bd30361aa855686bde0eacd7162fe"
 	  "f6a25fe97bf527a25b", "PLAIN", 1 },
@@ -177,6 +190,7 @@ void test_password_scheme_generate_all(void)
 		"BLF-CRYPT", "ARGON2I", "ARGON2ID", "SHA", "SHA256", "SHA512",
 		"PLAIN-MD5", "LDAP-MD5", "SSHA", "SSHA256", "SSHA512", "SMD5",
 		"PBKDF2", "CRAM-MD5", "SHA256.HEX", "SSHA512.B64",
+		"SCRAM-SHA-1", "SCRAM-SHA-256",
 	};
 	const char *stored, *error;
 
@@ -223,5 +237,35 @@ void test_password_scheme_mem_equals(void)
 	test_assert(!password_scheme_mem_equals("abc", 3, "abc\0", 4));
 	test_assert(!password_scheme_mem_equals("", 0, "a", 1));
 	test_assert(password_scheme_mem_equals("", 0, "", 0));
+	test_end();
+}
+
+/* RFC 2195's example, from the plaintext and from the stored context
+   that `doveadm pw -s CRAM-MD5` makes. */
+void test_password_scheme_cram_md5(void)
+{
+	static const char challenge[] =
+		"<1896.697170952@postoffice.reston.mci.net>";
+	static const char *const stored[] = {
+		"{PLAIN}tanstaaftanstaaf",
+		"{CRAM-MD5}d06d4e1b26fccaa4b0b61801132340a354b21152711fb604ca3e"
+		"035e7015116b",
+	};
+	unsigned char digest[PASSWORD_CRAM_MD5_DIGEST_LEN];
+	const char *error;
+
+	test_begin("password scheme cram-md5 response");
+	for (unsigned int i = 0; i < N_ELEMENTS(stored); i++) {
+		test_assert_idx(password_scheme_cram_md5(stored[i], challenge,
+			strlen(challenge), digest, &error) == 0, i);
+		test_assert_strcmp(binary_to_hex(digest, sizeof(digest)),
+				   "b913a602c7eda7a495b4e6e7334d3890");
+	}
+	test_assert(password_scheme_cram_md5("{SHA}x", challenge, 1, digest,
+					     &error) == -1);
+	test_assert(password_scheme_cram_md5("{CRAM-MD5}abc", challenge, 1,
+					     digest, &error) == -1);
+	test_assert(password_scheme_cram_md5("nothing", challenge, 1, digest,
+					     &error) == -1);
 	test_end();
 }
