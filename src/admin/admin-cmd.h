@@ -41,6 +41,8 @@ extern const struct admin_cmd admin_cmd_stop;
 extern const struct admin_cmd admin_cmd_reload;
 extern const struct admin_cmd admin_cmd_config;
 extern const struct admin_cmd admin_cmd_pw;
+extern const struct admin_cmd admin_cmd_auth;
+extern const struct admin_cmd admin_cmd_user;
 
 /* NULL-terminated */
 extern const struct admin_cmd *const admin_cmd_all[];

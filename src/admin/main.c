@@ -21,11 +21,11 @@ static void admin_print_help(FILE *out, const struct admin_cmd *only)
 	for (unsigned int i = 0; admin_cmd_all[i] != NULL; i++) {
 		const struct admin_cmd *cmd = admin_cmd_all[i];
 
-		fprintf(out, "  %-8s %-9s %s\n", cmd->name, cmd->usage,
+		fprintf(out, "  %s %s\n      %s\n", cmd->name, cmd->usage,
 			cmd->help);
 	}
-	fprintf(out, "  %-8s %-9s %s\n", "help", "[COMMAND]",
-		"Show this help, or one command's.");
+	fprintf(out, "  help [COMMAND]\n      Show this help, or one "
+		"command's.\n");
 }
 
 static int admin_run(int argc, char *argv[])
