@@ -1,134 +1,35 @@
 # Copyright (c) Cove authors. See AUTHORS.
 """Side-by-side benchmark of Cove and Dovecot on private loopback
-instances: LMTP delivery of N messages, then (best of 3) IMAP
-SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE) and FETCH 1:* BODY.PEEK[],
-then a run of sequential IMAP sessions (LOGIN, SELECT, LOGOUT), the
-memory (PSS) that each idle logged-in session adds to the server, and
-(best of 3) a POP3 download of a second mailbox: login, STAT, UIDL and
-RETR of every message.  Optionally (--smtp-source N) Postfix's
-smtp-source -L delivers N more messages over LMTP.
-Prints a table with the Cove/Dovecot ratio.  A server that cannot start
-or fails a step is reported in the table; the run goes on."""
+instances, one scenario after the other (--only), each on a fresh
+instance of Cove and then of Dovecot, with the Cove/Dovecot ratio in one
+table:
+
+basic   LMTP delivery of N messages, then (best of 3) IMAP SELECT +
+        FETCH 1:* (UID FLAGS RFC822.SIZE) and FETCH 1:* BODY.PEEK[], a run
+        of sequential IMAP sessions (LOGIN, SELECT, LOGOUT), the memory
+        (PSS) that each idle logged-in session adds to the server, and
+        (best of 3) a POP3 download of a second mailbox: login, STAT, UIDL
+        and RETR of every message.  Optionally (--smtp-source N)
+        Postfix's smtp-source -L delivers N more messages over LMTP.
+select, search, logins, idle
+        issue 3's IMAP figures; see scenarios.py.
+
+A server that cannot start or fails a step is reported in the table; the
+run goes on."""
 
 import argparse
 import os
 import re
-import socket
+import resource
 import subprocess
 import sys
 import threading
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
-
-from mailserver import MailServer, ServerError, proc_status  # noqa: E402
-
-TAG = b"BENCH7"
-IO_TIMEOUT = 300
-
-
-class BenchError(Exception):
-    pass
-
-
-class Conn:
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port),
-                                             timeout=IO_TIMEOUT)
-        self.buf = b""
-
-    def readline(self):
-        while b"\n" not in self.buf:
-            chunk = self.sock.recv(262144)
-            if not chunk:
-                raise BenchError("connection closed by the server")
-            self.buf += chunk
-        line, _, self.buf = self.buf.partition(b"\n")
-        return line.rstrip(b"\r")
-
-    def send(self, data):
-        self.sock.sendall(data)
-
-    def smtp(self, line=None, want=250):
-        if line is not None:
-            self.send(line + b"\r\n")
-        while True:
-            reply = self.readline()
-            if reply[3:4] != b"-":
-                break
-        if not reply.startswith(b"%d" % want):
-            raise BenchError("LMTP %r -> %r" % (line, reply))
-
-    def imap(self, command):
-        """Send a tagged command, return the whole response (bytes) up to
-        and including the tagged OK line.  Scans only new data for the
-        tag, so large FETCH responses stay linear."""
-        self.send(TAG + b" " + command + b"\r\n")
-        data = bytearray(self.buf)
-        self.buf = b""
-        pat = re.compile(rb"(?:^|\r\n)" + TAG + rb" (OK|NO|BAD)[^\r\n]*\r\n")
-        scan = 0
-        while True:
-            m = pat.search(data, scan)
-            if m:
-                self.buf = bytes(data[m.end():])
-                if m.group(1) != b"OK":
-                    raise BenchError("IMAP %r -> %r" %
-                                     (command, bytes(data[m.start():m.end()])))
-                return bytes(data[:m.end()])
-            scan = max(0, len(data) - 64)
-            chunk = self.sock.recv(1 << 20)
-            if not chunk:
-                raise BenchError("connection closed during %r" % command)
-            data += chunk
-
-    def pop3(self, command, multiline=False):
-        """Send a POP3 command; return its reply line, or with multiline
-        the data up to the "." line (as sent).  Several commands may be
-        sent at once with send() and read with read_pop3()."""
-        if command is not None:
-            self.send(command + b"\r\n")
-        return self.read_pop3(command, multiline)
-
-    def _pop3_find(self, pattern, start):
-        """Index of pattern in the POP3 buffer at or after start,
-        receiving more as needed.  The buffer is consumed by moving
-        pop3_pos (and compacted between replies), so that many replies in
-        one large read stay linear."""
-        while True:
-            end = self.pop3_buf.find(pattern, start)
-            if end >= 0:
-                return end
-            start = max(start, len(self.pop3_buf) - len(pattern))
-            chunk = self.sock.recv(1 << 20)
-            if not chunk:
-                raise BenchError("connection closed by the server")
-            self.pop3_buf += chunk
-
-    def read_pop3(self, command, multiline=False):
-        if not hasattr(self, "pop3_buf"):
-            self.pop3_buf, self.pop3_pos = bytearray(self.buf), 0
-        if self.pop3_pos > (1 << 20):
-            del self.pop3_buf[:self.pop3_pos]
-            self.pop3_pos = 0
-        pos = self.pop3_pos
-        end = self._pop3_find(b"\r\n", pos)
-        line = bytes(self.pop3_buf[pos:end])
-        self.pop3_pos = end + 2
-        if not line.startswith(b"+OK"):
-            raise BenchError("POP3 %r -> %r" % (command, line))
-        if not multiline:
-            return line
-        pos = self.pop3_pos
-        end = self._pop3_find(b".\r\n", pos)
-        if end != pos:
-            end = self._pop3_find(b"\r\n.\r\n", pos) + 2
-        self.pop3_pos = end + 3
-        return bytes(self.pop3_buf[pos:end])
-
-    def close(self):
-        self.sock.close()
+from benchlib import (IO_TIMEOUT, BenchError, BenchServer, Conn,
+                      count_fetch, imap_login, pss_kb, tree_pids)
+from mailserver import ServerError  # benchlib puts tests/ on the path
+from scenarios import SCENARIOS, Context, Unsupported
 
 
 def make_message(i, size):
@@ -181,18 +82,6 @@ def bench_lmtp(server, n, size, sessions, rcpt=b"u1@localhost"):
     return elapsed
 
 
-def imap_login(server):
-    c = Conn(server.imap_port)
-    if not c.readline().startswith(b"* OK"):
-        raise BenchError("no IMAP greeting")
-    c.imap(b"LOGIN u1 pass1")
-    return c
-
-
-def count_fetch(data):
-    return len(re.findall(rb"\r\n\* \d+ FETCH \(|^\* \d+ FETCH \(", data))
-
-
 def bench_imap(server, n, reps):
     """-> {operation: best seconds}"""
     best = {}
@@ -230,37 +119,6 @@ def bench_logins(server, count):
         c.imap(b"LOGOUT")
         c.close()
     return time.perf_counter() - t0
-
-
-def tree_pids(root_pid):
-    """The master and all its descendants."""
-    children = {}
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                st = proc_status(int(d))
-            except OSError:
-                continue
-            children.setdefault(int(st.get("PPid", "0")), []).append(int(d))
-    out, todo = [], [root_pid]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(children.get(pid, []))
-    return out
-
-
-def pss_kb(pids):
-    total = 0
-    for pid in pids:
-        try:
-            with open("/proc/%d/smaps_rollup" % pid) as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
 
 
 def bench_idle_memory(server, count):
@@ -342,47 +200,76 @@ def bench_smtp_source(server, n, size, sessions):
     return elapsed
 
 
+# (result key, scenario, row label): seconds unless the label says.
 OPERATIONS = [
-    ("lmtp_deliver", "LMTP deliver %(n)d msgs (%(sessions)d sessions)"),
-    ("select_fetch_meta", "SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE)"),
-    ("fetch_bodies", "FETCH 1:* BODY.PEEK[]"),
-    ("logins", "%(logins)d x connect+LOGIN+SELECT+LOGOUT"),
-    ("idle_kb", "KB PSS per idle IMAP session (%(idle)d open)"),
-    ("pop3", "POP3 login+STAT+UIDL+RETR of %(pop3)d msgs of %(pop3_size)d B"),
-    ("smtp_source", "smtp-source -L %(ss)d msgs of %(ss_size)d B "
+    ("lmtp_deliver", "basic",
+     "LMTP deliver %(n)d msgs (%(sessions)d sessions)"),
+    ("select_fetch_meta", "basic",
+     "SELECT + FETCH 1:* (UID FLAGS RFC822.SIZE)"),
+    ("fetch_bodies", "basic", "FETCH 1:* BODY.PEEK[]"),
+    ("logins", "basic", "%(logins)d x connect+LOGIN+SELECT+LOGOUT"),
+    ("idle_kb", "basic", "KB PSS per idle IMAP session (%(idle)d open)"),
+    ("pop3", "basic",
+     "POP3 login+STAT+UIDL+RETR of %(pop3)d msgs of %(pop3_size)d B"),
+    ("smtp_source", "basic", "smtp-source -L %(ss)d msgs of %(ss_size)d B "
      "(%(ss_sessions)d sessions)"),
+    ("select_first", "select",
+     "SELECT+FETCH 1:* (UID FLAGS), %(select_n)d msgs, first (no index)"),
+    ("select_warm", "select",
+     "SELECT+FETCH 1:* (UID FLAGS), %(select_n)d msgs, warm"),
+    ("select_cold", "select",
+     "SELECT+FETCH 1:* (UID FLAGS), %(select_n)d msgs, cold"),
+    ("search_body", "search",
+     "UID SEARCH BODY word, %(search_n)d msgs"),
+    ("logins_rate", "logins", "logins/s (higher is better), "
+     "%(login_clients)d clients, %(login_count)d sessions, 100 users"),
+    ("idle_conn_kb", "idle",
+     "KB PSS per IDLE connection, %(idle_conns)d open"),
 ]
+KB_KEYS = ("idle_kb", "idle_conn_kb")
 
 
-def run_one(kind, args):
-    """-> (results dict, error string or None)"""
-    results = {}
+def run_basic(server, kind, ctx):
+    args = ctx.args
+    results = {"lmtp_deliver": bench_lmtp(server, args.n, args.size,
+                                          args.sessions)}
+    results.update(bench_imap(server, args.n, args.reps))
+    if args.logins:
+        results["logins"] = bench_logins(server, args.logins)
+    if args.idle:
+        results["idle_kb"] = bench_idle_memory(server, args.idle)
+    if args.pop3:
+        bench_lmtp(server, args.pop3, args.pop3_size, args.sessions,
+                   rcpt=b"u2@localhost")
+        results["pop3"] = bench_pop3(server, args.pop3, args.reps)
+    if args.smtp_source:
+        results["smtp_source"] = bench_smtp_source(
+            server, args.smtp_source, args.smtp_source_size,
+            args.smtp_source_sessions)
+    return results
+
+
+RUNNERS = dict(SCENARIOS, basic=run_basic)
+SCENARIO_ORDER = ("basic", "select", "search", "logins", "idle")
+
+
+def run_one(scenario, kind, ctx):
+    """Runs one scenario on a fresh instance.
+    -> (results dict, error string or None)"""
+    args = ctx.args
     server = None
     try:
-        # the idle-memory step keeps many sessions of one user open
-        server = MailServer(kind, extra_conf="mail_max_userip_connections"
-                            " = %d\n" % max(10, args.idle + 10),
-                            pop3=args.pop3 > 0)
+        # basic's idle-memory step keeps many sessions of one user open
+        server = BenchServer(kind, scheme=args.user_scheme,
+                             extra_conf="mail_max_userip_connections"
+                             " = %d\n" % max(10, args.idle + 10),
+                             pop3=scenario == "basic" and args.pop3 > 0)
         server.start()
-        results["lmtp_deliver"] = bench_lmtp(server, args.n, args.size,
-                                             args.sessions)
-        results.update(bench_imap(server, args.n, args.reps))
-        if args.logins:
-            results["logins"] = bench_logins(server, args.logins)
-        if args.idle:
-            results["idle_kb"] = bench_idle_memory(server, args.idle)
-        if args.pop3:
-            bench_lmtp(server, args.pop3, args.pop3_size, args.sessions,
-                       rcpt=b"u2@localhost")
-            results["pop3"] = bench_pop3(server, args.pop3, args.reps)
-        if args.smtp_source:
-            results["smtp_source"] = bench_smtp_source(
-                server, args.smtp_source, args.smtp_source_size,
-                args.smtp_source_sessions)
-        return results, None
+        return RUNNERS[scenario](server, kind, ctx), None
     except (ServerError, BenchError, OSError) as e:
         msg = str(e).strip().splitlines()
-        return results, "%s: %s" % (kind, msg[0] if msg else repr(e))
+        return {}, "%s %s: %s" % (scenario, kind,
+                                  msg[0] if msg else repr(e))
     finally:
         if server is not None:
             if server.running() and not server.stop():
@@ -403,96 +290,160 @@ def run_one(kind, args):
 def fmt(v, key):
     if v is None:
         return "n/a"
-    return "%.0f" % v if key == "idle_kb" else "%.3f" % v
+    if isinstance(v, Unsupported):
+        return "unsupported"
+    return "%.0f" % v if key in KB_KEYS else "%.3f" % v
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("-n", type=int, default=2000,
-                    help="messages to deliver (default 2000)")
-    ap.add_argument("--size", type=int, default=3072,
-                    help="approximate message size in bytes (default 3072)")
-    ap.add_argument("--sessions", type=int, default=4,
-                    help="parallel LMTP sessions (default 4)")
-    ap.add_argument("--reps", type=int, default=3,
-                    help="IMAP repetitions, best taken (default 3)")
-    ap.add_argument("--logins", type=int, default=100,
-                    help="sequential IMAP sessions to time (default 100, "
-                    "0 to skip)")
-    ap.add_argument("--idle", type=int, default=50,
-                    help="idle IMAP sessions for the memory figure "
-                    "(default 50, 0 to skip)")
-    ap.add_argument("--pop3", type=int, default=1000,
-                    help="messages of the POP3 download (default 1000, "
-                    "0 to skip)")
-    ap.add_argument("--pop3-size", type=int, default=10240,
-                    help="approximate size of the POP3 messages "
-                    "(default 10240)")
-    ap.add_argument("--smtp-source", type=int, default=0,
-                    help="messages for Postfix's smtp-source -L run "
-                    "(0 skips it, the default; 2000 for the issue's figure)")
-    ap.add_argument("--smtp-source-size", type=int, default=4096,
-                    help="smtp-source message size (default 4096)")
-    ap.add_argument("--smtp-source-sessions", type=int, default=10,
-                    help="smtp-source sessions (default 10)")
-    ap.add_argument("--only", choices=["cove", "dovecot"],
-                    help="run one server only")
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the instances' directories")
-    args = ap.parse_args()
-    if args.n < 1 or args.sessions < 1 or args.reps < 1 or args.logins < 0 \
-            or args.idle < 0 or args.pop3 < 0 or args.smtp_source < 0 \
-            or args.smtp_source_size < 1 or args.smtp_source_sessions < 1:
-        ap.error("-n, --sessions, --reps and the smtp-source size and "
-                 "sessions must be positive, --logins, --idle, --pop3 "
-                 "and --smtp-source not negative")
-    if args.smtp_source and not os.access(SMTP_SOURCE, os.X_OK):
-        ap.error("--smtp-source needs %s (Debian's postfix)" % SMTP_SOURCE)
+def parse_only(ap, text):
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    bad = [s for s in names if s not in RUNNERS]
+    if bad or not names:
+        ap.error("--only: unknown scenario %s (choose from %s)" %
+                 (", ".join(bad) or "(none)", ",".join(SCENARIO_ORDER)))
+    return [s for s in SCENARIO_ORDER if s in names]
 
-    kinds = [args.only] if args.only else ["cove", "dovecot"]
-    results, errors = {}, []
-    for kind in kinds:
-        print("running %s ..." % kind, file=sys.stderr, flush=True)
-        results[kind], err = run_one(kind, args)
-        if err:
-            errors.append(err)
 
-    print("\n%d messages of about %d bytes, %d LMTP sessions, IMAP best of %d"
-          % (args.n, args.size, args.sessions, args.reps))
+def raise_fd_limit():
+    """The idle scenario holds hundreds of sockets, here and in the
+    servers (which inherit the limit)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and \
+            (hard == resource.RLIM_INFINITY or soft < hard):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def print_table(args, scenarios, results):
     header = ("operation (seconds unless said)", "cove", "dovecot",
               "cove/dovecot")
+    values = dict(vars(args), ss=args.smtp_source,
+                  ss_size=args.smtp_source_size,
+                  ss_sessions=args.smtp_source_sessions)
     rows = []
-    for key, label in OPERATIONS:
-        if (key == "logins" and not args.logins) or \
+    for key, scenario, label in OPERATIONS:
+        if scenario not in scenarios or \
+                (key == "logins" and not args.logins) or \
                 (key == "idle_kb" and not args.idle) or \
                 (key == "pop3" and not args.pop3) or \
                 (key == "smtp_source" and not args.smtp_source):
             continue
-        label = label % {"n": args.n, "sessions": args.sessions,
-                         "logins": args.logins, "idle": args.idle,
-                         "pop3": args.pop3, "pop3_size": args.pop3_size,
-                         "ss": args.smtp_source,
-                         "ss_size": args.smtp_source_size,
-                         "ss_sessions": args.smtp_source_sessions}
         c = results.get("cove", {}).get(key)
         d = results.get("dovecot", {}).get(key)
-        ratio = "%.2f" % (c / d) if c is not None and d else "n/a"
-        rows.append((label, fmt(c, key), fmt(d, key), ratio))
+        numbers = not isinstance(c, Unsupported) and \
+            not isinstance(d, Unsupported)
+        ratio = "%.2f" % (c / d) if c is not None and d and numbers \
+            else "n/a"
+        rows.append((label % values, fmt(c, key), fmt(d, key), ratio))
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(4)]
     for r in [header, tuple("-" * w for w in widths)] + rows:
         print("  ".join(r[i].ljust(widths[i]) if i == 0
                         else r[i].rjust(widths[i]) for i in range(4)))
-    for key in ("cove", "dovecot"):
-        r = results.get(key, {})
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default=",".join(SCENARIO_ORDER),
+                    help="comma-separated scenarios to run, of %s "
+                    "(default: all)" % ",".join(SCENARIO_ORDER))
+    ap.add_argument("--server", choices=["cove", "dovecot"],
+                    help="run one server only")
+    ap.add_argument("--reps", type=int, default=3,
+                    help="repetitions of timed IMAP steps, best taken "
+                    "(default 3)")
+    ap.add_argument("--user-scheme", choices=["PLAIN", "SHA512-CRYPT"],
+                    default="PLAIN",
+                    help="password scheme of users u3..u100 (default "
+                    "PLAIN; u1 is PLAIN, u2 SHA512-CRYPT)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the instances' directories")
+    g = ap.add_argument_group("basic scenario")
+    g.add_argument("-n", type=int, default=2000,
+                   help="messages to deliver (default 2000)")
+    g.add_argument("--size", type=int, default=3072,
+                   help="approximate message size in bytes (default 3072)")
+    g.add_argument("--sessions", type=int, default=4,
+                   help="parallel LMTP sessions (default 4)")
+    g.add_argument("--logins", type=int, default=100,
+                   help="sequential IMAP sessions to time (default 100, "
+                   "0 to skip)")
+    g.add_argument("--idle", type=int, default=50,
+                   help="idle IMAP sessions for the memory figure "
+                   "(default 50, 0 to skip)")
+    g.add_argument("--pop3", type=int, default=1000,
+                   help="messages of the POP3 download (default 1000, "
+                   "0 to skip)")
+    g.add_argument("--pop3-size", type=int, default=10240,
+                   help="approximate size of the POP3 messages "
+                   "(default 10240)")
+    g.add_argument("--smtp-source", type=int, default=0,
+                   help="messages for Postfix's smtp-source -L run "
+                   "(0 skips it, the default; 2000 for the issue's figure)")
+    g.add_argument("--smtp-source-size", type=int, default=4096,
+                   help="smtp-source message size (default 4096)")
+    g.add_argument("--smtp-source-sessions", type=int, default=10,
+                   help="smtp-source sessions (default 10)")
+    g = ap.add_argument_group("issue 3 scenarios (see scenarios.py)")
+    g.add_argument("--select-n", type=int, default=100000,
+                   help="messages of the select scenario (default 100000)")
+    g.add_argument("--search-n", type=int, default=10000,
+                   help="messages of the search scenario (default 10000)")
+    g.add_argument("--login-count", type=int, default=1000,
+                   help="sessions of the logins scenario (default 1000)")
+    g.add_argument("--login-clients", type=int, default=50,
+                   help="concurrent clients of the logins scenario "
+                   "(default 50)")
+    g.add_argument("--idle-conns", type=int, default=500,
+                   help="connections of the idle scenario (default 500)")
+    args = ap.parse_args()
+    scenarios = parse_only(ap, args.only)
+    if min(args.n, args.sessions, args.reps, args.smtp_source_size,
+           args.smtp_source_sessions, args.select_n, args.search_n,
+           args.login_count, args.login_clients, args.idle_conns) < 1:
+        ap.error("counts and sizes must be positive")
+    if min(args.logins, args.idle, args.pop3, args.smtp_source) < 0:
+        ap.error("--logins, --idle, --pop3 and --smtp-source must not be "
+                 "negative")
+    if args.smtp_source and not os.access(SMTP_SOURCE, os.X_OK):
+        ap.error("--smtp-source needs %s (Debian's postfix)" % SMTP_SOURCE)
+    raise_fd_limit()
+
+    kinds = [args.server] if args.server else ["cove", "dovecot"]
+    ctx = Context(args)
+    results, errors = {kind: {} for kind in kinds}, []
+    try:
+        for scenario in scenarios:
+            for kind in kinds:
+                print("running %s on %s ..." % (scenario, kind),
+                      file=sys.stderr, flush=True)
+                res, err = run_one(scenario, kind, ctx)
+                results[kind].update(res)
+                if err:
+                    errors.append(err)
+    finally:
+        ctx.cleanup()
+
+    print("\nscenarios: %s; timed IMAP steps best of %d; users u3..u100 "
+          "with %s passwords" % (", ".join(scenarios), args.reps,
+                                 args.user_scheme))
+    if "basic" in scenarios:
+        print("basic: %d messages of about %d bytes, %d LMTP sessions"
+              % (args.n, args.size, args.sessions))
+    print_table(args, scenarios, results)
+    for kind in kinds:
+        r = results[kind]
         if "lmtp_deliver" in r:
             print("%s LMTP rate: %.0f msgs/s" %
-                  (key, args.n / r["lmtp_deliver"]))
+                  (kind, args.n / r["lmtp_deliver"]))
         if r.get("smtp_source"):
             print("%s smtp-source -L rate: %.0f msgs/s" %
-                  (key, args.smtp_source / r["smtp_source"]))
+                  (kind, args.smtp_source / r["smtp_source"]))
         if r.get("logins"):
             print("%s IMAP sessions: %.0f logins/s" %
-                  (key, args.logins / r["logins"]))
+                  (kind, args.logins / r["logins"]))
+    for note in ctx.notes:
+        print(note)
     for err in errors:
         print("FAILED %s" % err)
     return 1 if errors else 0

@@ -176,3 +176,15 @@ def test_lmtp_trace_headers(server):
         rb"\tfor <u1@localhost>; [A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} "
         rb"\d{2}:\d{2}:\d{2} [+-]\d{4}\r\n" + re.escape(MSG),
         bodies[0], re.S), bodies[0][:500]
+
+
+def test_mailbox_autocreate(servers):
+    """lda_mailbox_autocreate: -m creates a missing Maildir++ folder
+    (names are UTF-8, stored modified UTF-7)."""
+    server = servers.new(extra_conf="lda_mailbox_autocreate = yes\n")
+    res = run_deliver(server, MSG, "-d", "u1", "-m", "Lists.收件箱")
+    assert res.returncode == 0, res.stderr
+    folder = os.path.join(server.maildir("u1"), ".Lists.&ZTZO9nux-")
+    names = os.listdir(os.path.join(folder, "new"))
+    assert len(names) == 1, names
+    assert maildir_files(server) == {}

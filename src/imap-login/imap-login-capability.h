@@ -7,9 +7,13 @@
 
 #include "str.h"
 
-/* What the login process supports: SASL-IR (RFC 4959), LITERAL+ (RFC
-   7888). STARTTLS and LOGIN-REFERRALS, ID, ... come when implemented. */
-#define IMAP_LOGIN_CAPABILITY_DEFAULT "IMAP4rev1 SASL-IR LITERAL+"
+/* What the server supports that matters before login: SASL-IR (RFC
+   4959), LITERAL+ (RFC 7888), ID (RFC 2971); ENABLE and IDLE work after
+   login, and clients that read only this list (sent in the greeting)
+   look for them here, as Dovecot lists them. STARTTLS and
+   LOGIN-REFERRALS come when implemented. */
+#define IMAP_LOGIN_CAPABILITY_DEFAULT \
+	"IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE"
 
 /* Appends the capability list to dest: imap_capability as the
    imap_capability setting says (see imap-login-settings.h), then

@@ -7,11 +7,14 @@
 #include "str.h"
 #include "ostream.h"
 #include "imap-parser.h"
+#include "imap-id.h"
 #include "login-common.h"
 #include "imap-login-settings.h"
 #include "imap-login-capability.h"
 #include "imap-login-commands.h"
 #include "imap-login-client.h"
+
+#include <strings.h>
 
 const struct imap_login_settings *imap_login_set;
 
@@ -122,6 +125,13 @@ static int imap_client_read_command(struct imap_client *client,
 	return ret < 0 ? -1 : 1;
 }
 
+static uoff_t imap_client_max_command_size(struct imap_client *client)
+{
+	if (client->cmd_name != NULL && strcasecmp(client->cmd_name, "ID") == 0)
+		return IMAP_ID_MAX_ARGS_SIZE;
+	return LOGIN_MAX_INBUF_SIZE;
+}
+
 /* Handles the next command. Returns true when it was handled (or failed
    to parse) and the next one may be read, false when more input is
    needed or the client is gone. */
@@ -132,9 +142,10 @@ static bool imap_client_input_command(struct imap_client *client)
 
 	ret = imap_client_read_command(client, &args);
 	/* A pre-login command, literals included, fits in
-	   LOGIN_MAX_INBUF_SIZE: a client sending more is not logging in. */
+	   LOGIN_MAX_INBUF_SIZE, except ID with the most and longest fields
+	   RFC 2971 allows: a client sending more is not logging in. */
 	if (client->common.input->v_offset - client->cmd_start_offset >
-	    LOGIN_MAX_INBUF_SIZE) {
+	    imap_client_max_command_size(client)) {
 		imap_client_input_too_long(&client->common);
 		client_destroy(&client->common, "Input line too long");
 		return false;
@@ -175,7 +186,7 @@ static void imap_client_create(struct client *client)
 	   check in imap_client_input_command() comes first. */
 	imap_client->parser = imap_parser_create(client->input,
 						 client->output,
-						 LOGIN_MAX_INBUF_SIZE * 2,
+						 IMAP_ID_MAX_ARGS_SIZE * 2,
 						 LOGIN_MAX_INBUF_SIZE);
 }
 

@@ -1,9 +1,12 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 /* IMAP commands before login: CAPABILITY, NOOP, LOGOUT (RFC 3501 6.1),
-   STARTTLS, AUTHENTICATE with SASL-IR (RFC 4959) and LOGIN (6.2). */
+   STARTTLS, AUTHENTICATE with SASL-IR (RFC 4959), LOGIN (6.2) and ID
+   (RFC 2971). */
 
 #include "lib.h"
+#include "net.h"
 #include "imap-parser.h"
+#include "imap-id.h"
 #include "imap-login-client.h"
 #include "imap-login-commands.h"
 
@@ -89,6 +92,23 @@ static void cmd_authenticate(struct imap_client *client,
 	client_auth_begin(&client->common, mech, ir);
 }
 
+static void cmd_id(struct imap_client *client, const struct imap_arg *args)
+{
+	const char *log, *error;
+
+	if (imap_id_parse_args(args, &log, &error) < 0) {
+		imap_client_send_bad(client, error);
+		return;
+	}
+	if (log[0] != '\0') {
+		i_info("ID sent: %s (rip=%s, session=<%s>)", log,
+		       net_ip2addr(&client->common.remote_ip),
+		       client->common.session_id);
+	}
+	imap_client_send_line(client, IMAP_ID_REPLY);
+	imap_client_send_tagline(client, "OK ID completed.");
+}
+
 static const struct imap_login_command imap_login_commands[] = {
 	{ "CAPABILITY", cmd_capability },
 	{ "NOOP", cmd_noop },
@@ -96,6 +116,7 @@ static const struct imap_login_command imap_login_commands[] = {
 	{ "STARTTLS", cmd_starttls },
 	{ "LOGIN", cmd_login },
 	{ "AUTHENTICATE", cmd_authenticate },
+	{ "ID", cmd_id },
 };
 
 static bool imap_login_command_is_after_login(const char *name)

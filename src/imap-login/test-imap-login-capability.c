@@ -18,14 +18,14 @@ void test_imap_login_capability_append(void)
 		const char *result;
 	} tests[] = {
 		{ "", true, mechs_all,
-		  "IMAP4rev1 SASL-IR LITERAL+ AUTH=PLAIN AUTH=LOGIN" },
+		  "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN AUTH=LOGIN" },
 		{ "", false, mechs_secure,
-		  "IMAP4rev1 SASL-IR LITERAL+ LOGINDISABLED AUTH=CRAM-MD5" },
+		  "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE LOGINDISABLED AUTH=CRAM-MD5" },
 		{ "", false, mechs_none,
-		  "IMAP4rev1 SASL-IR LITERAL+ LOGINDISABLED" },
-		{ "", true, mechs_none, "IMAP4rev1 SASL-IR LITERAL+" },
+		  "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE LOGINDISABLED" },
+		{ "", true, mechs_none, "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE" },
 		{ "+XFOO XBAR", true, mechs_all,
-		  "IMAP4rev1 SASL-IR LITERAL+ XFOO XBAR AUTH=PLAIN AUTH=LOGIN" },
+		  "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE XFOO XBAR AUTH=PLAIN AUTH=LOGIN" },
 		{ "IMAP4rev1 XONLY", false, mechs_none,
 		  "IMAP4rev1 XONLY LOGINDISABLED" },
 	};

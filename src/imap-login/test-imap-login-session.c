@@ -8,7 +8,7 @@
 #include "test-login-session.h"
 #include "test-imap-login.h"
 
-#define CAPS_BASE "IMAP4rev1 SASL-IR LITERAL+"
+#define CAPS_BASE "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE"
 #define CAPS CAPS_BASE " AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5"
 #define GREETING "* OK [CAPABILITY " CAPS "] Cove ready.\r\n"
 #define ERR_AUTH_FAILED "NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"
@@ -36,6 +36,14 @@ static void test_session_commands(void)
 	test_login_session_send("f LOGIN u1\r\ng LOGIN \"u1\r\n");
 	test_login_session_expect("f BAD Invalid arguments.\r\n"
 				  "g BAD Missing '\"'\r\n");
+	/* ID (RFC 2971) */
+	test_login_session_send("i1 ID (\"name\" \"Foxmail\")\r\n"
+				"i2 id NIL\r\ni3 ID (\"name\")\r\n");
+	test_login_session_expect("* ID (\"name\" \"Cove\")\r\n"
+		"i1 OK ID completed.\r\n"
+		"* ID (\"name\" \"Cove\")\r\n"
+		"i2 OK ID completed.\r\n"
+		"i3 BAD Invalid parameters.\r\n");
 	test_login_session_send("h LOGOUT\r\n");
 	test_login_session_expect("* BYE Logging out\r\n"
 				  "h OK Logout completed.\r\n");

@@ -20,8 +20,11 @@
 
 #include <strings.h>
 
-#define IMAP_CAPABILITY_DEFAULT "IMAP4rev1 LITERAL+"
-/* No APPEND yet: literals are only mailbox names, strings and flags. */
+#define IMAP_CAPABILITY_DEFAULT \
+	"IMAP4rev1 LITERAL+ ID ENABLE IDLE UNSELECT UIDPLUS MOVE ESEARCH " \
+	"NAMESPACE CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE"
+/* Literals other than APPEND's message (imap_max_append_size) are only
+   mailbox names, strings and flags. */
 #define IMAP_CLIENT_MAX_LITERAL_SIZE (64 * 1024)
 /* RFC 3501 5.4: at least 30 minutes. */
 #define IMAP_CLIENT_IDLE_TIMEOUT_MSECS (30 * 60 * 1000)
@@ -86,8 +89,8 @@ void client_cmd_reply(struct client_command_context *cmd, const char *reply)
 void client_cmd_bad(struct client_command_context *cmd, const char *error)
 {
 	cmd->reply = p_strdup_printf(cmd->pool,
-				     "BAD Error in IMAP command %s: %s",
-				     cmd->name, error);
+				     "BAD Error in IMAP command %s%s: %s",
+				     cmd->uid ? "UID " : "", cmd->name, error);
 	cmd->reply_bad = true;
 }
 
@@ -183,27 +186,70 @@ static int client_read_command_name(struct client *client)
 	return 1;
 }
 
-static void client_parse_error(struct client *client)
+/* After a parse error: if the parser cannot go on, says BYE and
+   returns true. */
+static bool client_parse_error_is_fatal(struct client *client)
 {
 	const char *error;
 	bool fatal;
 
 	error = imap_parser_get_error(client->parser, &fatal);
-	if (fatal) {
+	if (fatal)
 		mail_worker_client_bye(&client->worker, error);
+	return fatal;
+}
+
+static void client_parse_error(struct client *client)
+{
+	const char *error;
+	bool fatal;
+
+	if (client_parse_error_is_fatal(client))
 		return;
-	}
+	error = imap_parser_get_error(client->parser, &fatal);
 	if (client->cmd_name == NULL) {
 		client_send_line(client, t_strdup_printf(
 			"%s BAD Error in IMAP command received by server.",
 			client->cmd_tag == NULL ? "*" : client->cmd_tag));
 	} else {
 		client_send_line(client, t_strdup_printf(
-			"%s BAD Error in IMAP command %s: %s", client->cmd_tag,
+			"%s BAD Error in IMAP command %s%s: %s",
+			client->cmd_tag, client->cmd_uid ? "UID " : "",
 			t_str_ucase(client->cmd_name), error));
 	}
 	client_reset_command(client);
 	client_count_bad(client, true);
+}
+
+/* Reads one line for the running command's input function (IDLE's
+   DONE). Returns false when more input is needed. */
+static bool client_read_command_input(struct client *client)
+{
+	struct client_command_context *cmd = client->cmd;
+	const struct imap_arg *args = NULL;
+	const char *word;
+	int ret = -1;
+
+	i_assert(cmd->input != NULL);
+	/* the line's first word is kept where a tag would be */
+	if (client->cmd_tag == NULL) {
+		client->cmd_tag = imap_parser_read_word(client->parser);
+		if (client->cmd_tag == NULL)
+			return false;
+	}
+	word = client->cmd_tag;
+	if (word[0] != '\0') {
+		ret = imap_parser_read_args(client->parser, 0, 0, &args);
+		if (ret == -2)
+			return false;
+	}
+	if (ret < 0 && client_parse_error_is_fatal(client))
+		return true;
+	if (cmd->input(cmd, ret < 0 ? NULL : word, args))
+		client_command_finish(cmd);
+	else
+		client_reset_command(client);
+	return true;
 }
 
 /* Reads and runs one command. Returns false when more input is
@@ -214,9 +260,15 @@ static bool client_read_command(struct mail_worker_client *worker)
 	const struct imap_arg *args;
 	int ret;
 
+	if (client->cmd != NULL)
+		return client_read_command_input(client);
 	ret = client_read_command_name(client);
 	if (ret == 0)
 		return false;
+	if (ret > 0 && strcasecmp(client->cmd_name, "APPEND") == 0) {
+		imap_parser_set_max_literal_size(client->parser,
+			client->set->imap_max_append_size);
+	}
 	if (ret > 0) {
 		ret = imap_parser_read_args(client->parser, 0, 0, &args);
 		if (ret == -2)
@@ -228,6 +280,9 @@ static bool client_read_command(struct mail_worker_client *worker)
 	}
 	client_command_run(client, client->cmd_tag, client->cmd_name,
 			   client->cmd_uid, args);
+	/* a command that goes on reading input gets the next line */
+	if (client->cmd != NULL && client->cmd->input != NULL)
+		client_reset_command(client);
 	return true;
 }
 

@@ -45,6 +45,13 @@ struct client_command_context {
 	/* Frees what the command holds (called also if the client
 	   disconnects before it finishes). */
 	void (*deinit)(struct client_command_context *cmd);
+	/* Set by a command that reads the client's next lines itself
+	   (IDLE waits for DONE); input goes on while it runs. Called with
+	   each line: its first word and the rest (word NULL if the line
+	   does not parse); the command's own args are gone by then.
+	   Returns true when the command has finished. */
+	bool (*input)(struct client_command_context *cmd, const char *word,
+		      const struct imap_arg *args);
 	void *context;
 
 	/* Tagged reply without the tag ("OK Fetch completed."). */
@@ -63,6 +70,8 @@ struct client {
 	/* EXISTS and RECENT as last told to the client. */
 	uint32_t messages_count;
 	uint32_t recent_count;
+	/* Keyword names in the FLAGS list last sent. */
+	unsigned int keywords_count;
 
 	/* Command being read (strings from the parser). */
 	const char *cmd_tag;
@@ -93,7 +102,7 @@ const char *client_get_capability(const struct client *client);
 void client_send_line(struct client *client, const char *line);
 /* Sets the tagged reply ("OK ...", "NO ...") of cmd. */
 void client_cmd_reply(struct client_command_context *cmd, const char *reply);
-/* Sets the tagged reply to "BAD Error in IMAP command NAME: error". */
+/* Sets the tagged reply to "BAD Error in IMAP command [UID ]NAME: error". */
 void client_cmd_bad(struct client_command_context *cmd, const char *error);
 /* Tagged NO for a storage failure: logs error, tells the client less. */
 void client_cmd_storage_error(struct client_command_context *cmd,

@@ -7,18 +7,36 @@
 #include "imap-commands.h"
 
 static const struct imap_command imap_commands[] = {
+	{ "APPEND", cmd_append, 0 },
 	{ "CAPABILITY", cmd_capability, 0 },
 	{ "CHECK", cmd_check, IMAP_CMD_FLAG_SELECTED },
 	{ "CLOSE", cmd_close, IMAP_CMD_FLAG_SELECTED },
+	{ "COPY", cmd_copy, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID },
+	{ "CREATE", cmd_create, 0 },
+	{ "DELETE", cmd_delete, 0 },
+	{ "ENABLE", cmd_enable, 0 },
 	{ "EXAMINE", cmd_examine, 0 },
-	{ "EXPUNGE", cmd_expunge, IMAP_CMD_FLAG_SELECTED },
+	{ "EXPUNGE", cmd_expunge, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID },
 	{ "FETCH", cmd_fetch, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID |
 		IMAP_CMD_FLAG_NO_EXPUNGES },
+	{ "ID", cmd_id, 0 },
+	{ "IDLE", cmd_idle, 0 },
+	{ "LIST", cmd_list, 0 },
 	{ "LOGOUT", cmd_logout, 0 },
+	{ "LSUB", cmd_lsub, 0 },
+	{ "MOVE", cmd_move, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID },
+	{ "NAMESPACE", cmd_namespace, 0 },
 	{ "NOOP", cmd_noop, 0 },
+	{ "RENAME", cmd_rename, 0 },
+	{ "SEARCH", cmd_search, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID |
+		IMAP_CMD_FLAG_NO_EXPUNGES },
 	{ "SELECT", cmd_select, 0 },
+	{ "STATUS", cmd_status, 0 },
 	{ "STORE", cmd_store, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID |
 		IMAP_CMD_FLAG_NO_EXPUNGES },
+	{ "SUBSCRIBE", cmd_subscribe, 0 },
+	{ "UNSELECT", cmd_unselect, IMAP_CMD_FLAG_SELECTED },
+	{ "UNSUBSCRIBE", cmd_unsubscribe, 0 },
 };
 
 const struct imap_command *imap_command_find(const char *name)
@@ -72,7 +90,10 @@ void client_command_run(struct client *client, const char *tag,
 		client_command_finish(cmd);
 		return;
 	}
-	i_assert(cmd->func != NULL);
 	client->cmd = cmd;
+	/* a command reading input itself leaves input on */
+	if (cmd->input != NULL)
+		return;
+	i_assert(cmd->func != NULL);
 	mail_worker_client_continue(&client->worker);
 }

@@ -107,7 +107,7 @@ void imap_fetch_header_filter(const unsigned char *header, size_t size,
 {
 	const unsigned char *line, *lf;
 	size_t pos = 0, len, next;
-	bool keep = false;
+	bool keep = false, blank = false;
 
 	while (pos < size) {
 		line = header + pos;
@@ -116,8 +116,10 @@ void imap_fetch_header_filter(const unsigned char *header, size_t size,
 		len = (lf == NULL ? size : (size_t)(lf - header)) - pos;
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
-		if (len == 0)
+		if (len == 0) {
+			blank = true;
 			break;
+		}
 		if (line[0] != ' ' && line[0] != '\t') {
 			keep = imap_fetch_header_listed(line,
 				imap_fetch_header_name_len(line, len),
@@ -125,9 +127,13 @@ void imap_fetch_header_filter(const unsigned char *header, size_t size,
 		}
 		if (keep) {
 			str_append_data(dest, line, len);
-			str_append(dest, "\r\n");
+			if (lf != NULL)
+				str_append(dest, "\r\n");
 		}
 		pos = next;
 	}
-	str_append(dest, "\r\n");
+	/* as Dovecot does: .NOT keeps the header's blank line if it has
+	   one, the field list always ends with one */
+	if (!exclude || blank)
+		str_append(dest, "\r\n");
 }

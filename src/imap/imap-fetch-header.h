@@ -25,8 +25,10 @@ void imap_fetch_header_append_crlf(string_t *dest, const unsigned char *data,
 /* Appends to dest, with CRLF line ends, the fields of header (stored
    form, up to and maybe including the blank line) whose names are in
    fields (case-insensitive; NULL-terminated), or with exclude those that
-   are not, followed by the blank line. Continuation lines go with their
-   field. */
+   are not. Continuation lines go with their field; a last line without
+   line end stays so. Then comes a blank line: always for the fields
+   (not exclude), and for exclude if header has its blank line (as
+   Dovecot does). */
 void imap_fetch_header_filter(const unsigned char *header, size_t size,
 			      const char *const *fields, bool exclude,
 			      string_t *dest);

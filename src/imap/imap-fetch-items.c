@@ -12,6 +12,7 @@
 /* Each body item costs a pass over every message: bound them. */
 #define IMAP_FETCH_MAX_BODIES 50
 
+/* FAST; ALL adds ENVELOPE, FULL also BODY (RFC 3501 6.4.5) */
 #define IMAP_FETCH_MACRO_FIELDS \
 	(IMAP_FETCH_FIELD_FLAGS | IMAP_FETCH_FIELD_INTERNALDATE | \
 	 IMAP_FETCH_FIELD_RFC822_SIZE)
@@ -24,24 +25,33 @@ static const struct {
 	{ "FLAGS", IMAP_FETCH_FIELD_FLAGS },
 	{ "INTERNALDATE", IMAP_FETCH_FIELD_INTERNALDATE },
 	{ "RFC822.SIZE", IMAP_FETCH_FIELD_RFC822_SIZE },
+	{ "ENVELOPE", IMAP_FETCH_FIELD_ENVELOPE },
+	{ "BODY", IMAP_FETCH_FIELD_BODY },
+	{ "BODYSTRUCTURE", IMAP_FETCH_FIELD_BODYSTRUCTURE },
 };
 
+/* The RFC822 forms (RFC 3501 6.4.5). */
 static const struct {
 	const char *item;
 	struct imap_fetch_body body;
 	bool set_seen;
 } imap_fetch_bodies[] = {
-	{ "BODY[]", { IMAP_FETCH_SECTION_ALL, "BODY[]" }, true },
-	{ "BODY.PEEK[]", { IMAP_FETCH_SECTION_ALL, "BODY[]" }, false },
-	{ "BODY[HEADER]", { IMAP_FETCH_SECTION_HEADER, "BODY[HEADER]" }, true },
-	{ "BODY.PEEK[HEADER]",
-	  { IMAP_FETCH_SECTION_HEADER, "BODY[HEADER]" }, false },
-	{ "BODY[TEXT]", { IMAP_FETCH_SECTION_TEXT, "BODY[TEXT]" }, true },
-	{ "BODY.PEEK[TEXT]", { IMAP_FETCH_SECTION_TEXT, "BODY[TEXT]" }, false },
 	{ "RFC822", { IMAP_FETCH_SECTION_ALL, "RFC822" }, true },
 	{ "RFC822.HEADER",
 	  { IMAP_FETCH_SECTION_HEADER, "RFC822.HEADER" }, false },
 	{ "RFC822.TEXT", { IMAP_FETCH_SECTION_TEXT, "RFC822.TEXT" }, true },
+};
+
+/* The section-msgtext / section-text keywords, longest first. */
+static const struct {
+	const char *keyword;
+	enum imap_fetch_section section;
+} imap_fetch_section_keywords[] = {
+	{ "HEADER.FIELDS.NOT ", IMAP_FETCH_SECTION_HEADER_FIELDS_NOT },
+	{ "HEADER.FIELDS ", IMAP_FETCH_SECTION_HEADER_FIELDS },
+	{ "HEADER", IMAP_FETCH_SECTION_HEADER },
+	{ "TEXT", IMAP_FETCH_SECTION_TEXT },
+	{ "MIME", IMAP_FETCH_SECTION_MIME },
 };
 
 static void imap_fetch_add_body(struct imap_fetch_request *req,
@@ -65,64 +75,108 @@ static bool imap_fetch_is_field_name(const char *name)
 	return true;
 }
 
-/* Parses "(NAME NAME...)]" of HEADER.FIELDS into body. */
-static int imap_fetch_parse_field_list(const char *p, pool_t pool,
-				       struct imap_fetch_body *body)
+/* Parses the "(NAME NAME...)" of HEADER.FIELDS into body. Returns the
+   names as the reply shows them, or NULL if the list is invalid. */
+static const char *imap_fetch_parse_field_list(const char *p, pool_t pool,
+					       struct imap_fetch_body *body)
 {
 	const char *const *names;
 	size_t len = strlen(p);
 	unsigned int i;
 
-	if (len < 3 || p[0] != '(' || strcmp(p + len - 2, ")]") != 0)
-		return -1;
-	names = t_strsplit_spaces(t_strndup(p + 1, len - 3), " ");
+	if (len < 2 || p[0] != '(' || p[len - 1] != ')')
+		return NULL;
+	names = t_strsplit_spaces(t_strndup(p + 1, len - 2), " ");
 	if (names[0] == NULL)
-		return -1;
+		return NULL;
 	for (i = 0; names[i] != NULL; i++) {
 		if (!imap_fetch_is_field_name(names[i]))
-			return -1;
+			return NULL;
 	}
 	body->fields = p_strarray_dup(pool, names);
-	body->name = p_strdup_printf(pool, "BODY[HEADER.FIELDS%s (%s)]",
-		body->section == IMAP_FETCH_SECTION_HEADER_FIELDS_NOT ?
-		".NOT" : "", t_strarray_join(names, " "));
+	/* the reply names them in upper case, as Dovecot does */
+	return t_strdup_printf(" (%s)",
+			       t_str_ucase(t_strarray_join(names, " ")));
+}
+
+/* Parses the part number "1.2.3" at the start of section into body.
+   Returns what follows it (after a '.'), or NULL if it is invalid. */
+static const char *imap_fetch_parse_part(const char *section, pool_t pool,
+					 struct imap_fetch_body *body)
+{
+	const char *p = section;
+	uint64_t num;
+
+	while (*p >= '0' && *p <= '9') {
+		if (str_parse_uint64(p, &num, &p) < 0 || num == 0 ||
+		    num > UINT32_MAX)
+			return NULL;
+		if (*p == '\0')
+			break;
+		if (*p++ != '.')
+			return NULL;
+	}
+	if (p == section)
+		return section;
+	if (p[-1] == '.' && *p == '\0')
+		return NULL;
+	body->part = p_strndup(pool, section,
+			       p - section - (*p == '\0' ? 0 : 1));
+	return p;
+}
+
+/* Parses the section-spec between "[" and "]" into body. */
+static int imap_fetch_parse_section(const char *section, pool_t pool,
+				    struct imap_fetch_body *body)
+{
+	const char *rest, *fields = "";
+	unsigned int i;
+	size_t len;
+
+	rest = imap_fetch_parse_part(section, pool, body);
+	if (rest == NULL)
+		return -1;
+	body->section = IMAP_FETCH_SECTION_ALL;
+	for (i = 0; *rest != '\0'; i++) {
+		if (i == N_ELEMENTS(imap_fetch_section_keywords))
+			return -1;
+		len = strlen(imap_fetch_section_keywords[i].keyword);
+		if (strncasecmp(rest, imap_fetch_section_keywords[i].keyword,
+				len) != 0)
+			continue;
+		body->section = imap_fetch_section_keywords[i].section;
+		if (body->section == IMAP_FETCH_SECTION_HEADER_FIELDS ||
+		    body->section == IMAP_FETCH_SECTION_HEADER_FIELDS_NOT) {
+			fields = imap_fetch_parse_field_list(rest + len, pool,
+							     body);
+			if (fields == NULL)
+				return -1;
+		} else if (rest[len] != '\0') {
+			continue;
+		}
+		break;
+	}
+	if (body->section == IMAP_FETCH_SECTION_MIME && body->part == NULL)
+		return -1;
+	body->name = p_strdup_printf(pool, "BODY[%s%s%s%s]",
+		body->part == NULL ? "" : body->part,
+		body->part != NULL && *rest != '\0' ? "." : "",
+		*rest == '\0' ? "" : t_strndup(
+			imap_fetch_section_keywords[i].keyword,
+			strcspn(imap_fetch_section_keywords[i].keyword, " ")),
+		fields);
 	return 0;
 }
 
-/* BODY[HEADER.FIELDS (...)] and .NOT, with or without .PEEK. Returns 1
-   if parsed, 0 if item is something else, -1 if the list is invalid. */
-static int imap_fetch_parse_header_fields(const char *item, pool_t pool,
-					  struct imap_fetch_body *body_r,
-					  bool *set_seen_r)
-{
-	bool peek;
-
-	peek = str_begins_icase(item, "BODY.PEEK[");
-	if (!peek && !str_begins_icase(item, "BODY["))
-		return 0;
-	item = strchr(item, '[') + 1;
-	if (str_begins_icase(item, "HEADER.FIELDS.NOT ")) {
-		body_r->section = IMAP_FETCH_SECTION_HEADER_FIELDS_NOT;
-		item += 18;
-	} else if (str_begins_icase(item, "HEADER.FIELDS ")) {
-		body_r->section = IMAP_FETCH_SECTION_HEADER_FIELDS;
-		item += 14;
-	} else {
-		return 0;
-	}
-	if (imap_fetch_parse_field_list(item, pool, body_r) < 0)
-		return -1;
-	*set_seen_r = !peek;
-	return 1;
-}
-
 /* A body item without partial range. Returns 1 if parsed, 0 if item is
-   not a (supported) body item, -1 if it is invalid. */
+   not a body item, -1 if it is invalid. */
 static int imap_fetch_parse_body(const char *item, pool_t pool,
 				 struct imap_fetch_body *body_r,
 				 bool *set_seen_r)
 {
 	unsigned int i;
+	size_t len;
+	bool peek;
 
 	for (i = 0; i < N_ELEMENTS(imap_fetch_bodies); i++) {
 		if (strcasecmp(item, imap_fetch_bodies[i].item) == 0) {
@@ -131,7 +185,17 @@ static int imap_fetch_parse_body(const char *item, pool_t pool,
 			return 1;
 		}
 	}
-	return imap_fetch_parse_header_fields(item, pool, body_r, set_seen_r);
+	peek = str_begins_icase(item, "BODY.PEEK[");
+	if (!peek && !str_begins_icase(item, "BODY["))
+		return 0;
+	item = strchr(item, '[') + 1;
+	len = strlen(item);
+	if (len == 0 || item[len - 1] != ']' ||
+	    imap_fetch_parse_section(t_strndup(item, len - 1), pool,
+				     body_r) < 0)
+		return -1;
+	*set_seen_r = !peek;
+	return 1;
 }
 
 /* Parses the partial range "<origin.count>" (RFC 3501 6.4.5). */
@@ -212,11 +276,18 @@ static int imap_fetch_parse_list(struct imap_fetch_request *req,
 	return 0;
 }
 
-static bool imap_fetch_is_macro(const char *item)
+/* The fields of a macro, or 0 if item is none. */
+static enum imap_fetch_field imap_fetch_macro_fields(const char *item)
 {
-	return strcasecmp(item, "ALL") == 0 ||
-		strcasecmp(item, "FAST") == 0 ||
-		strcasecmp(item, "FULL") == 0;
+	if (strcasecmp(item, "FAST") == 0)
+		return IMAP_FETCH_MACRO_FIELDS;
+	if (strcasecmp(item, "ALL") == 0)
+		return IMAP_FETCH_MACRO_FIELDS | IMAP_FETCH_FIELD_ENVELOPE;
+	if (strcasecmp(item, "FULL") == 0) {
+		return IMAP_FETCH_MACRO_FIELDS | IMAP_FETCH_FIELD_ENVELOPE |
+			IMAP_FETCH_FIELD_BODY;
+	}
+	return 0;
 }
 
 int imap_fetch_request_parse(const struct imap_arg *args, pool_t pool,
@@ -230,8 +301,8 @@ int imap_fetch_request_parse(const struct imap_arg *args, pool_t pool,
 	memset(req_r, 0, sizeof(*req_r));
 	p_array_init(&req_r->bodies, pool, 4);
 	if (imap_arg_get_atom(&args[0], &item)) {
-		if (imap_fetch_is_macro(item)) {
-			req_r->fields = IMAP_FETCH_MACRO_FIELDS;
+		req_r->fields = imap_fetch_macro_fields(item);
+		if (req_r->fields != 0) {
 			ret = 0;
 		} else {
 			ret = imap_fetch_parse_item(req_r, item, pool,

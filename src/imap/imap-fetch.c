@@ -5,7 +5,11 @@
    Each message is one untagged reply: "* SEQ FETCH (" with the small
    fields, then each body item as a literal, then ")". Bodies are streamed
    a piece at a time; when the output buffer is full the command returns
-   and continues from the output stream's flush callback. */
+   and continues from the output stream's flush callback.
+
+   ENVELOPE, BODY, BODYSTRUCTURE and sections with part numbers need the
+   message's MIME part tree: it is computed once per message per command
+   (imap_fetch_parts_get()) and kept until the next message. */
 
 #include "lib.h"
 #include "array.h"
@@ -14,12 +18,15 @@
 #include "buffer.h"
 #include "ostream.h"
 #include "mail-storage.h"
-#include "imap-flags.h"
+#include "imap-keywords.h"
 #include "imap-date.h"
 #include "imap-msgset.h"
 #include "imap-fetch.h"
 #include "imap-fetch-body.h"
 #include "imap-fetch-header.h"
+#include "imap-fetch-parts.h"
+#include "imap-envelope.h"
+#include "imap-bodystructure.h"
 #include "imap-commands.h"
 
 /* Stop producing while this much output is waiting for the client. */
@@ -43,6 +50,11 @@ struct imap_fetch_context {
 	struct imap_fetch_body_stream body;
 	/* Some item of the current message's reply was written. */
 	bool item_written;
+	/* The request needs the current message's part tree: parts (from
+	   parts_pool, NULL if it could not be read). */
+	bool need_parts;
+	pool_t parts_pool;
+	struct message_part *parts;
 
 	/* All messages have been sent. */
 	bool done;
@@ -102,7 +114,7 @@ static void imap_fetch_write_fields(struct imap_fetch_context *ctx,
 		str_printfa(str, " UID %u", rec->uid);
 	if ((fields & IMAP_FETCH_FIELD_FLAGS) != 0) {
 		str_append(str, " FLAGS ");
-		imap_flags_write(str, rec->flags);
+		imap_keywords_write_record(str, ctx->box, seq);
 	}
 	if ((fields & IMAP_FETCH_FIELD_INTERNALDATE) != 0) {
 		str_printfa(str, " INTERNALDATE \"%s\"",
@@ -118,6 +130,76 @@ static void imap_fetch_write_fields(struct imap_fetch_context *ctx,
 		str_delete(str, start, 1);
 }
 
+static void imap_fetch_write_bodystructure(struct imap_fetch_context *ctx,
+					   string_t *str, bool extended)
+{
+	if (ctx->parts == NULL) {
+		str_append(str, "NIL");
+		return;
+	}
+	str_append_c(str, '(');
+	imap_bodystructure_write(ctx->parts, str, extended);
+	str_append_c(str, ')');
+}
+
+/* Parses the message's part tree into ctx->parts (NULL on failure). */
+static void imap_fetch_load_parts(struct imap_fetch_context *ctx,
+				  uint32_t seq)
+{
+	const char *error;
+	int ret;
+
+	if (ctx->parts_pool != NULL)
+		pool_unref(&ctx->parts_pool);
+	ctx->parts_pool = pool_alloconly_create("fetch parts", 4096);
+	ret = imap_fetch_parts_get(ctx->box, seq, ctx->parts_pool,
+				   &ctx->parts, &error);
+	if (ret < 0) {
+		i_error("FETCH: Reading message %u failed: %s", seq, error);
+		ctx->failed = true;
+	} else if (ret == 0) {
+		ctx->expunged = true;
+	}
+	if (ret <= 0)
+		ctx->parts = NULL;
+}
+
+/* Appends " NAME " for the next item of the reply. */
+static void imap_fetch_item_name(struct imap_fetch_context *ctx,
+				 string_t *str, const char *name)
+{
+	if (ctx->item_written)
+		str_append_c(str, ' ');
+	ctx->item_written = true;
+	str_append(str, name);
+	str_append_c(str, ' ');
+}
+
+/* ENVELOPE, BODY and BODYSTRUCTURE (NIL if the message is unreadable). */
+static void imap_fetch_write_structure(struct imap_fetch_context *ctx,
+				       string_t *str)
+{
+	enum imap_fetch_field fields = ctx->req.fields;
+
+	if ((fields & IMAP_FETCH_FIELD_ENVELOPE) != 0) {
+		imap_fetch_item_name(ctx, str, "ENVELOPE");
+		if (ctx->parts == NULL) {
+			str_append(str, "NIL");
+		} else {
+			imap_envelope_write(imap_bodystructure_get_envelope(
+						ctx->parts), str);
+		}
+	}
+	if ((fields & IMAP_FETCH_FIELD_BODY) != 0) {
+		imap_fetch_item_name(ctx, str, "BODY");
+		imap_fetch_write_bodystructure(ctx, str, false);
+	}
+	if ((fields & IMAP_FETCH_FIELD_BODYSTRUCTURE) != 0) {
+		imap_fetch_item_name(ctx, str, "BODYSTRUCTURE");
+		imap_fetch_write_bodystructure(ctx, str, true);
+	}
+}
+
 /* Writes the start of the reply for seq. */
 static void imap_fetch_start_message(struct imap_fetch_context *ctx,
 				     uint32_t seq)
@@ -128,15 +210,70 @@ static void imap_fetch_start_message(struct imap_fetch_context *ctx,
 	flags_changed = imap_fetch_set_seen(ctx, seq);
 	str_printfa(str, "* %u FETCH (", seq);
 	imap_fetch_write_fields(ctx, str, seq, flags_changed);
+	if (ctx->need_parts) {
+		imap_fetch_load_parts(ctx, seq);
+		imap_fetch_write_structure(ctx, str);
+	}
 	o_stream_nsend(ctx->cmd->client->worker.output, str_data(str),
 		       str_len(str));
 	ctx->cur_seq = seq;
 	ctx->body_idx = 0;
 }
 
-/* Prepares a section of the message: for HEADER and HEADER.FIELDS the
-   whole literal in literal_r (temporary), otherwise positions input and
-   gives the section's size in CRLF form. */
+/* The literal of a header section from the header's stored form. */
+static string_t *imap_fetch_header_literal(const struct imap_fetch_body *body,
+					   const buffer_t *header)
+{
+	string_t *literal = t_str_new(header->used + 64);
+
+	if (body->section == IMAP_FETCH_SECTION_HEADER_FIELDS ||
+	    body->section == IMAP_FETCH_SECTION_HEADER_FIELDS_NOT) {
+		imap_fetch_header_filter(header->data, header->used,
+			body->fields,
+			body->section == IMAP_FETCH_SECTION_HEADER_FIELDS_NOT,
+			literal);
+	} else {
+		imap_fetch_header_append_crlf(literal, header->data,
+					      header->used);
+	}
+	return literal;
+}
+
+/* imap_fetch_prepare_section() for a section with a part number. */
+static int imap_fetch_prepare_part(struct imap_fetch_context *ctx,
+				   const struct imap_fetch_body *body,
+				   struct istream *input, uoff_t *size_r,
+				   string_t **literal_r, const char **error_r)
+{
+	struct imap_fetch_part_range range;
+	buffer_t *header;
+
+	if (ctx->parts == NULL)
+		return 0;
+	if (!imap_fetch_parts_range(ctx->parts, body, &range)) {
+		/* no such section: empty, as Dovecot does */
+		*literal_r = t_str_new(1);
+		*size_r = 0;
+		return 1;
+	}
+	if (imap_fetch_body_consume(input, range.offset, NULL, error_r) < 0)
+		return -1;
+	*size_r = range.virtual_size;
+	if (!range.header)
+		return 1;
+	header = t_str_new(range.physical_size + 1);
+	if (imap_fetch_body_consume(input, range.physical_size, header,
+				    error_r) < 0)
+		return -1;
+	*literal_r = imap_fetch_header_literal(body, header);
+	*size_r = str_len(*literal_r);
+	return 1;
+}
+
+/* Prepares a section of the message: for header sections the whole
+   literal in literal_r (temporary), otherwise positions input and gives
+   the section's size in CRLF form. Returns 1, 0 if the message could not
+   be parsed, -1 with error_r on a read error. */
 static int imap_fetch_prepare_section(struct imap_fetch_context *ctx,
 				      const struct imap_fetch_body *body,
 				      struct istream *input, uoff_t *size_r,
@@ -146,11 +283,15 @@ static int imap_fetch_prepare_section(struct imap_fetch_context *ctx,
 	uoff_t full_size, hdr_size;
 	buffer_t *header;
 
-	full_size = mailbox_get_record(ctx->box, ctx->cur_seq)->virtual_size;
 	*literal_r = NULL;
+	if (body->part != NULL) {
+		return imap_fetch_prepare_part(ctx, body, input, size_r,
+					       literal_r, error_r);
+	}
+	full_size = mailbox_get_record(ctx->box, ctx->cur_seq)->virtual_size;
 	*size_r = full_size;
 	if (body->section == IMAP_FETCH_SECTION_ALL)
-		return 0;
+		return 1;
 	header = t_str_new(4096);
 	if (imap_fetch_header_read(input, header, error_r) < 0)
 		return -1;
@@ -158,20 +299,11 @@ static int imap_fetch_prepare_section(struct imap_fetch_context *ctx,
 		hdr_size = imap_fetch_header_crlf_size(header->data,
 						       header->used);
 		*size_r = full_size > hdr_size ? full_size - hdr_size : 0;
-		return 0;
+		return 1;
 	}
-	*literal_r = t_str_new(header->used + 64);
-	if (body->section == IMAP_FETCH_SECTION_HEADER) {
-		imap_fetch_header_append_crlf(*literal_r, header->data,
-					      header->used);
-	} else {
-		imap_fetch_header_filter(header->data, header->used,
-			body->fields,
-			body->section == IMAP_FETCH_SECTION_HEADER_FIELDS_NOT,
-			*literal_r);
-	}
+	*literal_r = imap_fetch_header_literal(body, header);
 	*size_r = str_len(*literal_r);
-	return 0;
+	return 1;
 }
 
 /* Narrows size to the partial range of body. Returns its origin. */
@@ -204,9 +336,10 @@ static void imap_fetch_start_body(struct imap_fetch_context *ctx)
 	ctx->item_written = true;
 	ret = mailbox_open_mail_stream(ctx->box, ctx->cur_seq, &input,
 				       &error);
-	if (ret > 0 && imap_fetch_prepare_section(ctx, body, input, &size,
-						  &literal, &error) < 0)
-		ret = -1;
+	if (ret > 0) {
+		ret = imap_fetch_prepare_section(ctx, body, input, &size,
+						 &literal, &error);
+	}
 	if (ret < 0) {
 		i_error("FETCH: Reading message %u failed: %s",
 			ctx->cur_seq, error);
@@ -324,6 +457,21 @@ static void imap_fetch_deinit(struct client_command_context *cmd)
 
 	if (ctx->body.input != NULL)
 		i_stream_destroy(&ctx->body.input);
+	if (ctx->parts_pool != NULL)
+		pool_unref(&ctx->parts_pool);
+}
+
+/* Whether the request needs the part tree of each message. */
+static bool imap_fetch_request_needs_parts(const struct imap_fetch_request *req)
+{
+	if ((req->fields & (IMAP_FETCH_FIELD_ENVELOPE | IMAP_FETCH_FIELD_BODY |
+			    IMAP_FETCH_FIELD_BODYSTRUCTURE)) != 0)
+		return true;
+	array_foreach(&req->bodies, body) {
+		if (body->part != NULL)
+			return true;
+	}
+	return false;
 }
 
 bool cmd_fetch(struct client_command_context *cmd)
@@ -348,6 +496,7 @@ bool cmd_fetch(struct client_command_context *cmd)
 	}
 	if (cmd->uid)
 		ctx->req.fields |= IMAP_FETCH_FIELD_UID;
+	ctx->need_parts = imap_fetch_request_needs_parts(&ctx->req);
 	cmd->context = ctx;
 	cmd->func = imap_fetch_continue;
 	cmd->deinit = imap_fetch_deinit;

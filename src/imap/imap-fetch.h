@@ -2,12 +2,12 @@
 #ifndef IMAP_FETCH_H
 #define IMAP_FETCH_H
 
-/* FETCH items (RFC 3501 6.4.5) as far as they are supported: FLAGS, UID,
-   RFC822.SIZE, INTERNALDATE, BODY[] / BODY[HEADER] / BODY[TEXT] /
-   BODY[HEADER.FIELDS (...)] / BODY[HEADER.FIELDS.NOT (...)] (and their
-   .PEEK forms, with or without a <origin.count> range), RFC822,
-   RFC822.HEADER, RFC822.TEXT, and the macros ALL, FAST and FULL reduced
-   to the items that exist. */
+/* FETCH items (RFC 3501 6.4.5): FLAGS, UID, RFC822.SIZE, INTERNALDATE,
+   ENVELOPE, BODY, BODYSTRUCTURE, BODY[section] and BODY.PEEK[section]
+   for every section form (part numbers "1.2.3" optionally followed by
+   HEADER, HEADER.FIELDS (...), HEADER.FIELDS.NOT (...), TEXT or MIME),
+   with or without a <origin.count> range, RFC822, RFC822.HEADER,
+   RFC822.TEXT, and the macros ALL, FAST and FULL. */
 
 #include "array.h"
 
@@ -18,6 +18,9 @@ enum imap_fetch_field {
 	IMAP_FETCH_FIELD_FLAGS		= 0x02,
 	IMAP_FETCH_FIELD_INTERNALDATE	= 0x04,
 	IMAP_FETCH_FIELD_RFC822_SIZE	= 0x08,
+	IMAP_FETCH_FIELD_ENVELOPE	= 0x10,
+	IMAP_FETCH_FIELD_BODY		= 0x20,
+	IMAP_FETCH_FIELD_BODYSTRUCTURE	= 0x40,
 };
 
 enum imap_fetch_section {
@@ -26,12 +29,16 @@ enum imap_fetch_section {
 	IMAP_FETCH_SECTION_TEXT,
 	IMAP_FETCH_SECTION_HEADER_FIELDS,
 	IMAP_FETCH_SECTION_HEADER_FIELDS_NOT,
+	/* only with a part number */
+	IMAP_FETCH_SECTION_MIME,
 };
 
 struct imap_fetch_body {
 	enum imap_fetch_section section;
 	/* The item's name in the reply: "BODY[HEADER]", "RFC822.TEXT" */
 	const char *name;
+	/* The part number "1.2" of the section, or NULL for the message */
+	const char *part;
 	/* HEADER.FIELDS[.NOT]: the field names, NULL-terminated */
 	const char *const *fields;
 	/* BODY[...]<origin.count>: only count bytes from origin */

@@ -1,6 +1,6 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
-/* Writing and parsing IMAP system flags. */
+/* Writing and parsing IMAP message flags and keywords. */
 
 #include "lib.h"
 #include "str.h"
@@ -21,18 +21,42 @@ static const struct {
 	{ MAIL_RECENT, "\\Recent" },
 };
 
-void imap_flags_write(string_t *dest, enum mail_flags flags)
+/* Appends the names of flags, space-separated. */
+static void imap_flags_append(string_t *dest, enum mail_flags flags)
 {
 	size_t start = str_len(dest);
 	unsigned int i;
 
-	str_append_c(dest, '(');
 	for (i = 0; i < N_ELEMENTS(imap_flag_names); i++) {
 		if ((flags & imap_flag_names[i].flag) == 0)
 			continue;
-		if (str_len(dest) > start + 1)
+		if (str_len(dest) > start)
 			str_append_c(dest, ' ');
 		str_append(dest, imap_flag_names[i].name);
+	}
+}
+
+void imap_flags_write(string_t *dest, enum mail_flags flags)
+{
+	str_append_c(dest, '(');
+	imap_flags_append(dest, flags);
+	str_append_c(dest, ')');
+}
+
+void imap_flags_write_keywords(string_t *dest, enum mail_flags flags,
+			       uint32_t keywords, const char *const *names,
+			       unsigned int names_count)
+{
+	str_append_c(dest, '(');
+	imap_flags_append(dest, flags);
+	for (unsigned int i = 0; i < names_count; i++) {
+		/* a letter without a name in the keywords file is not
+		   shown */
+		if ((keywords & (1U << i)) == 0 || names[i] == NULL)
+			continue;
+		if (str_data(dest)[str_len(dest) - 1] != '(')
+			str_append_c(dest, ' ');
+		str_append(dest, names[i]);
 	}
 	str_append_c(dest, ')');
 }
@@ -49,7 +73,24 @@ static enum mail_flags imap_flag_find(const char *name)
 	return 0;
 }
 
+/* RFC 3501 9: flag-keyword is an atom: no atom-specials, which the
+   parser lets through inside brackets, and within a length limit. */
+static bool imap_keyword_is_valid(const char *name)
+{
+	if (name[0] == '\0' || strlen(name) > MAIL_KEYWORD_MAX_LEN)
+		return false;
+	for (; *name != '\0'; name++) {
+		unsigned char c = *name;
+
+		if (c <= 0x20 || c >= 0x7f ||
+		    strchr("(){%*\"\\]", c) != NULL)
+			return false;
+	}
+	return true;
+}
+
 int imap_flags_parse(const struct imap_arg *args, enum mail_flags *flags_r,
+		     ARRAY_TYPE(const_string) *keywords_r,
 		     const char **error_r)
 {
 	enum mail_flags flag, flags = 0;
@@ -60,8 +101,16 @@ int imap_flags_parse(const struct imap_arg *args, enum mail_flags *flags_r,
 			*error_r = "Flags must be atoms";
 			return -1;
 		}
-		if (atom[0] != '\\')
+		if (atom[0] != '\\') {
+			if (keywords_r == NULL ||
+			    !imap_keyword_is_valid(atom)) {
+				*error_r = t_strdup_printf(
+					"Invalid keyword %s", atom);
+				return -1;
+			}
+			array_push_back(keywords_r, &atom);
 			continue;
+		}
 		flag = imap_flag_find(atom);
 		if (flag == 0) {
 			*error_r = t_strdup_printf("Invalid system flag %s",

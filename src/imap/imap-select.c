@@ -5,33 +5,16 @@
 #include "lib.h"
 #include "str.h"
 #include "mail-storage.h"
-#include "imap-flags.h"
+#include "imap-keywords.h"
 #include "imap-sync.h"
 #include "imap-commands.h"
+#include "imap-cmd-mailbox.h"
 
-/* A mailbox name for a reply line: control characters (a literal may
-   hold CRLF) become '?'. */
-static const char *imap_select_printable(const char *name)
-{
-	string_t *str = t_str_new(strlen(name));
-
-	for (; *name != '\0'; name++) {
-		unsigned char c = *name;
-
-		str_append_c(str, c < 0x20 || c == 0x7f ? '?' : c);
-	}
-	return str_c(str);
-}
-
-static void cmd_select_send_status(struct client *client, bool readonly)
+static void cmd_select_send_status(struct client *client)
 {
 	struct mailbox_status status;
 
-	client_send_line(client, "* FLAGS (" IMAP_FLAGS_PERMANENT ")");
-	client_send_line(client, readonly ?
-		"* OK [PERMANENTFLAGS ()] Read-only mailbox." :
-		"* OK [PERMANENTFLAGS (" IMAP_FLAGS_PERMANENT
-		")] Flags permitted.");
+	imap_keywords_send(client, true);
 	imap_sync_send_counts(client, true);
 	mailbox_get_status(client->mailbox, &status);
 	if (status.first_unseen_seq != 0) {
@@ -53,11 +36,13 @@ static bool cmd_select_full(struct client_command_context *cmd,
 	bool readonly;
 	int ret;
 
-	if (!imap_arg_get_astring(&cmd->args[0], &name) ||
+	if (imap_arg_is_eol(&cmd->args[0]) ||
 	    !imap_arg_is_eol(&cmd->args[1])) {
 		client_cmd_bad(cmd, "Invalid arguments.");
 		return true;
 	}
+	if (!imap_mailbox_arg_get(cmd, &cmd->args[0], &name))
+		return true;
 	/* RFC 3501 6.3.1: the old mailbox is deselected even if the new
 	   one cannot be selected */
 	client_close_mailbox(client);
@@ -69,14 +54,12 @@ static bool cmd_select_full(struct client_command_context *cmd,
 		return true;
 	}
 	if (ret == 0) {
-		client_cmd_reply(cmd, t_strconcat(
-			"NO [NONEXISTENT] Mailbox doesn't exist: ",
-			imap_select_printable(name), NULL));
+		imap_mailbox_reply_nonexistent(cmd, name);
 		return true;
 	}
 	client->state = CLIENT_STATE_SELECTED;
 	readonly = mailbox_is_readonly(client->mailbox);
-	cmd_select_send_status(client, readonly);
+	cmd_select_send_status(client);
 	client_cmd_reply(cmd, t_strdup_printf("OK [%s] %s completed.",
 		readonly ? "READ-ONLY" : "READ-WRITE",
 		examine ? "Examine" : "Select"));

@@ -6,15 +6,22 @@
 #include "lib.h"
 #include "imap-settings.h"
 
+#define IMAP_IDLE_NOTIFY_INTERVAL_MAX (15 * 60)
+
 static const struct setting_define imap_setting_defines[] = {
 	SETTING_DEFINE(SET_SIZE, imap_max_line_length, struct imap_settings),
 	SETTING_DEFINE(SET_STR, imap_capability, struct imap_settings),
+	SETTING_DEFINE(SET_SIZE, imap_max_append_size, struct imap_settings),
+	SETTING_DEFINE(SET_TIME, imap_idle_notify_interval,
+		       struct imap_settings),
 	SETTING_DEFINE_LIST_END
 };
 
 static const struct imap_settings imap_default_settings = {
 	.imap_max_line_length = 64 * 1024,
 	.imap_capability = "",
+	.imap_max_append_size = 50 * 1024 * 1024,
+	.imap_idle_notify_interval = 2 * 60,
 };
 
 static bool imap_settings_check(void *_set, pool_t pool ATTR_UNUSED,
@@ -25,6 +32,19 @@ static bool imap_settings_check(void *_set, pool_t pool ATTR_UNUSED,
 	/* room for at least a tag, a command and a few arguments */
 	if (set->imap_max_line_length < 1024) {
 		*error_r = "imap_max_line_length must be at least 1k";
+		return false;
+	}
+	if (set->imap_max_append_size == 0 ||
+	    set->imap_max_append_size > SSIZE_MAX) {
+		*error_r = "imap_max_append_size must be above 0";
+		return false;
+	}
+	/* The keep-alive is what keeps an idling client connected: it
+	   must come before the worker's inactivity timeout (30 mins). */
+	if (set->imap_idle_notify_interval == 0 ||
+	    set->imap_idle_notify_interval > IMAP_IDLE_NOTIFY_INTERVAL_MAX) {
+		*error_r = "imap_idle_notify_interval must be "
+			"between 1 sec and 15 mins";
 		return false;
 	}
 	return true;

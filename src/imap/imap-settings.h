@@ -14,6 +14,11 @@ struct imap_settings {
 	/* CAPABILITY override: "" = the built-in list, "+X Y" = the
 	   built-in list plus X Y, anything else replaces it. */
 	const char *imap_capability;
+	/* Largest message APPEND accepts (Cove's; Dovecot has only quota
+	   limits). The literal is held in memory while it is read. */
+	uoff_t imap_max_append_size;
+	/* Seconds between the "* OK Still here" keep-alives in IDLE. */
+	unsigned int imap_idle_notify_interval;
 };
 
 extern const struct setting_parser_info imap_setting_parser_info;

@@ -1,12 +1,13 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
-/* STORE and UID STORE (RFC 3501 6.4.6). */
+/* STORE and UID STORE (RFC 3501 6.4.6), with keywords. */
 
 #include "lib.h"
 #include "array.h"
 #include "str.h"
 #include "mail-storage.h"
 #include "imap-flags.h"
+#include "imap-keywords.h"
 #include "imap-msgset.h"
 #include "imap-commands.h"
 
@@ -15,6 +16,8 @@
 struct imap_store_request {
 	enum modify_type modify;
 	enum mail_flags flags;
+	ARRAY_TYPE(const_string) keyword_names;
+	uint32_t keywords;
 	bool silent;
 };
 
@@ -57,7 +60,8 @@ static int imap_store_parse(const struct imap_arg *args,
 		}
 		args = flags;
 	}
-	return imap_flags_parse(args, &req_r->flags, error_r);
+	return imap_flags_parse(args, &req_r->flags, &req_r->keyword_names,
+				error_r);
 }
 
 static void imap_store_send_flags(struct client_command_context *cmd,
@@ -71,7 +75,7 @@ static void imap_store_send_flags(struct client_command_context *cmd,
 	if (cmd->uid)
 		str_printfa(str, "UID %u ", rec->uid);
 	str_append(str, "FLAGS ");
-	imap_flags_write(str, rec->flags);
+	imap_keywords_write_record(str, cmd->client->mailbox, seq);
 	str_append_c(str, ')');
 	client_send_line(cmd->client, str_c(str));
 }
@@ -88,8 +92,9 @@ static int imap_store_apply(struct client_command_context *cmd,
 
 	array_foreach(seqs, range) {
 		for (seq = range->seq1; seq <= range->seq2; seq++) {
-			ret = mailbox_update_flags(box, seq, req->modify,
-						   req->flags, error_r);
+			ret = mailbox_update_flags_keywords(box, seq,
+				req->modify, req->flags, req->keywords,
+				error_r);
 			if (ret < 0)
 				return -1;
 			if (ret == 0)
@@ -109,6 +114,7 @@ bool cmd_store(struct client_command_context *cmd)
 	int ret;
 
 	t_array_init(&seqs, 8);
+	t_array_init(&req.keyword_names, 8);
 	if (!imap_arg_get_atom(&cmd->args[0], &set) ||
 	    imap_msgset_parse(cmd->client->mailbox, cmd->uid, set, &seqs,
 			      &error) < 0 ||
@@ -120,6 +126,18 @@ bool cmd_store(struct client_command_context *cmd)
 		client_cmd_reply(cmd, "NO Mailbox is read-only.");
 		return true;
 	}
+	ret = imap_keywords_lookup(cmd->client->mailbox, &req.keyword_names,
+				   &req.keywords, &error);
+	if (ret <= 0) {
+		if (ret < 0)
+			client_cmd_storage_error(cmd, error);
+		else
+			client_cmd_reply(cmd, t_strconcat("NO ", error, ".",
+							  NULL));
+		return true;
+	}
+	/* new keywords are in FLAGS before any FETCH shows them */
+	imap_keywords_send(cmd->client, false);
 	ret = imap_store_apply(cmd, &seqs, &req, &error);
 	if (ret < 0) {
 		client_cmd_storage_error(cmd, error);

@@ -8,7 +8,7 @@
 #include "array.h"
 #include "str.h"
 #include "mail-storage.h"
-#include "imap-flags.h"
+#include "imap-keywords.h"
 #include "imap-commands.h"
 #include "imap-sync.h"
 
@@ -60,21 +60,24 @@ static void imap_sync_send_flags(struct client *client, uint32_t seq)
 	string_t *str = t_str_new(64);
 
 	str_printfa(str, "* %u FETCH (FLAGS ", seq);
-	imap_flags_write(str, mailbox_get_record(client->mailbox,
-						 seq)->flags);
+	imap_keywords_write_record(str, client->mailbox, seq);
 	str_append_c(str, ')');
 	client_send_line(client, str_c(str));
 }
 
 void imap_sync_command(struct client_command_context *cmd)
 {
-	struct client *client = cmd->client;
-	struct imap_sync_context ctx = { .client = client };
-	const char *error;
-
 	if ((cmd->command->flags & IMAP_CMD_FLAG_NO_EXPUNGES) != 0 &&
 	    !cmd->uid)
 		return;
+	imap_sync_mailbox(cmd->client);
+}
+
+void imap_sync_mailbox(struct client *client)
+{
+	struct imap_sync_context ctx = { .client = client };
+	const char *error;
+
 	t_array_init(&ctx.changed, 8);
 	if (mailbox_sync(client->mailbox, &imap_sync_callbacks, &ctx,
 			 &error) < 0) {
@@ -83,6 +86,7 @@ void imap_sync_command(struct client_command_context *cmd)
 		return;
 	}
 	imap_sync_send_counts(client, false);
+	imap_keywords_send(client, false);
 	array_foreach(&ctx.changed, seq) {
 		if (*seq <= client->messages_count)
 			imap_sync_send_flags(client, *seq);
@@ -96,4 +100,14 @@ int imap_sync_expunge_deleted(struct client *client, const char **error_r)
 	t_array_init(&ctx.changed, 1);
 	return mailbox_expunge_deleted(client->mailbox, &imap_sync_callbacks,
 				       &ctx, error_r);
+}
+
+int imap_sync_expunge_marked(struct client *client, const bool *marked,
+			     const char **error_r)
+{
+	struct imap_sync_context ctx = { .client = client };
+
+	t_array_init(&ctx.changed, 1);
+	return mailbox_expunge_marked(client->mailbox, marked,
+				      &imap_sync_callbacks, &ctx, error_r);
 }

@@ -33,11 +33,19 @@ void test_imap_fetch_header_filter(void)
 		{ subject, true, sizeof(header) - 1,
 		  "From: a@example.org\r\nTo : b@example.org\r\n"
 		  "X-Other: x\r\n\r\n" },
-		/* the header without its blank line, or cut short */
+		/* the header without its blank line, or cut short: the
+		   field list still ends with a blank line, .NOT does not;
+		   a cut line stays cut (as Dovecot does) */
 		{ subject, false, sizeof(header) - 2,
 		  "Subject: one\r\n  two\r\nsubject: again\r\n\r\n" },
-		{ subject, false, 29, "Subject: \r\n\r\n" },
+		{ subject, true, sizeof(header) - 2,
+		  "From: a@example.org\r\nTo : b@example.org\r\n"
+		  "X-Other: x\r\n" },
+		{ subject, false, 29, "Subject: \r\n" },
+		{ from_to, false, 26, "From: a@example.org\r\n\r\n" },
+		{ subject, true, 24, "From: a@example.org\r\nSubj" },
 		{ subject, false, 0, "\r\n" },
+		{ subject, true, 0, "" },
 	};
 	string_t *str = t_str_new(128);
 	unsigned int i;

@@ -51,6 +51,8 @@ struct imap_parser {
 	size_t prefix_pos;
 	size_t max_line_size;
 	size_t max_literal_size;
+	/* The limit for the current command. */
+	size_t cur_max_literal_size;
 
 	/* Bytes of the current line consumed so far (literal data is not
 	   counted). */
@@ -174,11 +176,18 @@ void imap_parser_reset(struct imap_parser *parser)
 	parser->state = IMAP_PARSER_STATE_ARG;
 	parser->cur_pos = 0;
 	parser->line_size = 0;
+	parser->cur_max_literal_size = parser->max_literal_size;
 	parser->literal_data = NULL;
 	parser->line_ended = false;
 	parser->partial_eol = false;
 	if (!parser->fatal)
 		parser->error = NULL;
+}
+
+void imap_parser_set_max_literal_size(struct imap_parser *parser,
+				      size_t max_literal_size)
+{
+	parser->cur_max_literal_size = max_literal_size;
 }
 
 static void imap_parser_set_error(struct imap_parser *parser,
@@ -539,7 +548,7 @@ static int imap_parser_start_literal(struct imap_parser *parser,
 				     uoff_t size, bool nonsync)
 {
 	parser->line_ended = true;
-	if (size > parser->max_literal_size) {
+	if (size > parser->cur_max_literal_size) {
 		imap_parser_set_error(parser, "Literal too large", nonsync);
 		return -1;
 	}

@@ -56,8 +56,13 @@ void imap_parser_set_prefix(struct imap_parser *parser, const void *data,
 			    size_t size);
 
 /* Forget the current command (call before each new command). Arguments
-   returned earlier become invalid. */
+   returned earlier become invalid. The literal size limit goes back to
+   the one given at creation. */
 void imap_parser_reset(struct imap_parser *parser);
+/* Sets the literal size limit for the current command only (APPEND's
+   message may be larger than other commands' literals). */
+void imap_parser_set_max_literal_size(struct imap_parser *parser,
+				      size_t max_literal_size);
 
 /* Reads one SP-terminated word (tag, command name). Returns NULL when more
    input is needed, "" on syntax error (see imap_parser_get_error()).

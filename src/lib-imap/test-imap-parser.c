@@ -381,6 +381,45 @@ void test_imap_parser_count(void)
 	test_end();
 }
 
+/* A per-command literal limit (APPEND) holds until the next reset. */
+void test_imap_parser_literal_limit(void)
+{
+	static const char data[] =
+		"a APPEND {150+}\r\n" "%s\r\n" "b X {150}\r\n";
+	char fill[151];
+	const char *input_data;
+	struct istream *input;
+	struct imap_parser *parser;
+	const struct imap_arg *args;
+	const char *str;
+	bool fatal;
+
+	test_begin("imap parser literal limit");
+	memset(fill, 'x', 150);
+	fill[150] = '\0';
+	input_data = t_strdup_printf(data, fill);
+	input = test_istream_create_data(input_data, strlen(input_data));
+	parser = imap_parser_create(input, NULL, TEST_MAX_LINE,
+				    TEST_MAX_LITERAL);
+	(void)i_stream_read(input);
+	test_assert_strcmp(imap_parser_read_word(parser), "a");
+	test_assert_strcmp(imap_parser_read_word(parser), "APPEND");
+	imap_parser_set_max_literal_size(parser, 150);
+	test_assert(imap_parser_read_args(parser, 0, 0, &args) == 1);
+	test_assert(imap_arg_get_string(&args[0], &str) &&
+		    strlen(str) == 150 && args[0].str_len == 150);
+	imap_parser_reset(parser);
+	test_assert_strcmp(imap_parser_read_word(parser), "b");
+	test_assert_strcmp(imap_parser_read_word(parser), "X");
+	test_assert(imap_parser_read_args(parser, 0, 0, &args) == -1);
+	test_assert_strcmp(imap_parser_get_error(parser, &fatal),
+			   "Literal too large");
+	test_assert(!fatal);
+	imap_parser_destroy(&parser);
+	i_stream_destroy(&input);
+	test_end();
+}
+
 void test_imap_parser_accessors(void)
 {
 	static const char data[] = "a X atom \"str\" {3+}\r\nlit NIL (x)\r\n";

@@ -280,10 +280,8 @@ static void test_settings_warnings(pool_t pool)
 		"    base_dir = /remote\n"
 		"  }\n"
 		"}\n"
-		"namespace inbox {\n"
-		"  mailbox Drafts {\n"
-		"    special_use = \\Drafts\n"
-		"  }\n"
+		"metric imap_commands {\n"
+		"  filter = event=imap_command_finished\n"
 		"}\n";
 	static const char *const expected[] = {
 		"%s/test.conf:1: Dovecot setting not supported by Cove, "
@@ -297,7 +295,7 @@ static void test_settings_warnings(pool_t pool)
 		"%s/test.conf:11: local/remote filters are not supported by "
 		"Cove, ignored: remote 10.0.0.0/8",
 		"%s/test.conf:16: Dovecot section not supported by Cove, "
-		"ignored: namespace",
+		"ignored: metric",
 	};
 	struct settings_parser *parser;
 	const char *const *warnings;

@@ -201,6 +201,48 @@ const struct setting_parser_info test_auth_info = {
 	.type_offset = SIZE_MAX,
 };
 
+static const struct setting_define test_mailbox_defines[] = {
+	SETTING_DEFINE_KEY(SET_ENUM, "auto", autocreate,
+			   struct test_mailbox_settings),
+	DEF(SET_STR, special_use, struct test_mailbox_settings),
+	SETTING_DEFINE_LIST_END
+};
+static const struct test_mailbox_settings test_mailbox_defaults = {
+	.name = "",
+	.autocreate = "no:create:subscribe",
+	.special_use = "",
+};
+static const struct setting_parser_info test_mailbox_info = {
+	.module_name = "mailbox",
+	.defines = test_mailbox_defines,
+	.defaults = &test_mailbox_defaults,
+	.struct_size = sizeof(struct test_mailbox_settings),
+	.type_offset = offsetof(struct test_mailbox_settings, name),
+};
+
+static const struct setting_define test_namespace_defines[] = {
+	DEF(SET_STR, separator, struct test_namespace_settings),
+	DEF(SET_STR, prefix, struct test_namespace_settings),
+	DEF(SET_BOOL, inbox, struct test_namespace_settings),
+	SETTING_DEFINE_DEFLIST(mailboxes, "mailbox",
+			       struct test_namespace_settings,
+			       &test_mailbox_info),
+	SETTING_DEFINE_LIST_END
+};
+static const struct test_namespace_settings test_namespace_defaults = {
+	.name = "",
+	.separator = "",
+	.prefix = "",
+	.inbox = false,
+};
+static const struct setting_parser_info test_namespace_info = {
+	.module_name = "namespace",
+	.defines = test_namespace_defines,
+	.defaults = &test_namespace_defaults,
+	.struct_size = sizeof(struct test_namespace_settings),
+	.type_offset = offsetof(struct test_namespace_settings, name),
+};
+
 static const struct setting_define test_mail_defines[] = {
 	DEF(SET_STR, mail_location, struct test_mail_settings),
 	DEF(SET_STR, mail_uid, struct test_mail_settings),
@@ -219,6 +261,9 @@ static const struct setting_define test_mail_defines[] = {
 	DEF(SET_TIME_MSECS, test_timeout_msecs, struct test_mail_settings),
 	{ SET_STRLIST, "plugin",
 	  offsetof(struct test_mail_settings, plugin_envs), NULL },
+	SETTING_DEFINE_DEFLIST(namespaces, "namespace",
+			       struct test_mail_settings,
+			       &test_namespace_info),
 	SETTING_DEFINE_LIST_END
 };
 static const struct test_mail_settings test_mail_defaults = {

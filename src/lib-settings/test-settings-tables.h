@@ -67,6 +67,22 @@ struct test_auth_settings {
 	ARRAY(struct test_db_settings *) userdbs;
 };
 
+/* namespace NAME { mailbox NAME { } } as in lib-storage's
+   mail-storage-settings.c. */
+struct test_mailbox_settings {
+	const char *name;
+	const char *autocreate;
+	const char *special_use;
+};
+
+struct test_namespace_settings {
+	const char *name;
+	const char *separator;
+	const char *prefix;
+	bool inbox;
+	ARRAY(struct test_mailbox_settings *) mailboxes;
+};
+
 struct test_mail_settings {
 	const char *mail_location;
 	const char *mail_uid;
@@ -84,6 +100,7 @@ struct test_mail_settings {
 	const char *ssl_cert;
 	unsigned int test_timeout_msecs;
 	ARRAY_TYPE(const_string) plugin_envs;
+	ARRAY(struct test_namespace_settings *) namespaces;
 };
 
 /* A service section with a listener and a limit (config text). */

@@ -149,8 +149,28 @@ static int mail_deliver_save(const struct mail_deliver_context *ctx,
 	return mailbox_save_finish(&save_ctx, &uid, error_r);
 }
 
-/* Opens ctx->mailbox when it exists, else INBOX. Returns 0, or -1 with
-   error_r. */
+/* Creates ctx->mailbox (lda_mailbox_autocreate) and opens it. Returns 1
+   opened, 0 it could not be created (logged), -1 error. */
+static int mail_deliver_create_mailbox(const struct mail_deliver_context *ctx,
+				       struct mail_user *user,
+				       struct mailbox **box_r,
+				       const char **error_r)
+{
+	enum mail_error error_code;
+	const char *error;
+
+	if (mailbox_create(user, ctx->mailbox, &error_code, &error) < 0 &&
+	    error_code != MAIL_ERROR_EXISTS) {
+		i_info("%sMailbox %s cannot be created: %s",
+		       ctx->log_prefix, ctx->mailbox, error);
+		return 0;
+	}
+	return mailbox_open(user, ctx->mailbox, MAILBOX_FLAG_SAVEONLY,
+			    box_r, error_r);
+}
+
+/* Opens ctx->mailbox when it exists (or can be created), else INBOX.
+   Returns 0, or -1 with error_r. */
 static int mail_deliver_open_mailbox(const struct mail_deliver_context *ctx,
 				     struct mail_user *user,
 				     struct mailbox **box_r,
@@ -161,13 +181,14 @@ static int mail_deliver_open_mailbox(const struct mail_deliver_context *ctx,
 	if (ctx->mailbox != NULL && ctx->mailbox[0] != '\0') {
 		ret = mailbox_open(user, ctx->mailbox, MAILBOX_FLAG_SAVEONLY,
 				   box_r, error_r);
+		if (ret == 0 && ctx->mailbox_autocreate) {
+			ret = mail_deliver_create_mailbox(ctx, user, box_r,
+							  error_r);
+		}
 		if (ret != 0)
 			return ret < 0 ? -1 : 0;
-		i_info("%sMailbox %s does not exist%s: saving to INBOX",
-		       ctx->log_prefix, ctx->mailbox,
-		       !ctx->mailbox_autocreate ? "" :
-		       " and the storage cannot create mailboxes yet "
-		       "(lda_mailbox_autocreate)");
+		i_info("%sMailbox %s does not exist: saving to INBOX",
+		       ctx->log_prefix, ctx->mailbox);
 	}
 	ret = mailbox_open(user, "INBOX", MAILBOX_FLAG_SAVEONLY, box_r,
 			   error_r);

@@ -30,9 +30,8 @@ struct mail_deliver_context {
 	const char *received;
 	/* Mailbox to save to when it exists (else INBOX), or NULL */
 	const char *mailbox;
-	/* lda_mailbox_autocreate: asked to create a missing mailbox. The
-	   storage cannot create folders yet, so INBOX is used all the same
-	   (and the log says why). */
+	/* lda_mailbox_autocreate: create a missing mailbox (when its name
+	   is invalid, INBOX is used and the log says why). */
 	bool mailbox_autocreate;
 };
 

@@ -40,6 +40,44 @@ struct mail_user {
 	struct mail_location location;
 	enum mail_storage_fsync fsync_mode;
 	unsigned int open_mailboxes;
+
+	/* mailbox-list.c: the namespace (NULL: defaults), its separator
+	   and prefix */
+	const struct mail_namespace_settings *ns;
+	char list_sep;
+	const char *list_prefix;
+	bool autocreated;
+};
+
+/* A mailbox as the backend lists it: its storage name (UTF-8, '.'
+   separated, without the namespace prefix; never INBOX). */
+struct mailbox_list_entry {
+	const char *name;
+	/* A directory kept for children, without messages of its own. */
+	bool noselect;
+};
+ARRAY_DEFINE_TYPE(mailbox_list_entry, struct mailbox_list_entry);
+
+/* The backend's folder operations. Names are storage names (see struct
+   mailbox_list_entry); the generic code has checked them and knows
+   whether they exist. */
+struct mailbox_list_vfuncs {
+	/* Appends every mailbox but INBOX to entries (names from pool, which
+	   is not datastack_pool). */
+	int (*get_entries)(struct mail_user *user, pool_t pool,
+			   ARRAY_TYPE(mailbox_list_entry) *entries,
+			   const char **error_r);
+	/* Creates a mailbox that does not exist (or is NOSELECT). */
+	int (*create)(struct mail_user *user, const char *name,
+		      const char **error_r);
+	/* Deletes an existing mailbox: its messages only when
+	   keep_dir (it has children), else everything. */
+	int (*delete)(struct mail_user *user, const char *name,
+		      bool keep_dir, const char **error_r);
+	/* Renames old_name and its children; new_name does not exist.
+	   old_name INBOX: moves the messages into a new mailbox. */
+	int (*rename)(struct mail_user *user, const char *old_name,
+		      const char *new_name, const char **error_r);
 };
 
 struct mailbox_vfuncs {
@@ -59,11 +97,18 @@ struct mailbox_vfuncs {
 				struct istream **input_r,
 				const char **error_r);
 	/* Applies the change to the message's current flags (which may
-	   have been changed by someone else meanwhile). Returns 1, 0 if
-	   expunged, -1 error. */
+	   have been changed by someone else meanwhile), and to its
+	   keywords unless keywords is NULL. Returns 1, 0 if expunged, -1
+	   error. */
 	int (*update_flags)(struct mailbox *box, unsigned int idx,
 			    enum modify_type modify, enum mail_flags flags,
-			    const char **error_r);
+			    const uint32_t *keywords, const char **error_r);
+	/* See mailbox_get_keywords() and mailbox_keywords_lookup(). */
+	const char *const *(*get_keywords)(struct mailbox *box,
+					   unsigned int *count_r);
+	int (*keywords_lookup)(struct mailbox *box, const char *const *names,
+			       unsigned int count, uint32_t *keywords_r,
+			       const char **error_r);
 	int (*expunge_deleted)(struct mailbox *box,
 			       const struct mailbox_sync_callbacks *cb,
 			       void *context, const char **error_r);
@@ -74,6 +119,11 @@ struct mailbox_vfuncs {
 	/* The directory that holds the mailbox's own files (for the
 	   session lock); valid until the mailbox is closed. */
 	const char *(*get_dir)(struct mailbox *box);
+	/* The directories whose entries change when a message is
+	   delivered, expunged or gets new flags, NULL-terminated, from the
+	   temporary frame (mailbox_notify_changes() watches them). NULL:
+	   changes are polled. */
+	const char *const *(*get_notify_dirs)(struct mailbox *box);
 
 	struct mail_save_context *(*save_init)(struct mailbox *box);
 	int (*save_write)(struct mail_save_context *ctx, const void *data,
@@ -82,6 +132,13 @@ struct mailbox_vfuncs {
 	int (*save_finish)(struct mail_save_context *ctx, uint32_t *uid_r,
 			   const char **error_r);
 	void (*save_abort)(struct mail_save_context *ctx);
+	/* Optional: saves message idx of src (a mailbox of the same
+	   backend) with ctx's flags and keywords without reading it.
+	   Returns 1 done (*uid_r as in save_finish), 0 not possible here
+	   (e.g. another filesystem: the caller copies the bytes), -1 error;
+	   frees ctx unless it returns 0. */
+	int (*copy)(struct mail_save_context *ctx, struct mailbox *src,
+		    unsigned int idx, uint32_t *uid_r, const char **error_r);
 };
 
 struct mail_storage_backend {
@@ -93,6 +150,7 @@ struct mail_storage_backend {
 	   mailbox) from pool. */
 	struct mailbox *(*mailbox_alloc)(pool_t pool);
 	const struct mailbox_vfuncs *v;
+	const struct mailbox_list_vfuncs *list_v;
 };
 
 struct mailbox {
@@ -100,6 +158,8 @@ struct mailbox {
 	struct mail_user *user;
 	const struct mailbox_vfuncs *v;
 	const char *vname;
+	/* Storage name (struct mailbox_list_entry); "INBOX" for INBOX. */
+	const char *name;
 	enum mailbox_flags flags;
 
 	/* The session's view, sorted by UID. Backends keep any per-message
@@ -109,22 +169,58 @@ struct mailbox {
 	ARRAY(bool) record_filled;
 	uint32_t uidvalidity;
 	uint32_t uidnext;
+	/* mailbox_notify_changes() state; NULL when not watching. */
+	struct mailbox_notify *notify;
 };
 
 struct mail_save_context {
 	struct mailbox *box;
 	enum mail_flags flags;
+	uint32_t keywords;
 	/* (time_t)-1 when not set: the time of saving. */
 	time_t received_date;
 };
 
 extern const struct mail_storage_backend maildir_storage_backend;
+extern const struct mailbox_list_vfuncs maildir_list_vfuncs;
+
+/* In the mail root: one subscribed storage name per line. */
+#define MAILBOX_LIST_SUBSCRIPTIONS_FILE "subscriptions"
+/* mailbox-list.c: appends the subscribed storage names (from the
+   temporary frame). Returns 0, or -1 with error_r. */
+int mailbox_list_subscriptions_read(struct mail_user *user,
+				    ARRAY_TYPE(const_string) *names,
+				    const char **error_r);
+/* mailbox-list-change.c: dotlocks a file of the mailbox list (the
+   subscriptions, Maildir++'s UIDVALIDITY counter) for a read-modify-write.
+   Returns 0, or -1 with error_r (also on timeout). */
+#define MAILBOX_LIST_LOCK_TIMEOUT_SECS 30
+struct file_dotlock;
+int mailbox_list_lock(const char *path, struct file_dotlock **lock_r,
+		      const char **error_r);
+/* Releases the lock. Returns ret, or -1 with error_r if ret was 0 and the
+   lock had been broken meanwhile. */
+int mailbox_list_unlock(struct file_dotlock **lock, int ret,
+			const char **error_r);
+/* mailbox-list-change.c: writes data to path through a temporary file
+   and rename(). Returns 0 or -1. */
+int mailbox_list_write_file(const char *path, const char *data,
+			    const char **error_r);
+/* mailbox-list.c: sets up the namespace fields of user. */
+void mailbox_list_user_init(struct mail_user *user);
+/* Converts vname to a storage name (from the temporary frame). Returns 1,
+   or 0 with error_r (for the client) if the name is invalid. */
+int mailbox_list_vname_to_name(struct mail_user *user, const char *vname,
+			       const char **name_r, const char **error_r);
 
 /* Returns old_flags changed by modify/flags (MAIL_RECENT of old_flags
    is kept, that of flags ignored). */
 enum mail_flags mail_flags_modify(enum mail_flags old_flags,
 				  enum modify_type modify,
 				  enum mail_flags flags);
+/* Returns the keyword mask old changed by modify/keywords. */
+uint32_t mail_keywords_modify(uint32_t old, enum modify_type modify,
+			      uint32_t keywords);
 
 /* Generic view helpers for backends. */
 /* Returns the index of the first record with UID >= uid (the record

@@ -8,6 +8,37 @@
 
 #include "settings-parser.h"
 
+/* `mailbox NAME { special_use = \Sent  auto = subscribe }` inside a
+   namespace (Dovecot's 15-mailboxes.conf). */
+struct mailbox_settings {
+	/* The mailbox name (UTF-8, the namespace's separator). */
+	const char *name;
+	/* "no", "create" (created at login) or "subscribe" (created and
+	   subscribed). */
+	const char *autocreate;
+	/* Space-separated RFC 6154 flags ("\\Sent"); "" = none. */
+	const char *special_use;
+};
+ARRAY_DEFINE_TYPE(mailbox_settings, struct mailbox_settings *);
+
+/* `namespace NAME { ... }`. Cove serves one private namespace: the one
+   with inbox = yes (or the first). */
+struct mail_namespace_settings {
+	const char *name;
+	/* "private" (the only one supported), "shared" or "public". */
+	const char *type;
+	/* Hierarchy separator shown to clients; "" = '.' (Maildir++). */
+	const char *separator;
+	/* Prefix of every mailbox name except INBOX; "" or ends with the
+	   separator. */
+	const char *prefix;
+	/* Dovecot's per-namespace mail_location; must be "" here. */
+	const char *location;
+	bool inbox;
+	ARRAY_TYPE(mailbox_settings) mailboxes;
+};
+ARRAY_DEFINE_TYPE(mail_namespace_settings, struct mail_namespace_settings *);
+
 struct mail_storage_settings {
 	/* "maildir:~/Maildir"; see mail_user_init() for the syntax. */
 	const char *mail_location;
@@ -30,8 +61,14 @@ struct mail_storage_settings {
 	/* LMTP: create a missing destination mailbox instead of falling
 	   back to INBOX. */
 	bool lda_mailbox_autocreate;
+	ARRAY_TYPE(mail_namespace_settings) namespaces;
 };
 
 extern const struct setting_parser_info mail_storage_setting_parser_info;
+
+/* The namespace Cove serves (inbox = yes, else the first), or NULL when
+   none is configured. */
+const struct mail_namespace_settings *
+mail_storage_settings_get_namespace(const struct mail_storage_settings *set);
 
 #endif

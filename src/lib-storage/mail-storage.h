@@ -27,6 +27,13 @@ enum mail_flags {
 #define MAIL_FLAGS_NONRECENT \
 	(MAIL_ANSWERED | MAIL_FLAGGED | MAIL_DELETED | MAIL_SEEN | MAIL_DRAFT)
 
+/* Keywords (RFC 3501 2.3.2) per mailbox: a message's keywords are a bit
+   mask of indexes into the mailbox's keyword names (Maildir: the letters
+   a..z), so a mailbox has at most this many. */
+#define MAIL_KEYWORDS_MAX 26
+/* Longest keyword name accepted. */
+#define MAIL_KEYWORD_MAX_LEN 128
+
 enum modify_type {
 	MODIFY_ADD,
 	MODIFY_REMOVE,
@@ -34,11 +41,16 @@ enum modify_type {
 };
 
 enum mailbox_flags {
-	/* EXAMINE: no flag changes, no new/ -> cur/ moves, no \Recent. */
+	/* EXAMINE: no flag changes, no new/ -> cur/ moves; \Recent are
+	   the messages that nobody has moved out of new/ yet. */
 	MAILBOX_FLAG_READONLY	= 0x01,
 	/* LMTP delivery: the mailbox is only saved to, never read; saved
 	   mails get their UIDs at the next sync of a reader. */
 	MAILBOX_FLAG_SAVEONLY	= 0x02,
+	/* With MAILBOX_FLAG_SAVEONLY: saves and copies get their UIDs at
+	   once (IMAP APPEND and COPY report them: RFC 4315 UIDPLUS), and
+	   mailbox_get_status() then has the UIDVALIDITY they belong to. */
+	MAILBOX_FLAG_SAVE_UIDS	= 0x04,
 };
 
 struct mail_user;
@@ -70,6 +82,9 @@ struct mail_record {
 	uoff_t virtual_size;
 	/* INTERNALDATE. */
 	time_t received_date;
+	/* Bit i set: the message has keyword i of
+	   mailbox_get_keywords(). */
+	uint32_t keywords;
 };
 
 /* Creates the user. mail_location NULL means set->mail_location; the
@@ -87,8 +102,12 @@ void mail_user_deinit(struct mail_user **user);
 /* Valid for the user's lifetime. */
 const char *mail_user_get_username(const struct mail_user *user);
 
-/* Opens a mailbox. INBOX (case-insensitive) always exists: it is created
-   on first open. Returns 1 opened, 0 no such mailbox, -1 error. The new
+/* Opens a mailbox. vname is UTF-8 with the namespace's prefix and
+   separator (see "Mailbox lists" below); an invalid name is a mailbox that
+   does not exist. INBOX (case-insensitive) always exists: it is created
+   on first open; opening any other name first creates the namespace's
+   auto = create|subscribe mailboxes. Returns 1 opened, 0 no such mailbox
+   (or a \Noselect parent), -1 error. The new
    view is already synced (no callbacks are called for the initial state),
    except with MAILBOX_FLAG_SAVEONLY: then it stays empty and saving needs
    no directory scan. */
@@ -133,6 +152,23 @@ int mailbox_open_mail_stream(struct mailbox *box, uint32_t seq,
 int mailbox_update_flags(struct mailbox *box, uint32_t seq,
 			 enum modify_type modify, enum mail_flags flags,
 			 const char **error_r);
+/* Like mailbox_update_flags(), and changes the keywords (a mask as in
+   mail_record.keywords) with the same modify. */
+int mailbox_update_flags_keywords(struct mailbox *box, uint32_t seq,
+				  enum modify_type modify,
+				  enum mail_flags flags, uint32_t keywords,
+				  const char **error_r);
+/* The mailbox's keyword names by index (NULL for an unused index below
+   count), as of the last sync or lookup; valid until the next one. */
+const char *const *mailbox_get_keywords(struct mailbox *box,
+					unsigned int *count_r);
+/* Maps keyword names to a mask, adding unknown names to the mailbox.
+   Returns 1 with keywords_r, 0 with error_r if the mailbox has no room for
+   more keywords (MAIL_KEYWORDS_MAX), -1 with error_r on I/O error. */
+int mailbox_keywords_lookup(struct mailbox *box, const char *const *names,
+			    unsigned int count, uint32_t *keywords_r,
+			    const char **error_r);
+
 /* Removes every \Deleted message of the view, reporting expunge(seq) for
    each (highest first). Returns 0 or -1. */
 int mailbox_expunge_deleted(struct mailbox *box,
@@ -178,6 +214,9 @@ void mailbox_save_set_flags(struct mail_save_context *ctx,
 			    enum mail_flags flags);
 void mailbox_save_set_received_date(struct mail_save_context *ctx,
 				    time_t date);
+/* A mask from mailbox_keywords_lookup() on the saved-to mailbox. */
+void mailbox_save_set_keywords(struct mail_save_context *ctx,
+			       uint32_t keywords);
 /* Data with CRLF or LF line ends (a CRLF split across calls is fine); it
    is stored with LF. Returns 0 or -1. */
 int mailbox_save_write(struct mail_save_context *ctx, const void *data,
@@ -190,5 +229,147 @@ int mailbox_save_finish(struct mail_save_context **ctx, uint32_t *uid_r,
 			const char **error_r);
 /* Removes the temporary file and frees ctx. */
 void mailbox_save_abort(struct mail_save_context **ctx);
+
+/* Copies message seq of src into dest with its flags (not \Recent),
+   keywords (by name; those dest has no room for are left out) and
+   INTERNALDATE (Maildir: a hard link when both are on one filesystem,
+   else a byte copy). *uid_r is the new UID, 0 if it is assigned later
+   (as in mailbox_save_finish()). Returns 1 copied, 0 the message was
+   expunged meanwhile, -1 error. */
+int mailbox_copy(struct mailbox *dest, struct mailbox *src, uint32_t seq,
+		 uint32_t *uid_r, const char **error_r);
+
+/* Watching a mailbox for changes made by other processes (IMAP IDLE).
+   callback runs from the ioloop soon after a message is delivered,
+   expunged or has its flags changed by someone else (and possibly after
+   the session's own changes too, or for no visible change): the caller
+   then syncs to see what changed. Backends that can watch their files
+   (Maildir: inotify on new/ and cur/) report within a fraction of a
+   second; otherwise, or when the watch cannot be set up (e.g. the
+   inotify watch limit is reached), callback runs every few seconds. */
+typedef void mailbox_notify_callback_t(void *context);
+/* Starts calling callback(context) when the mailbox changes; replaces an
+   earlier callback. Watching stops at mailbox_notify_changes_stop() or
+   mailbox_close(). */
+void mailbox_notify_changes_(struct mailbox *box,
+			     mailbox_notify_callback_t *callback,
+			     void *context);
+#define mailbox_notify_changes(box, callback, context) \
+	mailbox_notify_changes_(box, ((void)CALLBACK_TYPECHECK(callback, \
+		void (*)(__typeof__(context))), \
+		(mailbox_notify_callback_t *)(callback)), (void *)(context))
+/* Stops calling the callback; nothing happens if none was set. */
+void mailbox_notify_changes_stop(struct mailbox *box);
+
+/* Mailbox lists (folders). Names in this API ("vnames") are UTF-8, with
+   the namespace's prefix and hierarchy separator
+   (mailbox_list_get_separator()); "INBOX" is case-insensitive and never
+   has the prefix. The IMAP layer converts them to and from modified
+   UTF-7. Maildir++ keeps folder "a<sep>b" in "<root>/.a.b" (on disk the
+   separator is always '.', names are modified UTF-7), so a name with '.'
+   is invalid when the separator is something else. */
+
+/* Why a list operation failed. */
+enum mail_error {
+	MAIL_ERROR_NONE = 0,
+	/* I/O or internal error: error_r is for the log. */
+	MAIL_ERROR_TEMP,
+	/* The mailbox does not exist ([NONEXISTENT]). */
+	MAIL_ERROR_NOTFOUND,
+	/* The mailbox already exists ([ALREADYEXISTS]). */
+	MAIL_ERROR_EXISTS,
+	/* Invalid name, or not possible (deleting INBOX): error_r is for
+	   the client. */
+	MAIL_ERROR_PARAMS,
+};
+
+enum mailbox_info_flags {
+	/* Has no messages of its own (a parent kept for its children). */
+	MAILBOX_INFO_NOSELECT		= 0x01,
+	/* Does not exist (a subscription or an implied parent). */
+	MAILBOX_INFO_NONEXISTENT	= 0x02,
+	MAILBOX_INFO_CHILDREN		= 0x04,
+	MAILBOX_INFO_NOCHILDREN		= 0x08,
+	MAILBOX_INFO_SUBSCRIBED		= 0x10,
+	/* A child (at any depth) is subscribed (RFC 5258 CHILDINFO). */
+	MAILBOX_INFO_CHILD_SUBSCRIBED	= 0x20,
+};
+
+enum mailbox_list_iter_flags {
+	/* Only subscribed names, existing or not (LSUB, LIST (SUBSCRIBED)). */
+	MAILBOX_LIST_ITER_SELECT_SUBSCRIBED	= 0x01,
+	/* With SELECT_SUBSCRIBED: also names that do not match the
+	   selection but have a subscribed child (RFC 5258 RECURSIVEMATCH). */
+	MAILBOX_LIST_ITER_SELECT_RECURSIVEMATCH	= 0x02,
+	/* Only mailboxes with a special-use flag (RFC 6154). */
+	MAILBOX_LIST_ITER_SELECT_SPECIALUSE	= 0x04,
+};
+
+struct mailbox_info {
+	const char *vname;
+	enum mailbox_info_flags flags;
+	/* "\\Sent" etc. from the namespace's mailbox settings; NULL if
+	   none. */
+	const char *special_use;
+};
+
+struct mailbox_list_iter;
+
+/* The hierarchy separator shown to clients. */
+char mailbox_list_get_separator(const struct mail_user *user);
+/* The namespace prefix ("" or ends with the separator). */
+const char *mailbox_list_get_prefix(const struct mail_user *user);
+/* Creates the namespace's auto = create|subscribe mailboxes that are
+   missing (done once per user; the login calls it). Returns 0 or -1. */
+int mailbox_list_autocreate(struct mail_user *user, const char **error_r);
+
+/* Iterates the mailboxes whose vname matches one of patterns
+   (NULL-terminated; '*' matches anything, '%' anything but the separator;
+   "INBOX" is matched case-insensitively). Implied parents (a.b exists,
+   a does not) are listed NOSELECT|NONEXISTENT. The result is sorted. */
+struct mailbox_list_iter *
+mailbox_list_iter_init(struct mail_user *user, const char *const *patterns,
+		       enum mailbox_list_iter_flags flags);
+/* Returns the next mailbox, or NULL at the end (or on error). The info is
+   valid until the next call. */
+const struct mailbox_info *
+mailbox_list_iter_next(struct mailbox_list_iter *iter);
+/* Returns 0, or -1 with error_r if listing failed. */
+int mailbox_list_iter_deinit(struct mailbox_list_iter **iter,
+			     const char **error_r);
+/* Returns true if name matches pattern (see mailbox_list_iter_init()). */
+bool mailbox_list_pattern_match(const char *pattern, const char *name,
+				char sep);
+
+/* Creates a mailbox (parents need not exist). A name ending with the
+   separator only creates a hierarchy (RFC 3501 6.3.3), which for
+   Maildir++ means nothing. Returns 0, or -1 with error_code_r and
+   error_r. */
+int mailbox_create(struct mail_user *user, const char *vname,
+		   enum mail_error *error_code_r, const char **error_r);
+/* Deletes a mailbox and its messages (RFC 3501 6.3.4). One with children
+   only loses its messages and becomes NOSELECT; deleting a NOSELECT
+   mailbox with children fails (PARAMS), as does deleting INBOX.
+   Returns 0, or -1 with error_code_r and error_r. */
+int mailbox_delete(struct mail_user *user, const char *vname,
+		   enum mail_error *error_code_r, const char **error_r);
+/* Renames a mailbox with its children (RFC 3501 6.3.5). Renaming INBOX
+   moves its messages into a new mailbox new_vname and leaves INBOX empty.
+   Returns 0, or -1 with error_code_r and error_r. */
+int mailbox_rename(struct mail_user *user, const char *old_vname,
+		   const char *new_vname, enum mail_error *error_code_r,
+		   const char **error_r);
+/* Adds (set=true) or removes a subscription. Only an existing mailbox
+   (or a parent of one) can be subscribed to (NOTFOUND); a subscription
+   stays when its mailbox is deleted. Returns 0, or -1 with error_code_r
+   and error_r. */
+int mailbox_list_set_subscribed(struct mail_user *user, const char *vname,
+				bool set, enum mail_error *error_code_r,
+				const char **error_r);
+/* Status of a mailbox that the caller does not have open: opens it
+   read-only for a moment. Returns 1, 0 if it does not exist, -1 error. */
+int mailbox_get_status_by_name(struct mail_user *user, const char *vname,
+			       struct mailbox_status *status_r,
+			       const char **error_r);
 
 #endif

@@ -220,6 +220,7 @@ int mail_user_init(const struct mail_storage_settings *set,
 		pool_unref(&pool);
 		return -1;
 	}
+	mailbox_list_user_init(user);
 	*user_r = user;
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "lib.h"
 #include "array.h"
+#include "istream.h"
 #include "mail-storage-private.h"
 
 #include <strings.h>
@@ -24,9 +25,16 @@ int mailbox_open(struct mail_user *user, const char *vname,
 		 const char **error_r)
 {
 	struct mailbox *box;
+	const char *name;
 	pool_t pool;
 	int ret;
 
+	/* an invalid name is a mailbox that does not exist */
+	if (mailbox_list_vname_to_name(user, vname, &name, error_r) == 0)
+		return 0;
+	if (strcmp(name, "INBOX") != 0 &&
+	    mailbox_list_autocreate(user, error_r) < 0)
+		return -1;
 	pool = pool_alloconly_create("mailbox", 1024);
 	box = user->backend->mailbox_alloc(pool);
 	box->pool = pool;
@@ -34,6 +42,7 @@ int mailbox_open(struct mail_user *user, const char *vname,
 	box->v = user->backend->v;
 	box->vname = strcasecmp(vname, "INBOX") == 0 ? "INBOX" :
 		p_strdup(pool, vname);
+	box->name = p_strdup(pool, name);
 	box->flags = flags;
 	i_array_init(&box->records, 64);
 	i_array_init(&box->record_filled, 64);
@@ -58,6 +67,7 @@ void mailbox_close(struct mailbox **_box)
 	struct mailbox *box = *_box;
 
 	*_box = NULL;
+	mailbox_notify_changes_stop(box);
 	box->v->close(box);
 	box->user->open_mailboxes--;
 	mailbox_free(box);
@@ -189,7 +199,60 @@ int mailbox_update_flags(struct mailbox *box, uint32_t seq,
 	rec = array_idx(&box->records, seq - 1);
 	if (mail_flags_modify(rec->flags, modify, flags) == rec->flags)
 		return 1;
-	return box->v->update_flags(box, seq - 1, modify, flags, error_r);
+	return box->v->update_flags(box, seq - 1, modify, flags, NULL,
+				    error_r);
+}
+
+uint32_t mail_keywords_modify(uint32_t old, enum modify_type modify,
+			      uint32_t keywords)
+{
+	switch (modify) {
+	case MODIFY_ADD:
+		return old | keywords;
+	case MODIFY_REMOVE:
+		return old & ~keywords;
+	case MODIFY_REPLACE:
+		return keywords;
+	}
+	i_unreached();
+}
+
+int mailbox_update_flags_keywords(struct mailbox *box, uint32_t seq,
+				  enum modify_type modify,
+				  enum mail_flags flags, uint32_t keywords,
+				  const char **error_r)
+{
+	const struct mail_record *rec;
+
+	i_assert(seq >= 1 && seq <= array_count(&box->records));
+	if (mailbox_is_readonly(box)) {
+		*error_r = "Mailbox is read-only";
+		return -1;
+	}
+	rec = array_idx(&box->records, seq - 1);
+	if (mail_flags_modify(rec->flags, modify, flags) == rec->flags &&
+	    mail_keywords_modify(rec->keywords, modify, keywords) ==
+	    rec->keywords)
+		return 1;
+	return box->v->update_flags(box, seq - 1, modify, flags, &keywords,
+				    error_r);
+}
+
+const char *const *mailbox_get_keywords(struct mailbox *box,
+					unsigned int *count_r)
+{
+	return box->v->get_keywords(box, count_r);
+}
+
+int mailbox_keywords_lookup(struct mailbox *box, const char *const *names,
+			    unsigned int count, uint32_t *keywords_r,
+			    const char **error_r)
+{
+	*keywords_r = 0;
+	if (count == 0)
+		return 1;
+	return box->v->keywords_lookup(box, names, count, keywords_r,
+				       error_r);
 }
 
 int mailbox_expunge_deleted(struct mailbox *box,
@@ -235,6 +298,12 @@ void mailbox_save_set_received_date(struct mail_save_context *ctx,
 	ctx->received_date = date;
 }
 
+void mailbox_save_set_keywords(struct mail_save_context *ctx,
+			       uint32_t keywords)
+{
+	ctx->keywords = keywords;
+}
+
 int mailbox_save_write(struct mail_save_context *ctx, const void *data,
 		       size_t size, const char **error_r)
 {
@@ -257,6 +326,94 @@ void mailbox_save_abort(struct mail_save_context **_ctx)
 
 	*_ctx = NULL;
 	ctx->box->v->save_abort(ctx);
+}
+
+/* Maps the keywords of src's mask into dest's, leaving out those dest
+   has no room for. Returns 0 or -1. */
+static int mailbox_copy_keywords(struct mailbox *dest, struct mailbox *src,
+				 uint32_t src_keywords, uint32_t *keywords_r,
+				 const char **error_r)
+{
+	const char *const *src_names;
+	const char *error;
+	unsigned int i, count;
+	uint32_t mask;
+	int ret;
+
+	*keywords_r = 0;
+	src_names = mailbox_get_keywords(src, &count);
+	for (i = 0; i < count; i++) {
+		if ((src_keywords & (1U << i)) == 0 || src_names[i] == NULL)
+			continue;
+		ret = mailbox_keywords_lookup(dest, &src_names[i], 1, &mask,
+					      &error);
+		if (ret < 0) {
+			*error_r = error;
+			return -1;
+		}
+		if (ret > 0)
+			*keywords_r |= mask;
+	}
+	return 0;
+}
+
+/* Copies the bytes of message idx of src with ctx. Returns as
+   mailbox_copy(); frees ctx. */
+static int mailbox_copy_stream(struct mail_save_context *ctx,
+			       struct mailbox *src, uint32_t seq,
+			       uint32_t *uid_r, const char **error_r)
+{
+	struct istream *input;
+	const unsigned char *data;
+	size_t size;
+	int ret;
+
+	ret = mailbox_open_mail_stream(src, seq, &input, error_r);
+	if (ret <= 0) {
+		mailbox_save_abort(&ctx);
+		return ret;
+	}
+	while (i_stream_read(input) > 0) {
+		data = i_stream_get_data(input, &size);
+		if (mailbox_save_write(ctx, data, size, error_r) < 0)
+			break;
+		i_stream_skip(input, size);
+	}
+	if (!input->eof || input->stream_errno != 0) {
+		if (input->stream_errno != 0) {
+			*error_r = t_strdup_printf("read() failed: %s",
+				i_stream_get_error(input));
+		}
+		i_stream_destroy(&input);
+		mailbox_save_abort(&ctx);
+		return -1;
+	}
+	i_stream_destroy(&input);
+	return mailbox_save_finish(&ctx, uid_r, error_r) < 0 ? -1 : 1;
+}
+
+int mailbox_copy(struct mailbox *dest, struct mailbox *src, uint32_t seq,
+		 uint32_t *uid_r, const char **error_r)
+{
+	const struct mail_record *rec = mailbox_get_record(src, seq);
+	struct mail_save_context *ctx;
+	uint32_t keywords;
+	int ret;
+
+	*uid_r = 0;
+	if (mailbox_copy_keywords(dest, src, rec->keywords, &keywords,
+				  error_r) < 0)
+		return -1;
+	ctx = mailbox_save_init(dest);
+	mailbox_save_set_flags(ctx, rec->flags);
+	mailbox_save_set_keywords(ctx, keywords);
+	mailbox_save_set_received_date(ctx, rec->received_date);
+	if (dest->v->copy != NULL && dest->v == src->v) {
+		ret = dest->v->copy(ctx, src, seq - 1, uid_r, error_r);
+		if (ret != 0)
+			return ret;
+	}
+	return mailbox_copy_stream(ctx, src, seq, uid_r, error_r);
 }
 
 struct mail_record *mailbox_view_append(struct mailbox *box, bool filled)

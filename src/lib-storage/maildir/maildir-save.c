@@ -1,15 +1,18 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
 /* Saving a message into a maildir: written to tmp/ with LF line ends,
-   fsync()ed, then linked into new/ (or cur/ when it has flags) under its
-   final name "BASE,S=<size>,W=<size>[:2,FLAGS]". The file's mtime is the
-   received date. Only after that does the save succeed. */
+   fsync()ed, then linked into new/ (or cur/ when it has flags or
+   keywords) under its final name "BASE,S=<size>,W=<size>[:2,FLAGS]". The
+   file's mtime is the received date. Only after that does the save
+   succeed. A copy from another maildir hard links the source file into
+   tmp/ instead of writing it, then goes the same way. */
 
 #include "lib.h"
 #include "buffer.h"
 #include "file-util.h"
 #include "maildir-filename.h"
 #include "maildir-uidlist.h"
+#include "maildir-keywords.h"
 #include "maildir-storage.h"
 
 #include <fcntl.h>
@@ -189,13 +192,14 @@ static int maildir_save_move(struct maildir_save_context *ctx,
 	struct maildir_mailbox *mbox = ctx->mbox;
 	const char *dir, *dest;
 
-	if (ctx->ctx.flags == 0) {
+	if (ctx->ctx.flags == 0 && ctx->ctx.keywords == 0) {
 		dir = t_strconcat(mbox->path, "/new", NULL);
 		dest = t_strconcat(dir, "/", final_base, NULL);
 	} else {
 		dir = t_strconcat(mbox->path, "/cur", NULL);
 		dest = t_strconcat(dir, "/", final_base,
-			maildir_filename_info_set_flags("", ctx->ctx.flags),
+			maildir_keywords_info_set("", ctx->ctx.flags,
+						  ctx->ctx.keywords),
 			NULL);
 	}
 	if (link(ctx->tmp_path, dest) < 0) {
@@ -217,13 +221,18 @@ static int maildir_save_move(struct maildir_save_context *ctx,
 	return 0;
 }
 
-/* Gives the saved message its UID now. Returns the UID, or 0 if that
-   failed (the next sync assigns it). */
+/* Gives the saved message its UID now, unless the mailbox is only saved
+   to. Returns the UID, or 0 if that failed (the next sync assigns it). */
 static uint32_t maildir_save_assign_uid(struct maildir_mailbox *mbox,
 					const char *final_base)
 {
+	enum mailbox_flags flags = mbox->box.flags;
 	const char *error;
 	uint32_t uid;
+
+	if ((flags & MAILBOX_FLAG_SAVEONLY) != 0 &&
+	    (flags & MAILBOX_FLAG_SAVE_UIDS) == 0)
+		return 0;
 
 	if (maildir_uidlist_lock(mbox->uidlist, &error) <= 0)
 		return 0;
@@ -232,6 +241,12 @@ static uint32_t maildir_save_assign_uid(struct maildir_mailbox *mbox,
 		uid = maildir_uidlist_add(mbox->uidlist, final_base);
 	if (maildir_uidlist_unlock(mbox->uidlist, &error) < 0)
 		return 0;
+	/* a save-only view was never synced: its UIDVALIDITY is the one
+	   this UID belongs to */
+	if (mbox->box.uidvalidity == 0) {
+		mbox->box.uidvalidity =
+			maildir_uidlist_get_uidvalidity(mbox->uidlist);
+	}
 	return uid;
 }
 
@@ -250,8 +265,7 @@ int maildir_save_finish(struct mail_save_context *_ctx, uint32_t *uid_r,
 			(unsigned long long)ctx->physical_size,
 			(unsigned long long)ctx->virtual_size);
 		ret = maildir_save_move(ctx, final_base, error_r);
-		if (ret == 0 &&
-		    (mbox->box.flags & MAILBOX_FLAG_SAVEONLY) == 0)
+		if (ret == 0)
 			*uid_r = maildir_save_assign_uid(mbox, final_base);
 	}
 	maildir_save_free(ctx);
@@ -261,4 +275,61 @@ int maildir_save_finish(struct mail_save_context *_ctx, uint32_t *uid_r,
 void maildir_save_abort(struct mail_save_context *ctx)
 {
 	maildir_save_free((struct maildir_save_context *)ctx);
+}
+
+/* Hard links the file of mail idx of src to the temp path. Returns 1,
+   0 if that is not possible (the file is gone or on another
+   filesystem), -1 error. */
+static int maildir_copy_link(struct maildir_save_context *ctx,
+			     struct maildir_mailbox *src, unsigned int idx,
+			     const char **error_r)
+{
+	const char *path;
+
+	for (unsigned int try = 0;; try++) {
+		path = maildir_mail_get_path(src, array_idx(&src->mails, idx));
+		if (link(path, ctx->tmp_path) == 0)
+			return 1;
+		if (errno != ENOENT || try > 0)
+			break;
+		/* renamed meanwhile: find its new name */
+		if (maildir_mail_refind(src, idx, error_r) <= 0)
+			return 0;
+	}
+	if (errno == ENOENT || errno == EXDEV || errno == EPERM ||
+	    errno == EMLINK)
+		return 0;
+	*error_r = t_strdup_printf("link(%s, %s) failed: %m", path,
+				   ctx->tmp_path);
+	return -1;
+}
+
+int maildir_copy(struct mail_save_context *_ctx, struct mailbox *src,
+		 unsigned int idx, uint32_t *uid_r, const char **error_r)
+{
+	struct maildir_save_context *ctx = (struct maildir_save_context *)_ctx;
+	struct maildir_mailbox *src_mbox = (struct maildir_mailbox *)src;
+	const struct mail_record *rec;
+	const char *final_base;
+	int ret;
+
+	ret = maildir_copy_link(ctx, src_mbox, idx, error_r);
+	if (ret == 0)
+		return 0;
+	if (ret > 0) {
+		/* the same file: its mtime (the received date) comes
+		   along; the sizes are the source's */
+		rec = mailbox_get_record(src, idx + 1);
+		final_base = t_strdup_printf("%s,S=%llu,W=%llu", ctx->base,
+			(unsigned long long)rec->physical_size,
+			(unsigned long long)rec->virtual_size);
+		ret = maildir_save_move(ctx, final_base, error_r);
+		if (ret == 0) {
+			*uid_r = maildir_save_assign_uid(ctx->mbox,
+							 final_base);
+			ret = 1;
+		}
+	}
+	maildir_save_free(ctx);
+	return ret;
 }

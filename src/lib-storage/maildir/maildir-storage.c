@@ -12,6 +12,7 @@
 #include "message-size.h"
 #include "maildir-filename.h"
 #include "maildir-uidlist.h"
+#include "maildir-keywords.h"
 #include "maildir-storage.h"
 
 #include <dirent.h>
@@ -43,19 +44,6 @@ static struct mailbox *maildir_mailbox_alloc(pool_t pool)
 	return &mbox->box;
 }
 
-/* Maildir++ folder names: no path separators, no leading '.', nothing
-   that could walk out of the root. */
-static bool maildir_is_valid_folder_name(const char *name)
-{
-	if (name[0] == '\0' || name[0] == '.' || strstr(name, "..") != NULL)
-		return false;
-	for (const char *p = name; *p != '\0'; p++) {
-		if (*p == '/' || (unsigned char)*p < 0x20)
-			return false;
-	}
-	return true;
-}
-
 static int maildir_create_inbox(const char *path, const char **error_r)
 {
 	for (unsigned int i = 0; i < N_ELEMENTS(maildir_subdirs); i++) {
@@ -76,18 +64,21 @@ static int maildir_mailbox_open(struct mailbox *box, const char **error_r)
 	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
 	const struct mail_location *loc = &box->user->location;
 	struct stat st;
-	const char *cur;
+	const char *cur, *path, *error;
 
-	if (strcmp(box->vname, "INBOX") == 0) {
+	if (strcmp(box->name, "INBOX") == 0) {
 		mbox->path = loc->inbox_path != NULL ? loc->inbox_path :
 			loc->root;
-		if (maildir_create_inbox(mbox->path, error_r) < 0)
+		if (maildir_create_inbox(mbox->path, error_r) < 0 ||
+		    maildir_list_init_uidlist(box->user, mbox->path,
+					      error_r) < 0)
 			return -1;
 	} else {
-		if (!maildir_is_valid_folder_name(box->vname))
+		/* a name that cannot be a directory cannot exist */
+		if (maildir_list_get_path(box->user, box->name, &path,
+					  &error) < 0)
 			return 0;
-		mbox->path = p_strdup_printf(box->pool, "%s/.%s", loc->root,
-					     box->vname);
+		mbox->path = p_strdup(box->pool, path);
 		cur = t_strconcat(mbox->path, "/cur", NULL);
 		if (stat(cur, &st) < 0) {
 			if (errno == ENOENT || errno == ENOTDIR)
@@ -97,6 +88,8 @@ static int maildir_mailbox_open(struct mailbox *box, const char **error_r)
 		}
 	}
 	mbox->uidlist = maildir_uidlist_init(mbox->path,
+		box->user->fsync_mode != MAIL_STORAGE_FSYNC_NEVER);
+	mbox->keywords = maildir_keywords_init(mbox->path,
 		box->user->fsync_mode != MAIL_STORAGE_FSYNC_NEVER);
 	i_array_init(&mbox->mails, 64);
 	mbox->view_hash = hash_table_create_str(default_pool, false);
@@ -114,6 +107,7 @@ static void maildir_mailbox_close(struct mailbox *box)
 	hash_table_destroy(&mbox->view_hash);
 	hash_table_destroy(&mbox->infos);
 	maildir_uidlist_deinit(&mbox->uidlist);
+	maildir_keywords_deinit(&mbox->keywords);
 }
 
 const char *maildir_info_intern(struct maildir_mailbox *mbox,
@@ -349,12 +343,13 @@ static int maildir_mail_rename(struct maildir_mailbox *mbox,
 
 static int maildir_update_flags(struct mailbox *box, unsigned int idx,
 				enum modify_type modify, enum mail_flags flags,
-				const char **error_r)
+				const uint32_t *keywords, const char **error_r)
 {
 	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
 	struct maildir_mail *mail = array_idx_modifiable(&mbox->mails, idx);
 	struct mail_record *rec = array_idx_modifiable(&box->records, idx);
 	enum mail_flags new_flags;
+	uint32_t new_keywords;
 	int ret;
 
 	/* the change applies to the file's flags, which someone else may
@@ -362,8 +357,14 @@ static int maildir_update_flags(struct mailbox *box, unsigned int idx,
 	for (unsigned int try = 0;; try++) {
 		new_flags = mail_flags_modify((rec->flags & MAIL_RECENT) |
 			maildir_filename_get_flags(mail->info), modify, flags);
+		new_keywords = maildir_keywords_from_info(mail->info);
+		if (keywords != NULL) {
+			new_keywords = mail_keywords_modify(new_keywords,
+							    modify, *keywords);
+		}
 		ret = maildir_mail_rename(mbox, mail,
-			maildir_filename_info_set_flags(mail->info, new_flags),
+			maildir_keywords_info_set(mail->info, new_flags,
+						  new_keywords),
 			error_r);
 		if (ret != 0 || try > 0)
 			break;
@@ -374,6 +375,7 @@ static int maildir_update_flags(struct mailbox *box, unsigned int idx,
 	if (ret <= 0)
 		return ret;
 	rec->flags = new_flags;
+	rec->keywords = new_keywords;
 	if (maildir_fsync_dir(mbox, t_strconcat(mbox->path, "/cur", NULL),
 			      false, error_r) < 0)
 		return -1;
@@ -392,13 +394,17 @@ static const struct mailbox_vfuncs maildir_mailbox_vfuncs = {
 	.fill_record = maildir_fill_record,
 	.open_mail_stream = maildir_open_mail_stream,
 	.update_flags = maildir_update_flags,
+	.get_keywords = maildir_get_keywords,
+	.keywords_lookup = maildir_keywords_lookup_names,
 	.expunge_deleted = maildir_expunge_deleted,
 	.expunge_marked = maildir_expunge_marked,
 	.get_dir = maildir_mailbox_get_dir,
+	.get_notify_dirs = maildir_get_notify_dirs,
 	.save_init = maildir_save_init,
 	.save_write = maildir_save_write,
 	.save_finish = maildir_save_finish,
 	.save_abort = maildir_save_abort,
+	.copy = maildir_copy,
 };
 
 const struct mail_storage_backend maildir_storage_backend = {
@@ -406,4 +412,5 @@ const struct mail_storage_backend maildir_storage_backend = {
 	.location_check = maildir_location_check,
 	.mailbox_alloc = maildir_mailbox_alloc,
 	.v = &maildir_mailbox_vfuncs,
+	.list_v = &maildir_list_vfuncs,
 };

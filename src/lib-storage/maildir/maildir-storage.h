@@ -25,6 +25,7 @@ struct maildir_mailbox {
 	/* The maildir's directory. */
 	const char *path;
 	struct maildir_uidlist *uidlist;
+	struct maildir_keywords *keywords;
 	ARRAY(struct maildir_mail) mails;
 	/* maildir_mail.base -> UID, for every message in the view */
 	struct hash_table *view_hash;
@@ -57,6 +58,18 @@ int maildir_mail_refind(struct maildir_mailbox *mbox, unsigned int idx,
 int maildir_fsync_dir(struct maildir_mailbox *mbox, const char *dir,
 		      bool optimized, const char **error_r);
 
+/* maildir-list.c: the directory of mailbox name (a storage name), from
+   the temporary frame. Returns 0, or -1 with error_r (for the client) if
+   the name cannot be a directory name (invalid UTF-8, too long). */
+int maildir_list_get_path(struct mail_user *user, const char *name,
+			  const char **path_r, const char **error_r);
+
+/* maildir-list.c: gives the maildir at path an empty UID list with a
+   UIDVALIDITY of its own (see maildir-list.c) unless it has one.
+   Returns 0 or -1. */
+int maildir_list_init_uidlist(struct mail_user *user, const char *path,
+			      const char **error_r);
+
 /* maildir-sync.c */
 int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 		 void *context, const char **error_r);
@@ -67,6 +80,18 @@ int maildir_expunge_marked(struct mailbox *box, const bool *marked,
 			   const struct mailbox_sync_callbacks *cb,
 			   void *context, const char **error_r);
 
+/* maildir-notify.c: the directories that mailbox_notify_changes()
+   watches (new/ and cur/), from the temporary frame. */
+const char *const *maildir_get_notify_dirs(struct mailbox *box);
+
+/* maildir-keywords.c: the mailbox vfuncs */
+const char *const *maildir_get_keywords(struct mailbox *box,
+					unsigned int *count_r);
+int maildir_keywords_lookup_names(struct mailbox *box,
+				  const char *const *names,
+				  unsigned int count, uint32_t *keywords_r,
+				  const char **error_r);
+
 /* maildir-save.c */
 struct mail_save_context *maildir_save_init(struct mailbox *box);
 int maildir_save_write(struct mail_save_context *ctx, const void *data,
@@ -74,5 +99,7 @@ int maildir_save_write(struct mail_save_context *ctx, const void *data,
 int maildir_save_finish(struct mail_save_context *ctx, uint32_t *uid_r,
 			const char **error_r);
 void maildir_save_abort(struct mail_save_context *ctx);
+int maildir_copy(struct mail_save_context *ctx, struct mailbox *src,
+		 unsigned int idx, uint32_t *uid_r, const char **error_r);
 
 #endif

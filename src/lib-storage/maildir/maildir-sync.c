@@ -24,6 +24,7 @@
 #include "hash.h"
 #include "maildir-filename.h"
 #include "maildir-uidlist.h"
+#include "maildir-keywords.h"
 #include "maildir-storage.h"
 
 #include <dirent.h>
@@ -507,6 +508,7 @@ static void maildir_sync_view_existing(struct maildir_sync_ctx *ctx,
 	struct mail_record *recs;
 	const struct maildir_mail *mails;
 	enum mail_flags flags;
+	uint32_t keywords;
 	unsigned int i, count;
 	bool *changed, expunges = false;
 
@@ -522,8 +524,10 @@ static void maildir_sync_view_existing(struct maildir_sync_ctx *ctx,
 		   message may have followed a rename already */
 		flags = (recs[i].flags & MAIL_RECENT) |
 			maildir_filename_get_flags(mails[i].info);
-		if (flags != recs[i].flags) {
+		keywords = maildir_keywords_from_info(mails[i].info);
+		if (flags != recs[i].flags || keywords != recs[i].keywords) {
 			recs[i].flags = flags;
+			recs[i].keywords = keywords;
 			changed[i] = true;
 		}
 	}
@@ -568,7 +572,12 @@ static void maildir_sync_view_new(struct maildir_sync_ctx *ctx)
 		rec = mailbox_view_append(&mbox->box, false);
 		rec->uid = file->uid;
 		rec->flags = maildir_filename_get_flags(file->info);
-		if (file->recent)
+		rec->keywords = maildir_keywords_from_info(file->info);
+		/* a read-only view moves nothing: what is still in new/
+		   is \Recent for it too (and stays so for the session
+		   that moves it) */
+		if (file->recent ||
+		    (file->in_new && mailbox_is_readonly(&mbox->box)))
 			rec->flags |= MAIL_RECENT;
 		mail = array_append_space(&mbox->mails);
 		mail->base = i_strdup(file->base);
@@ -596,6 +605,9 @@ int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 	uint32_t uidvalidity;
 	int ret;
 
+	/* the names of keyword letters seen in this sync */
+	if (maildir_keywords_refresh(mbox->keywords, error_r) < 0)
+		return -1;
 	ret = maildir_uidlist_refresh(mbox->uidlist, error_r);
 	if (ret < 0)
 		return -1;
