@@ -9,9 +9,8 @@ import re
 
 import pytest
 
-from helpers import (RawClient, deliver, fetch, flags_of, imap_login,
-                     imap_session, logout, ok, parse_fetch, select,
-                     uidvalidity)
+from helpers import (RawClient, deliver, fetch, flags_of, imap_session,
+                     logout, ok, select, uidvalidity)
 
 MSG = b"From: a@example.org\r\nSubject: append test\r\n\r\nHello\r\nworld\r\n"
 

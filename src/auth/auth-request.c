@@ -399,6 +399,17 @@ void auth_request_verify_plain(struct auth_request *request,
 				  auth_request_verify_callback);
 }
 
+bool auth_request_credentials_found(struct auth_request *request,
+				    enum passdb_result result)
+{
+	if (result == PASSDB_RESULT_OK && request->passdb_password == NULL)
+		result = PASSDB_RESULT_PASSWORD_MISMATCH;
+	if (result == PASSDB_RESULT_OK)
+		return true;
+	auth_request_verify_finish(request, result);
+	return false;
+}
+
 void auth_request_lookup_credentials(struct auth_request *request,
 				     const char *username,
 				     passdb_callback_t *callback)

@@ -136,6 +136,12 @@ void auth_request_lookup_credentials(struct auth_request *request,
    lookup or the failure reply). */
 void auth_request_verify_finish(struct auth_request *request,
 				enum passdb_result result);
+/* For credentials callbacks: true if result brought a stored password
+   (request->passdb_password); otherwise ends the request as
+   auth_request_verify_finish() does (an entry without a password is a
+   mismatch) and returns false. */
+bool auth_request_credentials_found(struct auth_request *request,
+				    enum passdb_result result);
 /* For mechanisms: send a challenge. */
 void auth_request_challenge(struct auth_request *request,
 			    const void *data, size_t size);

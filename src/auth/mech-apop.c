@@ -123,12 +123,8 @@ static void mech_apop_credentials_callback(enum passdb_result result,
 	const char *scheme, *password;
 	int ret;
 
-	if (result == PASSDB_RESULT_OK && request->passdb_password == NULL)
-		result = PASSDB_RESULT_PASSWORD_MISMATCH;
-	if (result != PASSDB_RESULT_OK) {
-		auth_request_verify_finish(request, result);
+	if (!auth_request_credentials_found(request, result))
 		return;
-	}
 	scheme = password_scheme_split(request->passdb_password, &password);
 	i_assert(scheme != NULL);
 	if (strcasecmp(scheme, "PLAIN") != 0 &&

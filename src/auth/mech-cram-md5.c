@@ -51,12 +51,8 @@ static void mech_cram_md5_credentials_callback(enum passdb_result result,
 	unsigned char digest[PASSWORD_CRAM_MD5_DIGEST_LEN];
 	const char *error;
 
-	if (result == PASSDB_RESULT_OK && request->passdb_password == NULL)
-		result = PASSDB_RESULT_PASSWORD_MISMATCH;
-	if (result != PASSDB_RESULT_OK) {
-		auth_request_verify_finish(request, result);
+	if (!auth_request_credentials_found(request, result))
 		return;
-	}
 	if (password_scheme_cram_md5(request->passdb_password,
 				     cram->challenge, strlen(cram->challenge),
 				     digest, &error) < 0) {

@@ -115,12 +115,8 @@ static void mech_scram_credentials_callback(enum passdb_result result,
 	string_t *reply;
 	const char *error;
 
-	if (result == PASSDB_RESULT_OK && request->passdb_password == NULL)
-		result = PASSDB_RESULT_PASSWORD_MISMATCH;
-	if (result != PASSDB_RESULT_OK) {
-		auth_request_verify_finish(request, result);
+	if (!auth_request_credentials_found(request, result))
 		return;
-	}
 	if (password_scram_keys_from_stored(scram->md,
 					    request->passdb_password,
 					    &scram->keys, &error) < 0) {
@@ -173,6 +169,7 @@ static void mech_scram_client_final(struct auth_request *request,
 {
 	unsigned char signature[EVP_MAX_MD_SIZE], key[EVP_MAX_MD_SIZE];
 	unsigned char stored_key[EVP_MAX_MD_SIZE];
+	unsigned char server_signature[EVP_MAX_MD_SIZE];
 	size_t size = scram->keys.key_size;
 	const unsigned char *proof_data;
 	const char *without_proof, *auth_message;
@@ -190,11 +187,15 @@ static void mech_scram_client_final(struct auth_request *request,
 				   scram->server_first, ",", without_proof,
 				   NULL);
 	/* ClientKey = proof XOR HMAC(StoredKey, AuthMessage), and
-	   H(ClientKey) must be StoredKey */
+	   H(ClientKey) must be StoredKey; the server's own proof is
+	   HMAC(ServerKey, AuthMessage) */
 	proof_data = proof->data;
 	if (password_scram_hmac(scram->md, scram->keys.stored_key, size,
 				auth_message, strlen(auth_message),
-				signature) < 0) {
+				signature) < 0 ||
+	    password_scram_hmac(scram->md, scram->keys.server_key, size,
+				auth_message, strlen(auth_message),
+				server_signature) < 0) {
 		auth_request_log_error(request, "scram", "HMAC failed");
 		auth_request_verify_finish(request,
 					   PASSDB_RESULT_INTERNAL_FAILURE);
@@ -212,17 +213,9 @@ static void mech_scram_client_final(struct auth_request *request,
 					   PASSDB_RESULT_PASSWORD_MISMATCH);
 		return;
 	}
-	if (password_scram_hmac(scram->md, scram->keys.server_key, size,
-				auth_message, strlen(auth_message),
-				signature) < 0) {
-		auth_request_log_error(request, "scram", "HMAC failed");
-		auth_request_verify_finish(request,
-					   PASSDB_RESULT_INTERNAL_FAILURE);
-		return;
-	}
 	reply = t_str_new(64);
 	str_append(reply, "v=");
-	base64_encode(signature, size, reply);
+	base64_encode(server_signature, size, reply);
 	scram->state = MECH_SCRAM_STATE_SERVER_FINAL_SENT;
 	auth_request_challenge(request, str_data(reply), str_len(reply));
 }

@@ -71,6 +71,8 @@ static bool imap_date_parse_day(const char **p, struct tm *tm)
 
 	if (**p == ' ')
 		(*p)++;
+	if (**p == '\0')
+		return false;
 	if (!imap_date_parse_digits(p, imap_date_isdigit((*p)[1]) ? 2 : 1,
 				    &tm->tm_mday) || *(*p)++ != '-' ||
 	    !imap_date_parse_month(p, &tm->tm_mon) || *(*p)++ != '-' ||

@@ -4,6 +4,7 @@
    continuations. */
 
 #include "lib.h"
+#include "hex-binary.h"
 #include "array.h"
 #include "str.h"
 #include "charset-utf8.h"
@@ -302,14 +303,6 @@ const char *message_content_type_param(const struct message_content_type *ct,
 	return NULL;
 }
 
-static int message_content_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = toupper((unsigned char)c);
-	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 const char *message_content_param_decode(const char *value)
 {
 	const char *q1, *q2, *p;
@@ -322,8 +315,8 @@ const char *message_content_param_decode(const char *value)
 	if (q2 == NULL)
 		return value;
 	for (p = q2 + 1; *p != '\0'; p++) {
-		if (*p == '%' && (hi = message_content_hex(p[1])) >= 0 &&
-		    (lo = message_content_hex(p[2])) >= 0) {
+		if (*p == '%' && (hi = hex_digit_value(p[1])) >= 0 &&
+		    (lo = hex_digit_value(p[2])) >= 0) {
 			buffer_append_c(raw, hi * 16 + lo);
 			p += 2;
 		} else {

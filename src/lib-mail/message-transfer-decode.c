@@ -6,6 +6,8 @@
    longer lines are decoded in pieces. */
 
 #include "lib.h"
+#include "base64.h"
+#include "hex-binary.h"
 #include "buffer.h"
 #include "message-transfer-decode.h"
 
@@ -26,32 +28,6 @@ message_transfer_encoding_parse(const char *value)
 	return MESSAGE_TRANSFER_ENCODING_NONE;
 }
 
-static int message_transfer_hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static int message_transfer_base64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* Decodes QP text with no line end in it. A '=' not followed by two hex
    digits is kept as it is. */
 static void message_transfer_qp_text(const unsigned char *data, size_t size,
@@ -62,8 +38,8 @@ static void message_transfer_qp_text(const unsigned char *data, size_t size,
 
 	for (i = 0; i < size; i++) {
 		if (data[i] == '=' && i + 2 < size &&
-		    (hi = message_transfer_hex(data[i + 1])) >= 0 &&
-		    (lo = message_transfer_hex(data[i + 2])) >= 0) {
+		    (hi = hex_digit_value(data[i + 1])) >= 0 &&
+		    (lo = hex_digit_value(data[i + 2])) >= 0) {
 			buffer_append_c(dest, hi * 16 + lo);
 			i += 2;
 		} else if (data[i] == '_' && underscore_space) {
@@ -143,7 +119,7 @@ static void message_transfer_base64(struct message_transfer_decoder *dec,
 			dec->base64_done = true;
 			break;
 		}
-		v = message_transfer_base64_value(data[i]);
+		v = base64_char_value(data[i]);
 		if (v < 0)
 			continue;
 		buffer_append_c(dec->pending, v);

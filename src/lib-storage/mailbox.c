@@ -185,24 +185,6 @@ enum mail_flags mail_flags_modify(enum mail_flags old_flags,
 	i_unreached();
 }
 
-int mailbox_update_flags(struct mailbox *box, uint32_t seq,
-			 enum modify_type modify, enum mail_flags flags,
-			 const char **error_r)
-{
-	const struct mail_record *rec;
-
-	i_assert(seq >= 1 && seq <= array_count(&box->records));
-	if (mailbox_is_readonly(box)) {
-		*error_r = "Mailbox is read-only";
-		return -1;
-	}
-	rec = array_idx(&box->records, seq - 1);
-	if (mail_flags_modify(rec->flags, modify, flags) == rec->flags)
-		return 1;
-	return box->v->update_flags(box, seq - 1, modify, flags, NULL,
-				    error_r);
-}
-
 uint32_t mail_keywords_modify(uint32_t old, enum modify_type modify,
 			      uint32_t keywords)
 {
@@ -217,10 +199,10 @@ uint32_t mail_keywords_modify(uint32_t old, enum modify_type modify,
 	i_unreached();
 }
 
-int mailbox_update_flags_keywords(struct mailbox *box, uint32_t seq,
-				  enum modify_type modify,
-				  enum mail_flags flags, uint32_t keywords,
-				  const char **error_r)
+/* keywords NULL: the keywords stay as they are. */
+static int mailbox_update(struct mailbox *box, uint32_t seq,
+			  enum modify_type modify, enum mail_flags flags,
+			  const uint32_t *keywords, const char **error_r)
 {
 	const struct mail_record *rec;
 
@@ -231,11 +213,27 @@ int mailbox_update_flags_keywords(struct mailbox *box, uint32_t seq,
 	}
 	rec = array_idx(&box->records, seq - 1);
 	if (mail_flags_modify(rec->flags, modify, flags) == rec->flags &&
-	    mail_keywords_modify(rec->keywords, modify, keywords) ==
-	    rec->keywords)
+	    (keywords == NULL ||
+	     mail_keywords_modify(rec->keywords, modify, *keywords) ==
+	     rec->keywords))
 		return 1;
-	return box->v->update_flags(box, seq - 1, modify, flags, &keywords,
+	return box->v->update_flags(box, seq - 1, modify, flags, keywords,
 				    error_r);
+}
+
+int mailbox_update_flags(struct mailbox *box, uint32_t seq,
+			 enum modify_type modify, enum mail_flags flags,
+			 const char **error_r)
+{
+	return mailbox_update(box, seq, modify, flags, NULL, error_r);
+}
+
+int mailbox_update_flags_keywords(struct mailbox *box, uint32_t seq,
+				  enum modify_type modify,
+				  enum mail_flags flags, uint32_t keywords,
+				  const char **error_r)
+{
+	return mailbox_update(box, seq, modify, flags, &keywords, error_r);
 }
 
 const char *const *mailbox_get_keywords(struct mailbox *box,

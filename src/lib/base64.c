@@ -37,7 +37,7 @@ void base64_encode(const void *src, size_t src_size, buffer_t *dest)
 	}
 }
 
-static int base64_char_value(unsigned char c)
+int base64_char_value(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';

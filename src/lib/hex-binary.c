@@ -26,7 +26,7 @@ const char *binary_to_hex(const unsigned char *data, size_t size)
 	return str_c(str);
 }
 
-static int hex_digit_value(char c)
+int hex_digit_value(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -266,12 +266,12 @@ int i_stream_read_bytes(struct istream *stream, const unsigned char **data_r,
 char *i_stream_next_line(struct istream *stream)
 {
 	struct istream_private *s = i_stream_priv(stream);
-	unsigned char *start = s->buffer + s->skip;
 	size_t size = s->pos - s->skip, len;
-	unsigned char *lf;
+	unsigned char *start, *lf;
 
 	if (size == 0)
 		return NULL;
+	start = s->buffer + s->skip;
 	lf = memchr(start, '\n', size);
 	if (lf == NULL) {
 		if (!stream->eof || s->pos < s->data_size)
