@@ -6,6 +6,7 @@ the auth process runs unprivileged and reads /etc/shadow only through the
 file's group, which it gets only when a shadow or pam passdb is
 configured."""
 
+import grp
 import imaplib
 import os
 import pwd
@@ -128,3 +129,33 @@ def test_passwd_file_only_auth_has_no_shadow_group(server):
     st = auth_process(server)
     shadow_gid = os.stat("/etc/shadow").st_gid
     assert str(shadow_gid) not in st["Groups"].split()
+
+
+def worker_groups(server, uid):
+    for pid, _ in server.children():
+        st = proc_status(pid)
+        if st["Name"] == "imap" and st["Uid"].split()[0] == str(uid):
+            return set(int(g) for g in st["Groups"].split())
+    raise AssertionError("no imap worker of uid %d" % uid)
+
+
+def test_supplementary_groups_only_for_system_users(servers, system_user):
+    """A system user's worker has the user's groups (userdb passwd gives
+    system_groups_user); a passwd-file user's has only its own gid, so no
+    NSS lookup is made for it."""
+    run("usermod", "-aG", "mail", USER)
+    server = servers.new(system_conf("shadow"))
+    sys_session = imaplib.IMAP4("127.0.0.1", server.imap_port,
+                                timeout=TIMEOUT)
+    virt_session = imaplib.IMAP4("127.0.0.1", server.imap_port,
+                                 timeout=TIMEOUT)
+    try:
+        sys_session.login(USER, PASSWORD)
+        virt_session.login("u1", "pass1")
+        assert worker_groups(server, system_user.pw_uid) == {
+            system_user.pw_gid, grp.getgrnam("mail").gr_gid}
+        uid, gid, _ = server.users["u1"]
+        assert worker_groups(server, uid) == {gid}
+    finally:
+        sys_session.logout()
+        virt_session.logout()

@@ -5,8 +5,9 @@ Dovecot with COVE_TEST_TARGET=dovecot, where all pass but urlauth and
 urlauth2, which are skipped: no URLAUTH).  A script skipped for a missing
 capability fails, except those two.
 
-The scripts live in ../shared/imap-conformance/tests (COVE_CONFORMANCE_DIR
-overrides).  COVE_KNOWN_FAILING lists the scripts that fail on Cove today;
+The scripts live in tests/imap-conformance/tests, copied unchanged from
+the team's shared folder (MIT, see its LICENSE); COVE_CONFORMANCE_DIR
+overrides.  COVE_KNOWN_FAILING lists the scripts that fail on Cove today;
 they are strict xfails, so a script that starts passing must be taken off
 the list."""
 
@@ -17,11 +18,10 @@ import pytest
 import imaptest_runner
 from conftest import TARGET
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT_DIR = os.environ.get(
     "COVE_CONFORMANCE_DIR",
-    os.path.join(os.path.dirname(REPO), "shared", "imap-conformance",
-                 "tests"))
+    os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                 "imap-conformance", "tests"))
 TIMEOUT = 10.0
 
 # Skipped on the reference Dovecot too (no URLAUTH there).  Any other

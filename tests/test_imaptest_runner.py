@@ -13,14 +13,10 @@ import pytest
 
 import imaptest_runner as R
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get(
     "COVE_CONFORMANCE_DIR",
-    os.path.join(os.path.dirname(REPO), "shared", "imap-conformance",
-                 "tests"))
-
-need_shared = pytest.mark.skipif(not os.path.isdir(SHARED),
-                                 reason="no %s" % SHARED)
+    os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                 "imap-conformance", "tests"))
 
 
 def script(text, name="t"):
@@ -30,13 +26,10 @@ def script(text, name="t"):
 # --- parser: the shared files -----------------------------------------
 
 def shared_names():
-    if not os.path.isdir(SHARED):
-        return []
     return sorted(n for n in os.listdir(SHARED)
                   if not n.startswith(".") and not n.endswith(".mbox"))
 
 
-@need_shared
 @pytest.mark.parametrize("name", shared_names())
 def test_shared_file_parses(name):
     with open(os.path.join(SHARED, name), "rb") as f:
@@ -49,7 +42,6 @@ def test_shared_file_parses(name):
     assert R.lower(last.plain_text()) == "logout"
 
 
-@need_shared
 def test_reference_counts():
     """FORMAT.md section 11: 48 tests, 294 base / 284 extension groups
     (implicit LOGOUT included), 9 each in urlauth and urlauth2."""
@@ -69,7 +61,6 @@ def test_reference_counts():
     assert by["select"].mbox_path.endswith("select.mbox")
 
 
-@need_shared
 def test_pipeline_groups():
     with open(os.path.join(SHARED, "pipeline"), "rb") as f:
         s = R.parse_script(f.read(), "pipeline")
@@ -82,7 +73,6 @@ def test_pipeline_groups():
     assert len(g.expects) == 4
 
 
-@need_shared
 def test_binary_blocks_are_bytes_exact():
     with open(os.path.join(SHARED, "fetch-binary-mime-qp"), "rb") as f:
         s = R.parse_script(f.read(), "q")
@@ -100,7 +90,6 @@ def test_binary_blocks_are_bytes_exact():
     assert content.endswith("binary\r\n\r\n\x00-\xe4\n\r\n\n")
 
 
-@need_shared
 def test_reply_lines_and_inline_status():
     with open(os.path.join(SHARED, "select"), "rb") as f:
         s = R.parse_script(f.read(), "select")
@@ -217,7 +206,6 @@ def test_mbox():
         ("04-Mar-2007 01:02:03 +0000", "Subject: two\r\n\r\nb2\r\n")]
 
 
-@need_shared
 def test_mbox_fixture_counts():
     for name, n in (("default.mbox", 6), ("esearch.mbox", 7),
                     ("search-date.mbox", 16), ("select.mbox", 2)):
@@ -750,7 +738,6 @@ MUTATIONS = [
 ]
 
 
-@need_shared
 @pytest.mark.parametrize("name,old,new", MUTATIONS)
 def test_mutated_script_fails(server, name, old, new):
     with open(os.path.join(SHARED, name), "rb") as f:

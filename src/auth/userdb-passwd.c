@@ -1,7 +1,8 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
 /* userdb driver "passwd": uid, gid and home of a system user (through
-   NSS); the section's default_fields/override_fields add the rest
+   NSS), and system_groups_user so that the worker takes the user's
+   supplementary groups too; the section's default_fields/override_fields add the rest
    (e.g. mail). */
 
 #include "lib.h"
@@ -44,6 +45,9 @@ static void userdb_passwd_lookup(struct userdb_module *module ATTR_UNUSED,
 	auth_field_list_set(request->userdb_fields, "gid",
 			    t_strdup_printf("%lu", (unsigned long)pw.pw_gid));
 	auth_field_list_set(request->userdb_fields, "home", pw.pw_dir);
+	/* a system user keeps its supplementary groups */
+	auth_field_list_set(request->userdb_fields, "system_groups_user",
+			    pw.pw_name);
 	callback(USERDB_RESULT_OK, request);
 }
 

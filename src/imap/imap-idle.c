@@ -17,6 +17,7 @@
 #include "imap-sync.h"
 #include "imap-commands.h"
 
+#include <malloc.h>
 #include <strings.h>
 
 struct imap_idle_context {
@@ -100,5 +101,8 @@ bool cmd_idle(struct client_command_context *cmd)
 	ctx->to_keepalive = timeout_add(
 		client->set->imap_idle_notify_interval * 1000,
 		imap_idle_keepalive, ctx);
+	/* An idling session may stay for days: give the heap that login
+	   and SELECT freed back to the kernel (glibc keeps it otherwise). */
+	(void)malloc_trim(0);
 	return false;
 }

@@ -225,18 +225,17 @@ static int mail_deliver_as_user(const struct mail_deliver_context *ctx,
 				const struct auth_user_reply *user,
 				const char **mailbox_r, const char **error_r)
 {
-	struct restrict_access_settings rset = {
-		.username = user->username,
-	};
+	struct restrict_access_settings rset;
 	const char *error;
 	int ret;
 
 	if (!restrict_access_have_root())
 		return mail_deliver_user(ctx, user, mailbox_r, error_r);
 
+	i_zero(&rset);
 	if (mail_user_login_get_ids(user, ctx->mail_set, &rset, error_r) < 0)
 		return -1;
-	if (restrict_access_temp(user->username, rset.uid, rset.gid,
+	if (restrict_access_temp(rset.username, rset.uid, rset.gid,
 				 error_r) < 0)
 		ret = -1;
 	else

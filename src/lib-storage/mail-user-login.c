@@ -9,6 +9,7 @@
 #include "master-interface.h"
 #include "login-handoff.h"
 #include "auth-master.h"
+#include "auth-client.h"
 #include "mail-storage-settings.h"
 #include "mail-storage.h"
 #include "mail-user-login.h"
@@ -88,27 +89,27 @@ static bool mail_user_login_id_valid(unsigned int id, unsigned int first,
 
 static int
 mail_user_login_check_ids(const struct restrict_access_settings *rset,
+			  const char *username,
 			  const struct mail_storage_settings *set,
 			  const char **error_r)
 {
 	if (rset->uid == 0) {
 		*error_r = t_strdup_printf("User %s has uid 0: "
-			"mail access as root is not permitted",
-			rset->username);
+			"mail access as root is not permitted", username);
 		return -1;
 	}
 	if (!mail_user_login_id_valid(rset->uid, set->first_valid_uid,
 				      set->last_valid_uid)) {
 		*error_r = t_strdup_printf("User %s has uid %u, which is "
 			"not permitted (see first_valid_uid, last_valid_uid)",
-			rset->username, (unsigned int)rset->uid);
+			username, (unsigned int)rset->uid);
 		return -1;
 	}
 	if (!mail_user_login_id_valid(rset->gid, set->first_valid_gid,
 				      set->last_valid_gid)) {
 		*error_r = t_strdup_printf("User %s has gid %u, which is "
 			"not permitted (see first_valid_gid, last_valid_gid)",
-			rset->username, (unsigned int)rset->gid);
+			username, (unsigned int)rset->gid);
 		return -1;
 	}
 	return 0;
@@ -119,8 +120,16 @@ int mail_user_login_get_ids(const struct auth_user_reply *reply,
 			    struct restrict_access_settings *rset,
 			    const char **error_r)
 {
+	/* Supplementary groups only for system users (the userdb says
+	   system_groups_user, as Dovecot's passwd userdb does): for a
+	   virtual user the NSS lookup behind initgroups() would only cost
+	   time and memory. */
+	rset->username = auth_fields_find(reply->fields, "system_groups_user");
+	if (rset->username != NULL && rset->username[0] == '\0')
+		rset->username = NULL;
 	if (mail_user_login_fill_ids(reply, set, rset, error_r) < 0 ||
-	    mail_user_login_check_ids(rset, set, error_r) < 0)
+	    mail_user_login_check_ids(rset, reply->username, set,
+				      error_r) < 0)
 		return -1;
 	return 0;
 }
@@ -130,10 +139,9 @@ mail_user_login_drop_privileges(const struct auth_user_reply *reply,
 				const struct mail_storage_settings *set,
 				const char **error_r)
 {
-	struct restrict_access_settings rset = {
-		.username = reply->username,
-	};
+	struct restrict_access_settings rset;
 
+	i_zero(&rset);
 	if (!restrict_access_have_root()) {
 		if (reply->uid != (uid_t)-1 && reply->uid != getuid()) {
 			i_info("Not running as root: not dropping to uid %u "

@@ -18,8 +18,9 @@ struct restrict_access_settings;
 /* How long a worker waits for the login process's handoff record. */
 #define MAIL_USER_LOGIN_HANDOFF_TIMEOUT_MSECS 5000
 
-/* Fills rset's uid, gid and extra_gid (rset->username must be set) from
-   the userdb reply, else from mail_uid / mail_gid, and checks them
+/* Fills rset's uid, gid and extra_gid from the userdb reply, else from
+   mail_uid / mail_gid, and rset->username from its system_groups_user
+   field (NULL without it: no supplementary groups), and checks them
    against uid 0 and first/last_valid_uid/gid (lmtp and cove-deliver use
    it too). Returns 0, or -1 with error_r. */
 int mail_user_login_get_ids(const struct auth_user_reply *reply,
