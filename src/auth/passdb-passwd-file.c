@@ -2,13 +2,15 @@
 
 /* passdb driver "passwd-file": args "[scheme=SCHEME]
    [username_format=FORMAT] /path". A password without a {SCHEME} prefix
-   uses scheme= (default CRYPT). */
+   uses scheme= (default CRYPT). The extra fields nopassword, allow_nets
+   and nologin apply (passdb-fields.h). */
 
 #include "lib.h"
 #include "password-scheme.h"
 #include "auth-request.h"
 #include "passwd-file.h"
 #include "passdb.h"
+#include "passdb-fields.h"
 
 #define PASSDB_PASSWD_FILE_NAME "passwd-file"
 
@@ -74,23 +76,27 @@ static void passdb_passwd_file_verify(struct passdb_module *module,
 		callback(result, request);
 		return;
 	}
-	if (entry->password[0] == '\0') {
+	if (passdb_fields_nopassword(entry->passdb_fields)) {
+		/* any password is accepted */
+	} else if (entry->password[0] == '\0') {
 		/* an empty field never matches */
-		callback(PASSDB_RESULT_PASSWORD_MISMATCH, request);
-		return;
-	}
-	ret = password_scheme_verify(request->password, entry->password,
-				     ctx->default_scheme, &error);
-	if (ret < 0) {
-		auth_request_log_error(request, PASSDB_PASSWD_FILE_NAME,
-				       "Invalid password in %s: %s",
-				       passwd_file_get_path(ctx->db.file), error);
-		result = PASSDB_RESULT_INTERNAL_FAILURE;
+		result = PASSDB_RESULT_PASSWORD_MISMATCH;
 	} else {
-		result = ret > 0 ? PASSDB_RESULT_OK :
-			PASSDB_RESULT_PASSWORD_MISMATCH;
+		ret = password_scheme_verify(request->password,
+					     entry->password,
+					     ctx->default_scheme, &error);
+		if (ret < 0) {
+			auth_request_log_error(request,
+				PASSDB_PASSWD_FILE_NAME,
+				"Invalid password in %s: %s",
+				passwd_file_get_path(ctx->db.file), error);
+			result = PASSDB_RESULT_INTERNAL_FAILURE;
+		} else if (ret == 0) {
+			result = PASSDB_RESULT_PASSWORD_MISMATCH;
+		}
 	}
-	callback(result, request);
+	callback(passdb_fields_apply(request, PASSDB_PASSWD_FILE_NAME,
+				     entry->passdb_fields, result), request);
 }
 
 static void passdb_passwd_file_lookup(struct passdb_module *module,

@@ -137,6 +137,26 @@ bool net_ip_is_loopback(const struct ip_addr *ip)
 	return false;
 }
 
+int net_ip_in_networks(const char *networks, const struct ip_addr *ip,
+		       const char **bad_net_r)
+{
+	const char *const *nets = t_strsplit_spaces(networks, " ,");
+	struct ip_addr net_ip;
+	unsigned int bits;
+	int ret = 0;
+
+	for (; *nets != NULL; nets++) {
+		if (net_parse_range(*nets, &net_ip, &bits) < 0) {
+			*bad_net_r = *nets;
+			return -1;
+		}
+		if (ip != NULL && ip->family != 0 &&
+		    net_is_in_network(ip, &net_ip, bits))
+			ret = 1;
+	}
+	return ret;
+}
+
 static socklen_t net_ip2sockaddr(const struct ip_addr *ip, in_port_t port,
 				 union sockaddr_union *so)
 {

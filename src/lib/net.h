@@ -28,6 +28,13 @@ bool net_is_in_network(const struct ip_addr *ip, const struct ip_addr *net,
 int net_parse_range(const char *str, struct ip_addr *ip_r,
 		    unsigned int *bits_r);
 bool net_ip_is_loopback(const struct ip_addr *ip);
+/* Whether ip is in one of networks ("10.0.0.0/8, ::1 192.168.1.1": ranges
+   or addresses separated by spaces or commas). Returns 1 or 0 (also for
+   ip NULL or unset: then only the syntax is checked), or -1 with
+   *bad_net_r pointing to the first network that does not parse
+   (temporary frame). */
+int net_ip_in_networks(const char *networks, const struct ip_addr *ip,
+		       const char **bad_net_r);
 
 /* Binds and listens (SO_REUSEADDR, close-on-exec, non-blocking). If *port
    is 0, a free port is chosen and returned in it. Returns fd, or -1 with

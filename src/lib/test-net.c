@@ -63,6 +63,25 @@ static void test_net_addresses(void)
 		    bits == 128);
 }
 
+static void test_net_networks(void)
+{
+	struct ip_addr ip;
+	const char *bad;
+
+	test_assert(net_addr2ip("192.168.1.7", &ip) == 0);
+	test_assert(net_ip_in_networks("10.0.0.0/8, 192.168.1.0/24", &ip,
+				       &bad) == 1);
+	test_assert(net_ip_in_networks("10.0.0.0/8,::1 192.168.1.8", &ip,
+				       &bad) == 0);
+	test_assert(net_ip_in_networks("", &ip, &bad) == 0);
+	test_assert(net_ip_in_networks("10.0.0.0/8 x.y", &ip, &bad) == -1);
+	test_assert_strcmp(bad, "x.y");
+	test_assert(net_ip_in_networks("10.0.0.0/8", NULL, &bad) == 0);
+	test_assert(net_ip_in_networks("1.2.3.4/40", NULL, &bad) == -1);
+	test_assert(net_addr2ip("::1", &ip) == 0);
+	test_assert(net_ip_in_networks("127.0.0.1, ::1", &ip, &bad) == 1);
+}
+
 static void test_net_inet(void)
 {
 	struct ip_addr ip, peer_ip;
@@ -189,6 +208,7 @@ void test_net(void)
 {
 	test_begin("net");
 	test_net_addresses();
+	test_net_networks();
 	test_net_inet();
 	test_net_unix();
 	test_net_fd_passing();
