@@ -9,6 +9,7 @@
 const struct admin_cmd *const admin_cmd_all[] = {
 	&admin_cmd_auth,
 	&admin_cmd_config,
+	&admin_cmd_mailbox,
 	&admin_cmd_pw,
 	&admin_cmd_reload,
 	&admin_cmd_stop,

@@ -6,6 +6,8 @@
    text. Each command group lives in its own admin-cmd-*.c file and
    registers its entries in admin_cmd_all[] (admin-cmd.c). */
 
+#include "admin-print.h"
+
 /* Exit codes scripts can rely on (sysexits.h values, as doveadm). */
 enum admin_exit_code {
 	ADMIN_EXIT_OK = 0,
@@ -21,6 +23,10 @@ enum admin_exit_code {
 struct admin_context {
 	const char *config_path;
 	const struct master_service_settings *set;
+	/* NULL when the config has errors */
+	const struct mail_storage_settings *mail_set;
+	/* -f; commands that print rows use admin-print.h */
+	enum admin_print_format format;
 };
 
 enum admin_cmd_flags {
@@ -43,6 +49,7 @@ extern const struct admin_cmd admin_cmd_config;
 extern const struct admin_cmd admin_cmd_pw;
 extern const struct admin_cmd admin_cmd_auth;
 extern const struct admin_cmd admin_cmd_user;
+extern const struct admin_cmd admin_cmd_mailbox;
 
 /* NULL-terminated */
 extern const struct admin_cmd *const admin_cmd_all[];

@@ -5,6 +5,8 @@
 
 #include "lib.h"
 #include "master-service.h"
+#include "mail-storage-settings.h"
+#include "admin-print.h"
 #include "admin-cmd.h"
 
 /* To stdout when asked for, to stderr after a usage error. */
@@ -16,7 +18,8 @@ static void admin_print_help(FILE *out, const struct admin_cmd *only)
 			only->help);
 		return;
 	}
-	fprintf(out, "usage: coveadm [-c CONFIG] COMMAND [ARGS]\n\n"
+	fprintf(out, "usage: coveadm [-c CONFIG] [-f table|flow|tab|json] "
+		"COMMAND [ARGS]\n\n"
 		"Commands:\n");
 	for (unsigned int i = 0; admin_cmd_all[i] != NULL; i++) {
 		const struct admin_cmd *cmd = admin_cmd_all[i];
@@ -30,11 +33,22 @@ static void admin_print_help(FILE *out, const struct admin_cmd *only)
 
 static int admin_run(int argc, char *argv[])
 {
+	enum admin_print_format format = ADMIN_PRINT_FORMAT_DEFAULT;
 	const struct admin_cmd *cmd;
 	struct admin_context ctx;
 	const char *config_error;
 	int ret;
 
+	/* the global -f FORMAT, before the command */
+	if (argc >= 3 && strcmp(argv[1], "-f") == 0) {
+		if (admin_print_format_parse(argv[2], &format) < 0) {
+			fprintf(stderr, "coveadm: Unknown format '%s' "
+				"(table, flow, tab or json)\n", argv[2]);
+			return ADMIN_EXIT_USAGE;
+		}
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2 || strcmp(argv[1], "help") == 0) {
 		cmd = argc > 2 ? admin_cmd_find(argv[2]) : NULL;
 		admin_print_help(argc < 2 ? stderr : stdout, cmd);
@@ -56,6 +70,10 @@ static int admin_run(int argc, char *argv[])
 	}
 	ctx.config_path = master_service_get_config_path(master_service);
 	ctx.set = master_service_get_common_settings(master_service);
+	ctx.mail_set = config_error != NULL ? NULL :
+		master_service_get_settings(master_service,
+					    &mail_storage_setting_parser_info);
+	ctx.format = format;
 	ret = cmd->run(&ctx, argc - 1, argv + 1);
 	if (ret == ADMIN_EXIT_USAGE)
 		admin_cmd_print_usage(cmd);
@@ -64,11 +82,16 @@ static int admin_run(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
+	static const struct setting_parser_info *set_roots[] = {
+		&mail_storage_setting_parser_info,
+		NULL
+	};
 	int ret;
 
 	master_service = master_service_init("coveadm",
 		MASTER_SERVICE_FLAG_STANDALONE |
-		MASTER_SERVICE_FLAG_TOLERATE_CONFIG_ERRORS, &argc, &argv, NULL);
+		MASTER_SERVICE_FLAG_TOLERATE_CONFIG_ERRORS, &argc, &argv,
+		set_roots);
 	master_service_init_finish(master_service);
 	T_BEGIN {
 		ret = admin_run(argc, argv);

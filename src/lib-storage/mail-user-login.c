@@ -155,6 +155,20 @@ mail_user_login_drop_privileges(const struct auth_user_reply *reply,
 	return restrict_access(&rset, error_r);
 }
 
+/* The user's privileges and mail_user, from a userdb reply. */
+static int mail_user_login_reply(const struct auth_user_reply *reply,
+				 const struct mail_storage_settings *set,
+				 struct mail_user **user_r,
+				 const char **error_r)
+{
+	log_set_user(reply->username);
+	if (mail_user_login_drop_privileges(reply, set, error_r) < 0 ||
+	    mail_user_init(set, reply->username, reply->home, reply->mail,
+			   user_r, error_r) < 0)
+		return -1;
+	return 0;
+}
+
 int mail_user_login(const struct login_handoff *handoff,
 		    const char *base_dir,
 		    const struct mail_storage_settings *set,
@@ -174,15 +188,33 @@ int mail_user_login(const struct login_handoff *handoff,
 		*error_r = t_strdup_printf("Login of %s: unknown or expired "
 					   "login cookie", handoff->username);
 	}
-	if (ret > 0) {
-		log_set_user(reply.username);
-		if (mail_user_login_drop_privileges(&reply, set, error_r) < 0 ||
-		    mail_user_init(set, reply.username, reply.home,
-				   reply.mail, user_r, error_r) < 0)
-			ret = -1;
-	}
+	if (ret > 0 && mail_user_login_reply(&reply, set, user_r,
+					     error_r) < 0)
+		ret = -1;
 	pool_unref(&pool);
 	return ret > 0 ? 0 : -1;
+}
+
+int mail_user_login_by_name(const char *base_dir, const char *username,
+			    const char *service,
+			    const struct mail_storage_settings *set,
+			    struct mail_user **user_r, const char **error_r)
+{
+	struct auth_user_reply reply;
+	const char *socket_path;
+	pool_t pool;
+	int ret;
+
+	socket_path = t_strconcat(base_dir, "/", MASTER_AUTH_MASTER_SOCKET,
+				  NULL);
+	pool = pool_alloconly_create("userdb reply", 1024);
+	ret = auth_master_user_lookup(socket_path, username, service, pool,
+				      &reply, error_r);
+	if (ret > 0 && mail_user_login_reply(&reply, set, user_r,
+					     error_r) < 0)
+		ret = -1;
+	pool_unref(&pool);
+	return ret;
 }
 
 int mail_user_login_handoff(int login_fd, pool_t pool, const char *base_dir,

@@ -36,6 +36,15 @@ int mail_user_login(const struct login_handoff *handoff,
 		    const struct mail_storage_settings *set,
 		    struct mail_user **user_r, const char **error_r);
 
+/* For coveadm's mail commands: looks username up in the userdb over
+   base_dir's auth-master socket, drops to the user's uid and gid for good
+   (when root) and creates the mail user. Returns 1 with user_r, 0 if the
+   user does not exist, -1 with error_r. */
+int mail_user_login_by_name(const char *base_dir, const char *username,
+			    const char *service,
+			    const struct mail_storage_settings *set,
+			    struct mail_user **user_r, const char **error_r);
+
 /* The whole start of a worker's session: receives the handoff record
    from login_fd (into pool), answers it and closes login_fd, then does
    mail_user_login(). Returns 1 with client_fd_r, handoff_r and user_r; 0
