@@ -127,6 +127,16 @@ def test_userdb_socket_takes_no_cookies(server):
     assert b"REQUEST is not allowed on auth-userdb" in server.read_log()
 
 
+def test_userdb_socket_takes_no_passdb_lookups(server):
+    with closing(UnixClient(server, USERDB_SOCKET)) as c:
+        c.send(b"VERSION\t1\t0\nPASS\t1\tu1\tservice=x\n")
+        assert c.readline() == b""
+    assert b"PASS is not allowed on auth-userdb" in server.read_log()
+    with closing(UnixClient(server, "auth-master")) as c:
+        c.send(b"VERSION\t1\t0\nPASS\t1\tu1\tservice=x\n")
+        assert c.readline() == b"PASS\t1\tu1"
+
+
 @pytest.mark.root_only
 def test_userdb_socket_answers_only_the_users_uid(server):
     u1_uid = server.uid_of("u1")

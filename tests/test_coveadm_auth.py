@@ -39,3 +39,11 @@ def test_user(server):
     r = admin(server, "user", "nosuchuser")
     assert r.returncode == 67
     assert "userdb lookup: user nosuchuser doesn't exist\n" in r.stdout
+
+
+def test_auth_lookup(server):
+    r = admin(server, "auth", "lookup", "u1")
+    assert (r.returncode, r.stdout) == (0, "passdb: u1\n  user      : u1\n")
+    r = admin(server, "auth", "lookup", "nosuchuser")
+    assert (r.returncode, r.stdout) == (
+        67, "passdb lookup: user nosuchuser doesn't exist\n")

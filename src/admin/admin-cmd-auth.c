@@ -1,7 +1,7 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
-/* coveadm auth test and coveadm user: ask the running auth process, the
-   way a login process (auth-client socket) and a worker (auth-master
+/* coveadm auth test, auth lookup and user: ask the running auth process,
+   the way a login process (auth-client socket) and a worker (auth-master
    socket) do, and print what they would get. */
 
 #include "lib.h"
@@ -115,10 +115,48 @@ static int cmd_auth_test(const struct admin_context *ctx, const char *user,
 	return ret;
 }
 
+/* Prints "passdb: USER" and the entry's fields, as doveadm does. */
+static int cmd_auth_lookup(const struct admin_context *ctx, const char *user)
+{
+	struct auth_user_reply reply;
+	const char *socket_path, *error;
+	pool_t pool;
+	int ret;
+
+	socket_path = t_strdup_printf("%s/%s", ctx->set->base_dir,
+				      MASTER_AUTH_MASTER_SOCKET);
+	pool = pool_alloconly_create("passdb reply", 1024);
+	ret = auth_master_pass_lookup(socket_path, user, "coveadm", pool,
+				      &reply, &error);
+	if (ret < 0) {
+		fprintf(stderr, "coveadm auth lookup: %s\n", error);
+		ret = ADMIN_EXIT_TEMPFAIL;
+	} else if (ret == 0) {
+		printf("passdb lookup: user %s doesn't exist\n", user);
+		ret = ADMIN_EXIT_NOUSER;
+	} else {
+		printf("passdb: %s\n  user      : %s\n", user,
+		       reply.username);
+		for (unsigned int i = 0; reply.fields[i] != NULL; i++) {
+			const char *eq = strchr(reply.fields[i], '=');
+
+			printf("  %-9.*s : %s\n",
+			       (int)(eq == NULL ? strlen(reply.fields[i]) :
+				     (size_t)(eq - reply.fields[i])),
+			       reply.fields[i], eq == NULL ? "" : eq + 1);
+		}
+		ret = ADMIN_EXIT_OK;
+	}
+	pool_unref(&pool);
+	return ret;
+}
+
 static int cmd_auth(const struct admin_context *ctx, int argc, char *argv[])
 {
 	const char *password;
 
+	if (argc == 3 && strcmp(argv[1], "lookup") == 0)
+		return cmd_auth_lookup(ctx, argv[2]);
 	if (argc < 3 || argc > 4 || strcmp(argv[1], "test") != 0)
 		return ADMIN_EXIT_USAGE;
 	password = argc == 4 ? argv[3] : getpass("Password: ");
@@ -166,9 +204,10 @@ static int cmd_user(const struct admin_context *ctx, int argc, char *argv[])
 
 const struct admin_cmd admin_cmd_auth = {
 	.name = "auth",
-	.usage = "test USER [PASSWORD]",
-	.help = "Log USER in through the running auth process (PLAIN) and "
-		"say whether it succeeded.",
+	.usage = "test USER [PASSWORD] | lookup USER",
+	.help = "test: log USER in through the running auth process (PLAIN) "
+		"and say whether it succeeded; lookup: say whether a passdb "
+		"knows USER.",
 	.run = cmd_auth,
 };
 

@@ -52,13 +52,15 @@ static bool auth_master_peer_may_see(const struct auth_master_connection *conn,
 		conn->peer_uid != (uid_t)-1 && (uid_t)uid == conn->peer_uid;
 }
 
+/* "VERB\tID\tUSER\tk=v..." for USER and PASS replies. */
 static void auth_master_send_user(struct auth_master_connection *conn,
-				  unsigned int id, const char *user,
+				  const char *verb, unsigned int id,
+				  const char *user,
 				  const struct auth_field_list *fields)
 {
 	string_t *str = t_str_new(256);
 
-	str_printfa(str, "USER\t%u\t", id);
+	str_printfa(str, "%s\t%u\t", verb, id);
 	str_append_tabescaped(str, user);
 	auth_field_list_append_tabescaped(fields, str);
 	auth_connection_send(&conn->conn, str_c(str));
@@ -107,7 +109,7 @@ static int auth_master_handle_request(struct auth_master_connection *conn,
 	pool = pool_alloconly_create_clean("auth-master cookie", 512);
 	if (auth_cookies_take(conn->conn.auth->cookies, args[1], ioloop_time,
 			      pool, &user, &fields) > 0)
-		auth_master_send_user(conn, id, user, fields);
+		auth_master_send_user(conn, "USER", id, user, fields);
 	else
 		auth_master_send_notfound(conn, id);
 	pool_unref(&pool);
@@ -143,7 +145,8 @@ static void auth_master_userdb_callback(enum userdb_result result,
 						      "Permission denied");
 				break;
 			}
-			auth_master_send_user(conn, request->id, request->user,
+			auth_master_send_user(conn, "USER", request->id,
+					      request->user,
 					      request->userdb_fields);
 			break;
 		case USERDB_RESULT_USER_UNKNOWN:
@@ -158,9 +161,39 @@ static void auth_master_userdb_callback(enum userdb_result result,
 	auth_master_request_finished(conn, request);
 }
 
-static int auth_master_handle_user(struct auth_master_connection *conn,
-				   const char *const *args,
-				   const char **error_r)
+static void auth_master_passdb_callback(enum passdb_result result,
+					struct auth_request *request)
+{
+	struct auth_master_connection *conn = request->context;
+
+	T_BEGIN {
+		switch (result) {
+		case PASSDB_RESULT_OK:
+			/* the stored password itself is not handed out, as
+			   Dovecot's doveadm auth lookup does not show it */
+			auth_master_send_user(conn, "PASS", request->id,
+				request->user,
+				auth_field_list_create(datastack_pool));
+			break;
+		case PASSDB_RESULT_USER_UNKNOWN:
+		case PASSDB_RESULT_PASSWORD_MISMATCH:
+			auth_master_send_notfound(conn, request->id);
+			break;
+		case PASSDB_RESULT_INTERNAL_FAILURE:
+			auth_master_send_fail(conn, request->id,
+					      "Internal error");
+			break;
+		}
+	} T_END;
+	auth_master_request_finished(conn, request);
+}
+
+/* USER and PASS: "ID NAME [service=S]". Returns 0, or -1 with error_r
+   (the connection is closed). */
+static int auth_master_handle_lookup(struct auth_master_connection *conn,
+				     const char *verb,
+				     const char *const *args,
+				     const char **error_r)
 {
 	struct auth_request *request;
 	const char *error;
@@ -169,7 +202,7 @@ static int auth_master_handle_user(struct auth_master_connection *conn,
 	if (auth_master_parse_id(args[0], &id, error_r) < 0)
 		return -1;
 	if (args[1] == NULL) {
-		*error_r = "USER without a user name";
+		*error_r = t_strconcat(verb, " without a user name", NULL);
 		return -1;
 	}
 	if (array_count(&conn->requests) >= AUTH_MASTER_MAX_REQUESTS) {
@@ -188,7 +221,12 @@ static int auth_master_handle_user(struct auth_master_connection *conn,
 		return 0;
 	}
 	array_push_back(&conn->requests, &request);
-	auth_request_lookup_user(request, auth_master_userdb_callback);
+	if (strcmp(verb, "USER") == 0)
+		auth_request_lookup_user(request, auth_master_userdb_callback);
+	else {
+		auth_request_lookup_credentials(request, request->user,
+						auth_master_passdb_callback);
+	}
 	return 0;
 }
 
@@ -207,7 +245,17 @@ static int auth_master_handle_line(struct auth_connection *_conn,
 		return auth_master_handle_request(conn, args + 1, error_r);
 	}
 	if (strcmp(args[0], "USER") == 0)
-		return auth_master_handle_user(conn, args + 1, error_r);
+		return auth_master_handle_lookup(conn, "USER", args + 1,
+						 error_r);
+	if (strcmp(args[0], "PASS") == 0) {
+		/* stored passwords: never on the world-usable socket */
+		if (conn->type == AUTH_MASTER_LISTENER_USERDB) {
+			*error_r = "PASS is not allowed on auth-userdb";
+			return -1;
+		}
+		return auth_master_handle_lookup(conn, "PASS", args + 1,
+						 error_r);
+	}
 	*error_r = t_strdup_printf("Unknown command: %s",
 				   str_tabescape(args[0]));
 	return -1;

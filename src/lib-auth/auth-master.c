@@ -114,7 +114,9 @@ static int auth_master_parse_user(const char *const *args, pool_t pool,
 	return 0;
 }
 
-static int auth_master_parse_reply(const char *line, pool_t pool,
+/* verb: the success reply expected ("USER" or "PASS"). */
+static int auth_master_parse_reply(const char *line, const char *verb,
+				   pool_t pool,
 				   struct auth_user_reply *reply_r,
 				   const char **error_r)
 {
@@ -127,7 +129,7 @@ static int auth_master_parse_reply(const char *line, pool_t pool,
 					   str_tabescape(line));
 		return -1;
 	}
-	if (strcmp(args[0], "USER") == 0) {
+	if (strcmp(args[0], verb) == 0) {
 		if (auth_master_parse_user(args + 2, pool, reply_r,
 					   error_r) < 0)
 			return -1;
@@ -146,7 +148,8 @@ static int auth_master_parse_reply(const char *line, pool_t pool,
 }
 
 static int auth_master_run(const char *socket_path, const char *request,
-			   pool_t pool, struct auth_user_reply *reply_r,
+			   const char *verb, pool_t pool,
+			   struct auth_user_reply *reply_r,
 			   const char **error_r)
 {
 	long long deadline = auth_master_now_msecs() +
@@ -174,7 +177,8 @@ static int auth_master_run(const char *socket_path, const char *request,
 	if (line == NULL)
 		ret = -1;
 	else
-		ret = auth_master_parse_reply(line, pool, reply_r, &error);
+		ret = auth_master_parse_reply(line, verb, pool, reply_r,
+					      &error);
 	if (ret < 0)
 		*error_r = t_strdup_printf("%s: %s", socket_path, error);
 	i_stream_destroy(&input);
@@ -190,7 +194,8 @@ int auth_master_cookie_lookup(const char *socket_path, const char *cookie,
 	request = t_strdup_printf("VERSION\t1\t0\nREQUEST\t"
 				  AUTH_MASTER_REQUEST_ID "\t%s\n",
 				  str_tabescape(cookie));
-	return auth_master_run(socket_path, request, pool, reply_r, error_r);
+	return auth_master_run(socket_path, request, "USER", pool, reply_r,
+			       error_r);
 }
 
 int auth_master_user_lookup(const char *socket_path, const char *username,
@@ -204,5 +209,21 @@ int auth_master_user_lookup(const char *socket_path, const char *username,
 				  AUTH_MASTER_REQUEST_ID "\t%s\tservice=%s\n",
 				  str_tabescape(username),
 				  str_tabescape(service));
-	return auth_master_run(socket_path, request, pool, reply_r, error_r);
+	return auth_master_run(socket_path, request, "USER", pool, reply_r,
+			       error_r);
+}
+
+int auth_master_pass_lookup(const char *socket_path, const char *username,
+			    const char *service, pool_t pool,
+			    struct auth_user_reply *reply_r,
+			    const char **error_r)
+{
+	const char *request;
+
+	request = t_strdup_printf("VERSION\t1\t0\nPASS\t"
+				  AUTH_MASTER_REQUEST_ID "\t%s\tservice=%s\n",
+				  str_tabescape(username),
+				  str_tabescape(service));
+	return auth_master_run(socket_path, request, "PASS", pool, reply_r,
+			       error_r);
 }

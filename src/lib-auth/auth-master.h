@@ -10,7 +10,9 @@
      C: VERSION\t1\t0
      C: REQUEST\tID\tCOOKIE          -> trade a login cookie for the user
      C: USER\tID\tNAME\tservice=S   -> userdb lookup
+     C: PASS\tID\tNAME\tservice=S   -> passdb lookup (auth-master only)
      S: USER\tID\tNAME\tuid=..\tgid=..\thome=..[\tmail=..][\tk=v...]
+     S: PASS\tID\tNAME[\tk=v...]
      S: NOTFOUND\tID
      S: FAIL\tID\treason=...                                           */
 
@@ -34,6 +36,14 @@ int auth_master_cookie_lookup(const char *socket_path, const char *cookie,
 			      pool_t pool, struct auth_user_reply *reply_r,
 			      const char **error_r);
 int auth_master_user_lookup(const char *socket_path, const char *username,
+			    const char *service, pool_t pool,
+			    struct auth_user_reply *reply_r,
+			    const char **error_r);
+
+/* Whether a passdb knows username (the user name it maps to in
+   reply_r->username; the stored password is never sent). Same returns as
+   auth_master_user_lookup(). coveadm auth lookup uses it. */
+int auth_master_pass_lookup(const char *socket_path, const char *username,
 			    const char *service, pool_t pool,
 			    struct auth_user_reply *reply_r,
 			    const char **error_r);
