@@ -47,3 +47,13 @@ def test_auth_lookup(server):
     r = admin(server, "auth", "lookup", "nosuchuser")
     assert (r.returncode, r.stdout) == (
         67, "passdb lookup: user nosuchuser doesn't exist\n")
+
+
+def test_user_mask_lists_users(server):
+    r = admin(server, "user", "*")
+    assert r.returncode == 0, r.stderr
+    assert sorted(r.stdout.splitlines()) == ["u1", "u2"]
+    r = admin(server, "user", "*1")
+    assert r.stdout == "u1\n"
+    r = admin(server, "user", "x*")
+    assert (r.returncode, r.stdout) == (0, "")

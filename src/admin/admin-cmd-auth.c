@@ -165,6 +165,25 @@ static int cmd_auth(const struct admin_context *ctx, int argc, char *argv[])
 	return cmd_auth_test(ctx, argv[2], password);
 }
 
+/* coveadm user MASK: the names of the users that match. */
+static int cmd_user_list(const char *socket_path, const char *mask)
+{
+	const char *const *users, *error;
+	pool_t pool = pool_alloconly_create("user list", 4096);
+	int ret = ADMIN_EXIT_OK;
+
+	if (auth_master_user_list(socket_path, mask, pool, &users,
+				  &error) < 0) {
+		fprintf(stderr, "coveadm user: %s\n", error);
+		ret = ADMIN_EXIT_TEMPFAIL;
+	} else {
+		for (; *users != NULL; users++)
+			printf("%s\n", *users);
+	}
+	pool_unref(&pool);
+	return ret;
+}
+
 static int cmd_user(const struct admin_context *ctx, int argc, char *argv[])
 {
 	struct auth_user_reply reply;
@@ -176,6 +195,8 @@ static int cmd_user(const struct admin_context *ctx, int argc, char *argv[])
 		return ADMIN_EXIT_USAGE;
 	socket_path = t_strdup_printf("%s/%s", ctx->set->base_dir,
 				      MASTER_AUTH_MASTER_SOCKET);
+	if (strpbrk(argv[1], "*?") != NULL)
+		return cmd_user_list(socket_path, argv[1]);
 	pool = pool_alloconly_create("userdb reply", 1024);
 	ret = auth_master_user_lookup(socket_path, argv[1], "coveadm", pool,
 				      &reply, &error);
@@ -213,8 +234,10 @@ const struct admin_cmd admin_cmd_auth = {
 
 const struct admin_cmd admin_cmd_user = {
 	.name = "user",
-	.usage = "USER",
+	.usage = "USER|MASK",
 	.help = "Print USER's userdb fields (uid, gid, home, mail, ...) as "
-		"the running auth process gives them to the workers.",
+		"the running auth process gives them to the workers; with a "
+		"MASK (* and ?), the names of the users that match "
+		"(passwd-file userdbs).",
 	.run = cmd_user,
 };

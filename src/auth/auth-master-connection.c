@@ -18,6 +18,8 @@
 #include "auth-request.h"
 #include "auth-master-connection.h"
 
+#include <fnmatch.h>
+
 struct auth_master_connection {
 	struct auth_connection conn;
 	enum auth_master_listener type;
@@ -230,6 +232,54 @@ static int auth_master_handle_lookup(struct auth_master_connection *conn,
 	return 0;
 }
 
+struct auth_master_list_context {
+	struct auth_master_connection *conn;
+	unsigned int id;
+	const char *mask;
+};
+
+static void auth_master_list_user(const char *user, void *context)
+{
+	struct auth_master_list_context *ctx = context;
+
+	if (fnmatch(ctx->mask, user, 0) != 0)
+		return;
+	auth_connection_send(&ctx->conn->conn, t_strdup_printf(
+		"LIST\t%u\t%s", ctx->id, str_tabescape(user)));
+}
+
+/* "LIST ID [user=MASK]": every user of the userdbs that can list theirs,
+   then "DONE ID" (or "FAIL ID"). Answered at once (the listable userdbs
+   are in memory). */
+static int auth_master_handle_list(struct auth_master_connection *conn,
+				   const char *const *args,
+				   const char **error_r)
+{
+	struct auth_master_list_context ctx = { .conn = conn, .mask = "*" };
+	const char *error;
+
+	if (auth_master_parse_id(args[0], &ctx.id, error_r) < 0)
+		return -1;
+	for (const char *const *arg = args + 1; *arg != NULL; arg++) {
+		if (str_begins(*arg, "user="))
+			ctx.mask = *arg + 5;
+	}
+	array_foreach(&conn->conn.auth->userdbs, userdb) {
+		if ((*userdb)->v->iterate == NULL)
+			continue;
+		if ((*userdb)->v->iterate(*userdb, auth_master_list_user,
+					  &ctx, &error) < 0) {
+			i_error("userdb %s: Listing users failed: %s",
+				(*userdb)->v->name, error);
+			auth_master_send_fail(conn, ctx.id, "Internal error");
+			return 0;
+		}
+	}
+	auth_connection_send(&conn->conn,
+			     t_strdup_printf("DONE\t%u", ctx.id));
+	return 0;
+}
+
 static int auth_master_handle_line(struct auth_connection *_conn,
 				   const char *const *args,
 				   const char **error_r)
@@ -247,6 +297,13 @@ static int auth_master_handle_line(struct auth_connection *_conn,
 	if (strcmp(args[0], "USER") == 0)
 		return auth_master_handle_lookup(conn, "USER", args + 1,
 						 error_r);
+	if (strcmp(args[0], "LIST") == 0) {
+		if (conn->type == AUTH_MASTER_LISTENER_USERDB) {
+			*error_r = "LIST is not allowed on auth-userdb";
+			return -1;
+		}
+		return auth_master_handle_list(conn, args + 1, error_r);
+	}
 	if (strcmp(args[0], "PASS") == 0) {
 		/* stored passwords: never on the world-usable socket */
 		if (conn->type == AUTH_MASTER_LISTENER_USERDB) {

@@ -254,6 +254,23 @@ int passwd_file_lookup(struct passwd_file *file, const char *user,
 	return *entry_r == NULL ? 0 : 1;
 }
 
+int passwd_file_iterate(struct passwd_file *file,
+			void (*callback)(const char *user, void *context),
+			void *context, const char **error_r)
+{
+	struct hash_iterate_context *iter;
+	const void *key;
+	void *value;
+
+	if (passwd_file_refresh(file, error_r) < 0)
+		return -1;
+	iter = hash_table_iterate_init(file->users);
+	while (hash_table_iterate(iter, &key, &value))
+		callback(key, context);
+	hash_table_iterate_deinit(&iter);
+	return 0;
+}
+
 /* Fills db from one "key=value" or path argument. */
 static int passwd_file_db_parse_arg(pool_t pool, const char *arg,
 				    struct passwd_file_db *db,

@@ -70,4 +70,10 @@ int passwd_file_lookup(struct passwd_file *file, const char *user,
 		       const struct passwd_file_entry **entry_r,
 		       const char **error_r);
 
+/* Re-reads the file if it changed and calls callback with every user
+   name in it. Returns 0, or -1 with error_r if the file cannot be read. */
+int passwd_file_iterate(struct passwd_file *file,
+			void (*callback)(const char *user, void *context),
+			void *context, const char **error_r);
+
 #endif

@@ -59,9 +59,19 @@ static void userdb_passwd_file_lookup(struct userdb_module *module,
 	callback(USERDB_RESULT_OK, request);
 }
 
+static int userdb_passwd_file_iterate(struct userdb_module *module,
+				      userdb_iter_callback_t *callback,
+				      void *context, const char **error_r)
+{
+	struct passwd_file_db *db = module->context;
+
+	return passwd_file_iterate(db->file, callback, context, error_r);
+}
+
 const struct userdb_vfuncs userdb_passwd_file = {
 	.name = "passwd-file",
 	.init = userdb_passwd_file_init,
 	.deinit = userdb_passwd_file_deinit,
 	.lookup = userdb_passwd_file_lookup,
+	.iterate = userdb_passwd_file_iterate,
 };

@@ -19,6 +19,7 @@ typedef void userdb_callback_t(enum userdb_result result,
 			       struct auth_request *request);
 
 struct userdb_module;
+typedef void userdb_iter_callback_t(const char *user, void *context);
 
 struct userdb_vfuncs {
 	/* the driver setting: "static" */
@@ -30,6 +31,11 @@ struct userdb_vfuncs {
 	void (*lookup)(struct userdb_module *module,
 		       struct auth_request *request,
 		       userdb_callback_t *callback);
+	/* Calls callback with every user (NULL: the userdb cannot list
+	   its users). Returns 0, or -1 with error_r. */
+	int (*iterate)(struct userdb_module *module,
+		       userdb_iter_callback_t *callback, void *context,
+		       const char **error_r);
 };
 
 struct userdb_module {

@@ -5,6 +5,7 @@
    for the reply line, disconnect. */
 
 #include "lib.h"
+#include "array.h"
 #include "str.h"
 #include "istream.h"
 #include "net.h"
@@ -147,6 +148,29 @@ static int auth_master_parse_reply(const char *line, const char *verb,
 	return -1;
 }
 
+/* Connects and sends request. Returns the reply stream, or NULL with
+   error_r. */
+static struct istream *auth_master_send(const char *socket_path,
+					const char *request,
+					const char **error_r)
+{
+	int fd = net_connect_unix(socket_path);
+
+	if (fd == -1) {
+		*error_r = t_strdup_printf("connect(%s) failed: %m",
+					   socket_path);
+		return NULL;
+	}
+	if (write_full(fd, request, strlen(request)) < 0) {
+		*error_r = t_strdup_printf("write(%s) failed: %m",
+					   socket_path);
+		(void)close(fd);
+		return NULL;
+	}
+	fd_set_nonblock(fd, true);
+	return i_stream_create_fd(fd, AUTH_MASTER_MAX_LINE_LENGTH, true);
+}
+
 static int auth_master_run(const char *socket_path, const char *request,
 			   const char *verb, pool_t pool,
 			   struct auth_user_reply *reply_r,
@@ -156,23 +180,12 @@ static int auth_master_run(const char *socket_path, const char *request,
 		AUTH_MASTER_TIMEOUT_MSECS;
 	struct istream *input;
 	const char *line, *error;
-	int fd, ret;
+	int ret;
 
 	memset(reply_r, 0, sizeof(*reply_r));
-	fd = net_connect_unix(socket_path);
-	if (fd == -1) {
-		*error_r = t_strdup_printf("connect(%s) failed: %m",
-					   socket_path);
+	input = auth_master_send(socket_path, request, error_r);
+	if (input == NULL)
 		return -1;
-	}
-	if (write_full(fd, request, strlen(request)) < 0) {
-		*error_r = t_strdup_printf("write(%s) failed: %m",
-					   socket_path);
-		(void)close(fd);
-		return -1;
-	}
-	fd_set_nonblock(fd, true);
-	input = i_stream_create_fd(fd, AUTH_MASTER_MAX_LINE_LENGTH, true);
 	line = auth_master_read_line(input, deadline, &error);
 	if (line == NULL)
 		ret = -1;
@@ -226,4 +239,55 @@ int auth_master_pass_lookup(const char *socket_path, const char *username,
 				  str_tabescape(service));
 	return auth_master_run(socket_path, request, "PASS", pool, reply_r,
 			       error_r);
+}
+
+int auth_master_user_list(const char *socket_path, const char *mask,
+			  pool_t pool, const char *const **users_r,
+			  const char **error_r)
+{
+	ARRAY_TYPE(const_string) users;
+	struct istream *input;
+	const char *line, *const *args, *error = NULL, *user;
+	int ret = -1;
+
+	input = auth_master_send(socket_path, t_strdup_printf(
+		"VERSION\t1\t0\nLIST\t" AUTH_MASTER_REQUEST_ID
+		"\tuser=%s\n", str_tabescape(mask)), error_r);
+	if (input == NULL)
+		return -1;
+	p_array_init(&users, pool, 64);
+	/* the deadline is per line: a long list keeps coming */
+	while ((line = auth_master_read_line(input, auth_master_now_msecs() +
+					     AUTH_MASTER_TIMEOUT_MSECS,
+					     &error)) != NULL) {
+		args = t_strsplit_tabescaped(line);
+		if (args[0] == NULL || args[1] == NULL ||
+		    strcmp(args[1], AUTH_MASTER_REQUEST_ID) != 0) {
+			error = t_strdup_printf("Unexpected reply: %s",
+						str_tabescape(line));
+			break;
+		}
+		if (strcmp(args[0], "DONE") == 0) {
+			ret = 0;
+			break;
+		}
+		if (strcmp(args[0], "LIST") != 0 || args[2] == NULL) {
+			error = strcmp(args[0], "FAIL") == 0 ?
+				"auth failed to list the users" :
+				t_strdup_printf("Unexpected reply: %s",
+						str_tabescape(line));
+			break;
+		}
+		user = p_strdup(pool, args[2]);
+		array_push_back(&users, &user);
+	}
+	i_stream_destroy(&input);
+	if (ret < 0) {
+		*error_r = t_strdup_printf("%s: %s", socket_path, error);
+		return -1;
+	}
+	user = NULL;
+	array_push_back(&users, &user);
+	*users_r = array_front(&users);
+	return 0;
 }

@@ -11,6 +11,7 @@
      C: REQUEST\tID\tCOOKIE          -> trade a login cookie for the user
      C: USER\tID\tNAME\tservice=S   -> userdb lookup
      C: PASS\tID\tNAME\tservice=S   -> passdb lookup (auth-master only)
+     C: LIST\tID\tuser=MASK         -> LIST\tID\tNAME lines, then DONE\tID
      S: USER\tID\tNAME\tuid=..\tgid=..\thome=..[\tmail=..][\tk=v...]
      S: PASS\tID\tNAME[\tk=v...]
      S: NOTFOUND\tID
@@ -47,5 +48,12 @@ int auth_master_pass_lookup(const char *socket_path, const char *username,
 			    const char *service, pool_t pool,
 			    struct auth_user_reply *reply_r,
 			    const char **error_r);
+
+/* The users of the userdbs that can list them (passwd-file) whose names
+   match the shell-style mask ("*", "u?", "*@example.org"), as a
+   NULL-terminated array from pool. Returns 0, or -1 with error_r. */
+int auth_master_user_list(const char *socket_path, const char *mask,
+			  pool_t pool, const char *const **users_r,
+			  const char **error_r);
 
 #endif
