@@ -211,19 +211,30 @@ int auth_master_cookie_lookup(const char *socket_path, const char *cookie,
 			       error_r);
 }
 
+/* USER and PASS: "VERB ID NAME service=S". */
+static int auth_master_name_lookup(const char *socket_path, const char *verb,
+				   const char *username, const char *service,
+				   pool_t pool,
+				   struct auth_user_reply *reply_r,
+				   const char **error_r)
+{
+	const char *request;
+
+	request = t_strdup_printf("VERSION\t1\t0\n%s\t"
+				  AUTH_MASTER_REQUEST_ID "\t%s\tservice=%s\n",
+				  verb, str_tabescape(username),
+				  str_tabescape(service));
+	return auth_master_run(socket_path, request, verb, pool, reply_r,
+			       error_r);
+}
+
 int auth_master_user_lookup(const char *socket_path, const char *username,
 			    const char *service, pool_t pool,
 			    struct auth_user_reply *reply_r,
 			    const char **error_r)
 {
-	const char *request;
-
-	request = t_strdup_printf("VERSION\t1\t0\nUSER\t"
-				  AUTH_MASTER_REQUEST_ID "\t%s\tservice=%s\n",
-				  str_tabescape(username),
-				  str_tabescape(service));
-	return auth_master_run(socket_path, request, "USER", pool, reply_r,
-			       error_r);
+	return auth_master_name_lookup(socket_path, "USER", username, service,
+				       pool, reply_r, error_r);
 }
 
 int auth_master_pass_lookup(const char *socket_path, const char *username,
@@ -231,14 +242,8 @@ int auth_master_pass_lookup(const char *socket_path, const char *username,
 			    struct auth_user_reply *reply_r,
 			    const char **error_r)
 {
-	const char *request;
-
-	request = t_strdup_printf("VERSION\t1\t0\nPASS\t"
-				  AUTH_MASTER_REQUEST_ID "\t%s\tservice=%s\n",
-				  str_tabescape(username),
-				  str_tabescape(service));
-	return auth_master_run(socket_path, request, "PASS", pool, reply_r,
-			       error_r);
+	return auth_master_name_lookup(socket_path, "PASS", username, service,
+				       pool, reply_r, error_r);
 }
 
 int auth_master_user_list(const char *socket_path, const char *mask,

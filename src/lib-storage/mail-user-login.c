@@ -169,10 +169,14 @@ static int mail_user_login_reply(const struct auth_user_reply *reply,
 	return 0;
 }
 
-int mail_user_login(const struct login_handoff *handoff,
-		    const char *base_dir,
-		    const struct mail_storage_settings *set,
-		    struct mail_user **user_r, const char **error_r)
+/* Asks auth for the user (by cookie when cookie is not NULL, else by
+   name) and logs in. Returns 1, 0 if auth does not know the user or the
+   cookie, -1 with error_r. */
+static int mail_user_login_lookup(const char *base_dir, const char *cookie,
+				  const char *username, const char *service,
+				  const struct mail_storage_settings *set,
+				  struct mail_user **user_r,
+				  const char **error_r)
 {
 	struct auth_user_reply reply;
 	const char *socket_path;
@@ -182,16 +186,31 @@ int mail_user_login(const struct login_handoff *handoff,
 	socket_path = t_strconcat(base_dir, "/", MASTER_AUTH_MASTER_SOCKET,
 				  NULL);
 	pool = pool_alloconly_create("userdb reply", 1024);
-	ret = auth_master_cookie_lookup(socket_path, handoff->cookie, pool,
+	ret = cookie != NULL ?
+		auth_master_cookie_lookup(socket_path, cookie, pool, &reply,
+					  error_r) :
+		auth_master_user_lookup(socket_path, username, service, pool,
 					&reply, error_r);
-	if (ret == 0) {
-		*error_r = t_strdup_printf("Login of %s: unknown or expired "
-					   "login cookie", handoff->username);
-	}
 	if (ret > 0 && mail_user_login_reply(&reply, set, user_r,
 					     error_r) < 0)
 		ret = -1;
 	pool_unref(&pool);
+	return ret;
+}
+
+int mail_user_login(const struct login_handoff *handoff,
+		    const char *base_dir,
+		    const struct mail_storage_settings *set,
+		    struct mail_user **user_r, const char **error_r)
+{
+	int ret;
+
+	ret = mail_user_login_lookup(base_dir, handoff->cookie, NULL, NULL,
+				     set, user_r, error_r);
+	if (ret == 0) {
+		*error_r = t_strdup_printf("Login of %s: unknown or expired "
+					   "login cookie", handoff->username);
+	}
 	return ret > 0 ? 0 : -1;
 }
 
@@ -200,21 +219,8 @@ int mail_user_login_by_name(const char *base_dir, const char *username,
 			    const struct mail_storage_settings *set,
 			    struct mail_user **user_r, const char **error_r)
 {
-	struct auth_user_reply reply;
-	const char *socket_path;
-	pool_t pool;
-	int ret;
-
-	socket_path = t_strconcat(base_dir, "/", MASTER_AUTH_MASTER_SOCKET,
-				  NULL);
-	pool = pool_alloconly_create("userdb reply", 1024);
-	ret = auth_master_user_lookup(socket_path, username, service, pool,
-				      &reply, error_r);
-	if (ret > 0 && mail_user_login_reply(&reply, set, user_r,
-					     error_r) < 0)
-		ret = -1;
-	pool_unref(&pool);
-	return ret;
+	return mail_user_login_lookup(base_dir, NULL, username, service, set,
+				      user_r, error_r);
 }
 
 int mail_user_login_handoff(int login_fd, pool_t pool, const char *base_dir,
