@@ -157,9 +157,11 @@ void admin_print_deinit(struct admin_print **_print)
 {
 	struct admin_print *print = *_print;
 	string_t *out = t_str_new(1024);
+	pool_t pool = print->pool;
 
 	*_print = NULL;
 	admin_print_rows(print, out);
 	fwrite(str_data(out), 1, str_len(out), stdout);
-	pool_unref(&print->pool);
+	/* print itself lives in the pool */
+	pool_unref(&pool);
 }
