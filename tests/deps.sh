@@ -6,7 +6,7 @@ set -e
 
 COVE_BUILD_DEPS="build-essential autoconf automake libtool pkg-config
 libssl-dev libpam0g-dev libsodium-dev zlib1g-dev libcrypt-dev"
-COVE_TEST_DEPS="python3 python3-pytest openssl procps curl fetchmail postfix swaks isync mutt dovecot-core"
+COVE_TEST_DEPS="python3 python3-pytest openssl procps curl fetchmail postfix swaks isync mutt dovecot-core clang"
 
 missing=""
 for pkg in $COVE_BUILD_DEPS ${1:+$COVE_TEST_DEPS}; do

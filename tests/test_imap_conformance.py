@@ -31,29 +31,7 @@ REFERENCE_SKIPS = ("urlauth", "urlauth2")
 
 COVE_KNOWN_FAILING = [
     # skipped for a capability Cove does not advertise
-    "append-binary",            # BINARY
-    "catenate",                 # CATENATE
-    "catenate-multiappend",     # CATENATE MULTIAPPEND
-    "esort",                    # ESORT
-    "fetch-binary-mime",        # BINARY
-    "fetch-binary-mime-base64",  # BINARY
-    "fetch-binary-mime-qp",     # BINARY
     "notify",                   # NOTIFY QRESYNC
-    "search-context-update",    # CONTEXT=SEARCH
-    "search-context-update2",   # CONTEXT=SEARCH
-    "search-context-update3",   # CONTEXT=SEARCH
-    "sort-arrival",             # SORT
-    "sort-display-to",          # SORT=DISPLAY
-    "sort-size",                # SORT
-    "sort-subject",             # SORT
-    "thread",                   # THREAD=REFERENCES
-    "thread-orderedsubject",    # THREAD=ORDEREDSUBJECT
-    "thread-orderedsubject2",   # THREAD=ORDEREDSUBJECT
-    "thread2",                  # THREAD=REFERENCES
-    "thread3",                  # THREAD=REFERENCES
-    "thread4",                  # THREAD=REFERENCES
-    "thread5",                  # THREAD=REFERENCES
-    "thread8",                  # THREAD=REFERENCES
 ]
 
 

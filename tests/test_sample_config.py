@@ -45,6 +45,11 @@ service pop3-login {{
     port = 0
   }}
 }}
+service submission-login {{
+  inet_listener submission {{
+    port = 0
+  }}
+}}
 service lmtp {{
   inet_listener lmtp {{
     address = 127.0.0.1

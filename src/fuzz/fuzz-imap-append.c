@@ -2,7 +2,7 @@
 
 /* Fuzz target: what APPEND and STORE take from a client before anything
    is saved: the flag list (system flags and keywords) parsed by the IMAP
-   parser, the date-time, and the keyword letters of the Maildir file
+   parser (with literal8, as APPEND's), the date-time, and the keyword letters of the Maildir file
    name that the flags become. */
 
 #include "lib.h"
@@ -51,7 +51,8 @@ FUZZ_TARGET(imap_append)
 	parser = imap_parser_create(input, NULL, FUZZ_APPEND_MAX_LINE,
 				    FUZZ_APPEND_MAX_LITERAL);
 	(void)i_stream_read(input);
-	if (imap_parser_read_args(parser, 0, 0, &args) >= 0)
+	if (imap_parser_read_args(parser, 0, IMAP_PARSE_FLAG_LITERAL8,
+				  &args) >= 0)
 		fuzz_append_args(args);
 	imap_parser_destroy(&parser);
 	i_stream_destroy(&input);

@@ -6,7 +6,7 @@
 #include "imap-login-capability.h"
 
 void imap_login_capability_append(string_t *dest,
-				  const char *imap_capability,
+				  const char *imap_capability, bool starttls,
 				  bool plaintext_allowed,
 				  const char *const *mechs)
 {
@@ -19,6 +19,8 @@ void imap_login_capability_append(string_t *dest,
 		str_append_c(dest, ' ');
 		str_append(dest, imap_capability + 1);
 	}
+	if (starttls)
+		str_append(dest, " STARTTLS");
 	if (!plaintext_allowed)
 		str_append(dest, " LOGINDISABLED");
 	for (; *mechs != NULL; mechs++) {

@@ -43,6 +43,7 @@ const char *imap_client_get_capability(struct imap_client *client)
 	string_t *str = t_str_new(128);
 
 	imap_login_capability_append(str, imap_login_set->imap_capability,
+		client_starttls_available(&client->common),
 		client_plaintext_allowed(&client->common),
 		client_get_advertised_mechs(&client->common));
 	return str_c(str);
@@ -190,6 +191,14 @@ static void imap_client_create(struct client *client)
 						 LOGIN_MAX_INBUF_SIZE);
 }
 
+static void imap_client_starttls(struct client *client)
+{
+	struct imap_client *imap_client = (struct imap_client *)client;
+
+	imap_parser_destroy(&imap_client->parser);
+	imap_client_create(client);
+}
+
 static void imap_client_destroy(struct client *client)
 {
 	struct imap_client *imap_client = (struct imap_client *)client;
@@ -259,4 +268,5 @@ const struct client_vfuncs imap_client_vfuncs = {
 	.input_too_long = imap_client_input_too_long,
 	.auth_send_challenge = imap_client_auth_send_challenge,
 	.auth_result = imap_client_auth_result,
+	.starttls = imap_client_starttls,
 };

@@ -49,10 +49,21 @@ static void cmd_logout(struct imap_client *client,
 	client_destroy(&client->common, "Logged out");
 }
 
+/* STARTTLS (RFC 9051 6.2.1): the OK goes out in plaintext, then the
+   handshake; the client must ask for CAPABILITY again. */
 static void cmd_starttls(struct imap_client *client,
 			 const struct imap_arg *args ATTR_UNUSED)
 {
-	imap_client_send_tagline(client, "BAD TLS support isn't enabled.");
+	if (client->common.ssl) {
+		imap_client_send_bad(client, "TLS is already active.");
+		return;
+	}
+	if (!client_starttls_available(&client->common)) {
+		imap_client_send_bad(client, "TLS support isn't enabled.");
+		return;
+	}
+	imap_client_send_tagline(client, "OK Begin TLS negotiation now.");
+	client_starttls(&client->common);
 }
 
 /* LOGIN userid password: a PLAIN exchange with the auth server. */

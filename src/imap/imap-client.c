@@ -16,13 +16,17 @@
 #include "imap-settings.h"
 #include "imap-commands.h"
 #include "imap-sync.h"
+#include "imap-search-update.h"
 #include "imap-client.h"
 
 #include <strings.h>
 
 #define IMAP_CAPABILITY_DEFAULT \
 	"IMAP4rev1 LITERAL+ ID ENABLE IDLE UNSELECT UIDPLUS MOVE ESEARCH " \
-	"NAMESPACE CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE"
+	"NAMESPACE CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE " \
+	"SORT SORT=DISPLAY ESORT THREAD=REFERENCES " \
+	"THREAD=ORDEREDSUBJECT SEARCHRES CONTEXT=SEARCH " \
+	"BINARY MULTIAPPEND CATENATE"
 /* Literals other than APPEND's message (imap_max_append_size) are only
    mailbox names, strings and flags. */
 #define IMAP_CLIENT_MAX_LITERAL_SIZE (64 * 1024)
@@ -60,6 +64,8 @@ static void client_worker_destroy(struct mail_worker_client *worker)
 	if (client->cmd != NULL)
 		client_command_free(client->cmd);
 	client_close_mailbox(client);
+	array_free(&client->search_saved_uids);
+	array_free(&client->search_updates);
 	imap_parser_destroy(&client->parser);
 	mail_worker_client_deinit(&client->worker);
 	i_free(client);
@@ -109,6 +115,8 @@ void client_close_mailbox(struct client *client)
 	client->state = CLIENT_STATE_AUTH;
 	client->messages_count = 0;
 	client->recent_count = 0;
+	array_clear(&client->search_saved_uids);
+	imap_search_update_clear(client);
 }
 
 /* Counts a BAD reply; too many in a row end the session. */
@@ -257,6 +265,7 @@ static bool client_read_command_input(struct client *client)
 static bool client_read_command(struct mail_worker_client *worker)
 {
 	struct client *client = client_from_worker(worker);
+	enum imap_parser_flags flags = IMAP_PARSE_FLAG_NONE;
 	const struct imap_arg *args;
 	int ret;
 
@@ -268,9 +277,11 @@ static bool client_read_command(struct mail_worker_client *worker)
 	if (ret > 0 && strcasecmp(client->cmd_name, "APPEND") == 0) {
 		imap_parser_set_max_literal_size(client->parser,
 			client->set->imap_max_append_size);
+		/* RFC 3516 append-data */
+		flags = IMAP_PARSE_FLAG_LITERAL8;
 	}
 	if (ret > 0) {
-		ret = imap_parser_read_args(client->parser, 0, 0, &args);
+		ret = imap_parser_read_args(client->parser, 0, flags, &args);
 		if (ret == -2)
 			return false;
 	}
@@ -304,6 +315,8 @@ client_start(int fd, const void *set, struct mail_user *user,
 	client = i_new(struct client, 1);
 	client->set = set;
 	client->state = CLIENT_STATE_AUTH;
+	i_array_init(&client->search_saved_uids, 8);
+	i_array_init(&client->search_updates, 4);
 	/* The parser reports a too long line before the buffer is full. */
 	mail_worker_client_init(&client->worker, &client_def, fd, user,
 				client->set->imap_max_line_length);

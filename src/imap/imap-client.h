@@ -8,10 +8,12 @@
    output stream's flush callback; input is not read meanwhile. */
 
 #include "imap-parser.h"
+#include "imap-seqset.h"
 #include "mail-worker-client.h"
 
 struct client;
 struct client_command_context;
+struct imap_search_update;
 struct login_handoff;
 struct mail_user;
 struct mailbox;
@@ -72,6 +74,11 @@ struct client {
 	uint32_t recent_count;
 	/* Keyword names in the FLAGS list last sent. */
 	unsigned int keywords_count;
+	/* SEARCHRES (RFC 5182): UIDs of the last SEARCH RETURN (SAVE), the
+	   "$" of sequence sets; emptied when a mailbox is closed. */
+	ARRAY_TYPE(seq_range) search_saved_uids;
+	/* CONTEXT=SEARCH: the searches made with RETURN (UPDATE). */
+	ARRAY(struct imap_search_update *) search_updates;
 
 	/* Command being read (strings from the parser). */
 	const char *cmd_tag;

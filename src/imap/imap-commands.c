@@ -8,6 +8,7 @@
 
 static const struct imap_command imap_commands[] = {
 	{ "APPEND", cmd_append, 0 },
+	{ "CANCELUPDATE", cmd_cancelupdate, IMAP_CMD_FLAG_SELECTED },
 	{ "CAPABILITY", cmd_capability, 0 },
 	{ "CHECK", cmd_check, IMAP_CMD_FLAG_SELECTED },
 	{ "CLOSE", cmd_close, IMAP_CMD_FLAG_SELECTED },
@@ -31,10 +32,14 @@ static const struct imap_command imap_commands[] = {
 	{ "SEARCH", cmd_search, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID |
 		IMAP_CMD_FLAG_NO_EXPUNGES },
 	{ "SELECT", cmd_select, 0 },
+	{ "SORT", cmd_sort, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID |
+		IMAP_CMD_FLAG_NO_EXPUNGES },
 	{ "STATUS", cmd_status, 0 },
 	{ "STORE", cmd_store, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID |
 		IMAP_CMD_FLAG_NO_EXPUNGES },
 	{ "SUBSCRIBE", cmd_subscribe, 0 },
+	{ "THREAD", cmd_thread, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID |
+		IMAP_CMD_FLAG_NO_EXPUNGES },
 	{ "UNSELECT", cmd_unselect, IMAP_CMD_FLAG_SELECTED },
 	{ "UNSUBSCRIBE", cmd_unsubscribe, 0 },
 };

@@ -34,6 +34,7 @@ void client_command_run(struct client *client, const char *tag,
 			const struct imap_arg *args);
 
 bool cmd_capability(struct client_command_context *cmd);
+bool cmd_cancelupdate(struct client_command_context *cmd);
 bool cmd_noop(struct client_command_context *cmd);
 bool cmd_logout(struct client_command_context *cmd);
 bool cmd_check(struct client_command_context *cmd);
@@ -44,6 +45,8 @@ bool cmd_expunge(struct client_command_context *cmd);
 bool cmd_fetch(struct client_command_context *cmd);
 bool cmd_store(struct client_command_context *cmd);
 bool cmd_search(struct client_command_context *cmd);
+bool cmd_sort(struct client_command_context *cmd);
+bool cmd_thread(struct client_command_context *cmd);
 bool cmd_id(struct client_command_context *cmd);
 bool cmd_enable(struct client_command_context *cmd);
 bool cmd_idle(struct client_command_context *cmd);

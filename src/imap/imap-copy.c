@@ -65,9 +65,7 @@ void imap_copy_close_dest(struct client_command_context *cmd,
 		mailbox_close(box);
 }
 
-/* Appends uids (in order) as a sequence set: "4:6,9". */
-static void imap_copy_write_uids(string_t *dest,
-				 const ARRAY_TYPE(uint32_t) *uids)
+void imap_copy_write_uids(string_t *dest, const ARRAY_TYPE(uint32_t) *uids)
 {
 	const uint32_t *arr;
 	unsigned int i, start, count;
@@ -168,7 +166,8 @@ static bool cmd_copy_full(struct client_command_context *cmd, bool move)
 		client_cmd_bad(cmd, "Invalid arguments.");
 		return true;
 	}
-	if (imap_msgset_parse(ctx.src, cmd->uid, set, &seqs, &error) < 0) {
+	if (imap_msgset_parse(cmd->client, cmd->uid, set, &seqs,
+			      &error) < 0) {
 		client_cmd_bad(cmd, error);
 		return true;
 	}

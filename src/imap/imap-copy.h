@@ -4,6 +4,9 @@
 
 /* The mailbox that APPEND, COPY and MOVE save into. */
 
+#include "str.h"
+#include "array.h"
+
 struct client_command_context;
 struct imap_arg;
 struct mailbox;
@@ -19,5 +22,8 @@ struct mailbox *imap_copy_open_dest(struct client_command_context *cmd,
 				    const struct imap_arg *arg);
 void imap_copy_close_dest(struct client_command_context *cmd,
 			  struct mailbox **box);
+/* Appends uids (in order) as a sequence set: "4:6,9" (COPYUID,
+   APPENDUID). */
+void imap_copy_write_uids(string_t *dest, const ARRAY_TYPE(uint32_t) *uids);
 
 #endif

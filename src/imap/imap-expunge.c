@@ -10,14 +10,15 @@
 
 /* UID EXPUNGE: marks the \Deleted messages among the UIDs of set.
    Returns 0, or -1 with error_r. */
-static int imap_expunge_mark_uids(struct mailbox *box, const char *set,
+static int imap_expunge_mark_uids(struct client *client, const char *set,
 				  bool *marked, const char **error_r)
 {
+	struct mailbox *box = client->mailbox;
 	ARRAY_TYPE(seq_range) seqs;
 	uint32_t seq;
 
 	t_array_init(&seqs, 8);
-	if (imap_msgset_parse(box, true, set, &seqs, error_r) < 0)
+	if (imap_msgset_parse(client, true, set, &seqs, error_r) < 0)
 		return -1;
 	array_foreach(&seqs, range) {
 		for (seq = range->seq1; seq <= range->seq2; seq++) {
@@ -45,7 +46,7 @@ bool cmd_expunge(struct client_command_context *cmd)
 	}
 	if (set != NULL) {
 		marked = t_new(bool, mailbox_get_count(client->mailbox) + 1);
-		if (imap_expunge_mark_uids(client->mailbox, set, marked,
+		if (imap_expunge_mark_uids(client, set, marked,
 					   &error) < 0) {
 			client_cmd_bad(cmd, error);
 			return true;

@@ -42,6 +42,18 @@ static const struct {
 	{ "RFC822.TEXT", { IMAP_FETCH_SECTION_TEXT, "RFC822.TEXT" }, true },
 };
 
+/* The BINARY items (RFC 3516 6.4.5). */
+static const struct {
+	const char *prefix;
+	const char *name;
+	bool size;
+	bool peek;
+} imap_fetch_binary_items[] = {
+	{ "BINARY[", "BINARY", false, false },
+	{ "BINARY.PEEK[", "BINARY", false, true },
+	{ "BINARY.SIZE[", "BINARY.SIZE", true, true },
+};
+
 /* The section-msgtext / section-text keywords, longest first. */
 static const struct {
 	const char *keyword;
@@ -125,9 +137,8 @@ static const char *imap_fetch_parse_part(const char *section, pool_t pool,
 	return p;
 }
 
-/* Parses the section-spec between "[" and "]" into body. */
-static int imap_fetch_parse_section(const char *section, pool_t pool,
-				    struct imap_fetch_body *body)
+int imap_fetch_parse_section(const char *section, pool_t pool,
+			     struct imap_fetch_body *body)
 {
 	const char *rest, *fields = "";
 	unsigned int i;
@@ -168,6 +179,41 @@ static int imap_fetch_parse_section(const char *section, pool_t pool,
 	return 0;
 }
 
+/* A BINARY item "BINARY[1.2]" without partial range: its section is a
+   part number or nothing. Returns 1 if parsed, 0 if item is not a
+   BINARY item, -1 if it is invalid. */
+static int imap_fetch_parse_binary(const char *item, pool_t pool,
+				   struct imap_fetch_body *body_r,
+				   bool *set_seen_r)
+{
+	const char *section, *rest;
+	unsigned int i;
+	size_t len;
+
+	for (i = 0; i < N_ELEMENTS(imap_fetch_binary_items); i++) {
+		if (str_begins_icase(item, imap_fetch_binary_items[i].prefix))
+			break;
+	}
+	if (i == N_ELEMENTS(imap_fetch_binary_items))
+		return 0;
+	section = item + strlen(imap_fetch_binary_items[i].prefix);
+	len = strlen(section);
+	if (len == 0 || section[len - 1] != ']')
+		return -1;
+	rest = imap_fetch_parse_part(t_strndup(section, len - 1), pool,
+				     body_r);
+	if (rest == NULL || *rest != '\0')
+		return -1;
+	body_r->section = IMAP_FETCH_SECTION_ALL;
+	body_r->binary = !imap_fetch_binary_items[i].size;
+	body_r->binary_size = imap_fetch_binary_items[i].size;
+	body_r->name = p_strdup_printf(pool, "%s[%s]",
+		imap_fetch_binary_items[i].name,
+		body_r->part == NULL ? "" : body_r->part);
+	*set_seen_r = !imap_fetch_binary_items[i].peek;
+	return 1;
+}
+
 /* A body item without partial range. Returns 1 if parsed, 0 if item is
    not a body item, -1 if it is invalid. */
 static int imap_fetch_parse_body(const char *item, pool_t pool,
@@ -177,7 +223,11 @@ static int imap_fetch_parse_body(const char *item, pool_t pool,
 	unsigned int i;
 	size_t len;
 	bool peek;
+	int ret;
 
+	ret = imap_fetch_parse_binary(item, pool, body_r, set_seen_r);
+	if (ret != 0)
+		return ret;
 	for (i = 0; i < N_ELEMENTS(imap_fetch_bodies); i++) {
 		if (strcasecmp(item, imap_fetch_bodies[i].item) == 0) {
 			*body_r = imap_fetch_bodies[i].body;
@@ -237,7 +287,8 @@ static int imap_fetch_parse_item(struct imap_fetch_request *req,
 				    t_strndup(item, partial + 1 - item),
 				    pool, &body, &set_seen);
 	if (ret > 0 && partial != NULL &&
-	    imap_fetch_parse_partial(partial + 1, pool, &body) < 0)
+	    (body.binary_size ||
+	     imap_fetch_parse_partial(partial + 1, pool, &body) < 0))
 		ret = -1;
 	if (ret <= 0) {
 		*error_r = t_strdup_printf(ret < 0 ?

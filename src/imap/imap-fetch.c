@@ -18,10 +18,12 @@
 #include "buffer.h"
 #include "ostream.h"
 #include "mail-storage.h"
+#include "message-parser.h"
 #include "imap-keywords.h"
 #include "imap-date.h"
 #include "imap-msgset.h"
 #include "imap-fetch.h"
+#include "imap-fetch-binary.h"
 #include "imap-fetch-body.h"
 #include "imap-fetch-header.h"
 #include "imap-fetch-parts.h"
@@ -61,6 +63,8 @@ struct imap_fetch_context {
 	/* Some messages were expunged by another session meanwhile. */
 	bool expunged;
 	bool failed;
+	/* BINARY met a part with an unknown Content-Transfer-Encoding */
+	bool unknown_cte;
 };
 
 static bool imap_fetch_next_seq(struct imap_fetch_context *ctx,
@@ -104,9 +108,16 @@ static void imap_fetch_write_fields(struct imap_fetch_context *ctx,
 				    string_t *str, uint32_t seq,
 				    bool flags_changed)
 {
-	const struct mail_record *rec = mailbox_get_record(ctx->box, seq);
 	enum imap_fetch_field fields = ctx->req.fields;
+	const struct mail_record *rec;
 	size_t start = str_len(str);
+
+	/* UID and FLAGS alone need no I/O */
+	if ((fields & (IMAP_FETCH_FIELD_INTERNALDATE |
+		       IMAP_FETCH_FIELD_RFC822_SIZE)) != 0)
+		rec = mailbox_get_record(ctx->box, seq);
+	else
+		rec = mailbox_get_record_flags(ctx->box, seq);
 
 	if (flags_changed)
 		fields |= IMAP_FETCH_FIELD_FLAGS;
@@ -319,6 +330,59 @@ static uoff_t imap_fetch_partial_range(const struct imap_fetch_body *body,
 	return origin;
 }
 
+/* BINARY[part] and BINARY.SIZE[...] (RFC 3516): writes the item after
+   sep, a literal8 if its data has NUL bytes. A part that does not exist
+   is empty; one with an unknown encoding is NIL and fails the command.
+   Returns 1, 0 if the message could not be parsed, -1 with error_r on a
+   read error. */
+static int imap_fetch_write_binary(struct imap_fetch_context *ctx,
+				   const struct imap_fetch_body *body,
+				   struct istream *input, const char *sep,
+				   const char **error_r)
+{
+	struct ostream *output = ctx->cmd->client->worker.output;
+	enum imap_fetch_binary_result result = IMAP_FETCH_BINARY_OK;
+	struct message_part *part;
+	const unsigned char *bytes;
+	buffer_t *data;
+	uoff_t origin, size;
+
+	if (body->part == NULL) {
+		/* BINARY.SIZE[]: the message itself is not encoded */
+		size = mailbox_get_record(ctx->box, ctx->cur_seq)->virtual_size;
+		o_stream_nsend_str(output, t_strdup_printf("%s%s %llu", sep,
+			body->name, (unsigned long long)size));
+		return 1;
+	}
+	if (ctx->parts == NULL)
+		return 0;
+	data = t_str_new(1024);
+	part = message_part_find(ctx->parts, body->part);
+	if (part != NULL)
+		result = imap_fetch_binary_decode(input, part, data, error_r);
+	if (result == IMAP_FETCH_BINARY_ERROR)
+		return -1;
+	if (result == IMAP_FETCH_BINARY_UNKNOWN_CTE) {
+		ctx->unknown_cte = true;
+		o_stream_nsend_str(output, t_strdup_printf("%s%s NIL", sep,
+							   body->name));
+		return 1;
+	}
+	size = data->used;
+	if (body->binary_size) {
+		o_stream_nsend_str(output, t_strdup_printf("%s%s %llu", sep,
+			body->name, (unsigned long long)size));
+		return 1;
+	}
+	origin = imap_fetch_partial_range(body, &size);
+	bytes = (const unsigned char *)data->data + origin;
+	o_stream_nsend_str(output, t_strdup_printf("%s%s %s{%llu}\r\n", sep,
+		body->name, memchr(bytes, '\0', size) == NULL ? "" : "~",
+		(unsigned long long)size));
+	o_stream_nsend(output, bytes, size);
+	return 1;
+}
+
 /* Opens the next body item and writes its literal header (and all of a
    header literal), or NIL if the message cannot be read any more. */
 static void imap_fetch_start_body(struct imap_fetch_context *ctx)
@@ -336,7 +400,14 @@ static void imap_fetch_start_body(struct imap_fetch_context *ctx)
 	ctx->item_written = true;
 	ret = mailbox_open_mail_stream(ctx->box, ctx->cur_seq, &input,
 				       &error);
-	if (ret > 0) {
+	if (ret > 0 && (body->binary_size ||
+			(body->binary && body->part != NULL))) {
+		ret = imap_fetch_write_binary(ctx, body, input, sep, &error);
+		if (ret > 0) {
+			i_stream_destroy(&input);
+			return;
+		}
+	} else if (ret > 0) {
 		ret = imap_fetch_prepare_section(ctx, body, input, &size,
 						 &literal, &error);
 	}
@@ -429,6 +500,9 @@ static void imap_fetch_set_reply(struct imap_fetch_context *ctx)
 	} else if (ctx->expunged) {
 		client_cmd_reply(ctx->cmd, "NO [EXPUNGEISSUED] Some of the "
 				 "requested messages no longer exist.");
+	} else if (ctx->unknown_cte) {
+		client_cmd_reply(ctx->cmd, "NO [UNKNOWN-CTE] Unknown "
+				 "Content-Transfer-Encoding.");
 	} else {
 		client_cmd_reply(ctx->cmd, "OK Fetch completed.");
 	}
@@ -487,7 +561,7 @@ bool cmd_fetch(struct client_command_context *cmd)
 		client_cmd_bad(cmd, "Invalid arguments.");
 		return true;
 	}
-	if (imap_msgset_parse(ctx->box, cmd->uid, set, &ctx->seqs,
+	if (imap_msgset_parse(cmd->client, cmd->uid, set, &ctx->seqs,
 			      &error) < 0 ||
 	    imap_fetch_request_parse(&cmd->args[1], cmd->pool, &ctx->req,
 				     &error) < 0) {

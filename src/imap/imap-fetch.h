@@ -7,7 +7,8 @@
    for every section form (part numbers "1.2.3" optionally followed by
    HEADER, HEADER.FIELDS (...), HEADER.FIELDS.NOT (...), TEXT or MIME),
    with or without a <origin.count> range, RFC822, RFC822.HEADER,
-   RFC822.TEXT, and the macros ALL, FAST and FULL. */
+   RFC822.TEXT, and the macros ALL, FAST and FULL; BINARY[part]<partial>,
+   BINARY.PEEK[part]<partial> and BINARY.SIZE[part] (RFC 3516). */
 
 #include "array.h"
 
@@ -44,6 +45,10 @@ struct imap_fetch_body {
 	/* BODY[...]<origin.count>: only count bytes from origin */
 	bool partial;
 	uoff_t origin, count;
+	/* BINARY[part] (section is ALL): the part's decoded content */
+	bool binary;
+	/* BINARY.SIZE[part]: only the size of that */
+	bool binary_size;
 };
 ARRAY_DEFINE_TYPE(imap_fetch_body, struct imap_fetch_body);
 
@@ -55,6 +60,12 @@ struct imap_fetch_request {
 	bool set_seen;
 };
 
+/* Parses a section-spec (what is between "[" and "]" of BODY[...])
+   into body (section, part, fields, name), allocated from pool. Also
+   used for the SECTION of CATENATE's URLs. Returns 0, or -1 if it is
+   invalid. */
+int imap_fetch_parse_section(const char *section, pool_t pool,
+			     struct imap_fetch_body *body);
 /* Parses the FETCH items: args is the argument after the sequence set
    (an atom or a list), followed by EOL. The bodies array is allocated
    from pool. Returns 0, or -1 with error_r. */

@@ -12,7 +12,7 @@
 void imap_keywords_write_record(string_t *dest, struct mailbox *box,
 				uint32_t seq)
 {
-	const struct mail_record *rec = mailbox_get_record(box, seq);
+	const struct mail_record *rec = mailbox_get_record_flags(box, seq);
 	const char *const *names;
 	unsigned int count;
 

@@ -7,14 +7,16 @@
 
 #include "imap-seqset.h"
 
-struct mailbox;
+struct client;
 
 /* Parses str as sequence numbers, or as UIDs if uid is true, into the
-   sorted sequence ranges seqs_r (created by the caller). Sequence numbers
-   outside 1..count are an error, except that a set with "*" is empty in
-   an empty mailbox; UIDs that do not exist are left out, so the result
-   may be empty. Returns 0, or -1 with error_r. */
-int imap_msgset_parse(struct mailbox *box, bool uid, const char *str,
+   sorted sequence ranges seqs_r (created by the caller) of the client's
+   selected mailbox. Sequence numbers outside 1..count are an error,
+   except that a set with "*" is empty in an empty mailbox; UIDs that do
+   not exist are left out, so the result may be empty. "$" is the saved
+   search result (SEARCHRES), without the messages expunged since.
+   Returns 0, or -1 with error_r. */
+int imap_msgset_parse(struct client *client, bool uid, const char *str,
 		      ARRAY_TYPE(seq_range) *seqs_r, const char **error_r);
 
 #endif

@@ -164,13 +164,18 @@ static int imap_search_read_string(struct imap_search_parser *parser,
 	return 0;
 }
 
-/* Parses a sequence set: of sequence numbers, or UIDs if uid is true. */
+/* Parses a sequence set: of sequence numbers, or UIDs if uid is true;
+   "$" in either case is the saved result. */
 static int imap_search_parse_seqset(struct imap_search_parser *parser,
 				    const char *str, bool uid,
 				    struct imap_search_arg *arg)
 {
 	const char *error;
 
+	if (strcmp(str, "$") == 0) {
+		arg->type = IMAP_SEARCH_ARG_SAVED;
+		return 0;
+	}
 	p_array_init(&arg->seqset, parser->pool, 4);
 	if (imap_seqset_parse(str, uid ? parser->last_uid :
 			      parser->messages_count,
@@ -300,7 +305,8 @@ static int imap_search_parse_atom(struct imap_search_parser *parser,
 	ret = imap_search_parse_logic(parser, key, args, depth, arg_r);
 	if (ret != 0)
 		return ret < 0 ? -1 : 0;
-	if (isdigit((unsigned char)key[0]) || key[0] == '*') {
+	if (isdigit((unsigned char)key[0]) || key[0] == '*' ||
+	    key[0] == '$') {
 		arg = imap_search_arg_new(parser, IMAP_SEARCH_ARG_SEQSET);
 		*arg_r = arg;
 		return imap_search_parse_seqset(parser, key, false, arg);

@@ -26,6 +26,8 @@ enum imap_search_arg_type {
 	/* seqset: sequence numbers, or UIDs */
 	IMAP_SEARCH_ARG_SEQSET,
 	IMAP_SEARCH_ARG_UIDSET,
+	/* "$" or "UID $": the saved search result (RFC 5182) */
+	IMAP_SEARCH_ARG_SAVED,
 	/* flags: all of them set (MAIL_RECENT included) */
 	IMAP_SEARCH_ARG_FLAGS,
 	/* str: the keyword is set */

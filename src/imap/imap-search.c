@@ -19,13 +19,15 @@
 #include "str.h"
 #include "istream.h"
 #include "mail-storage.h"
+#include "charset-utf8.h"
 #include "message-address.h"
 #include "message-date.h"
 #include "message-decoder.h"
 #include "message-search.h"
 #include "imap-quote.h"
 #include "imap-search-args.h"
-#include "imap-commands.h"
+#include "imap-search.h"
+#include "imap-search-update.h"
 
 #include <strings.h>
 
@@ -44,13 +46,6 @@ static const char *const imap_search_address_headers[] = {
 	"Resent-Sender",
 };
 
-enum imap_search_return {
-	IMAP_SEARCH_RETURN_MIN		= 0x01,
-	IMAP_SEARCH_RETURN_MAX		= 0x02,
-	IMAP_SEARCH_RETURN_ALL		= 0x04,
-	IMAP_SEARCH_RETURN_COUNT	= 0x08,
-};
-
 /* Evaluation state of a key: -1 unknown, 0 no match, 1 match. */
 struct imap_search_leaf {
 	int result;
@@ -62,8 +57,12 @@ struct imap_search_leaf {
 };
 
 struct imap_search_context {
+	/* The command; NULL once a CONTEXT=SEARCH update outlives it. */
 	struct client_command_context *cmd;
+	struct client *client;
 	struct mailbox *box;
+	/* The context, the keys and the result are allocated from it. */
+	pool_t pool;
 	struct imap_search_arg *root;
 	/* RETURN options; 0 for a plain (RFC 3501) SEARCH. */
 	enum imap_search_return return_options;
@@ -75,12 +74,7 @@ struct imap_search_context {
 	ARRAY_TYPE(seq_range) result;
 	uint32_t result_count;
 
-	/* The message being read: the top-level header has ended, and its
-	   Date: header. message_text_block does not say which MIME part a
-	   header field belongs to, so the top-level header is taken to end
-	   at the first body text: the headers of a multipart's first parts
-	   count as top-level too. */
-	bool in_body;
+	/* The message being read: the Date: header of its own header. */
 	bool have_date;
 	time_t sent_date;
 	/* Freed after each message read. */
@@ -157,6 +151,9 @@ static int imap_search_eval(struct imap_search_context *ctx,
 		return imap_seqset_contains(&arg->seqset, seq);
 	case IMAP_SEARCH_ARG_UIDSET:
 		return imap_seqset_contains(&arg->seqset, rec->uid);
+	case IMAP_SEARCH_ARG_SAVED:
+		return imap_seqset_contains(&ctx->client->search_saved_uids,
+					    rec->uid);
 	case IMAP_SEARCH_ARG_FLAGS:
 		return (rec->flags & arg->flags) == arg->flags;
 	case IMAP_SEARCH_ARG_KEYWORD:
@@ -277,7 +274,7 @@ static void imap_search_header(struct imap_search_context *ctx,
 {
 	struct imap_search_arg *arg;
 	struct imap_search_leaf *leaf;
-	bool top = !ctx->in_body;
+	bool top = block->top_level;
 	int tz;
 
 	if (top && !ctx->have_date &&
@@ -319,7 +316,6 @@ static void imap_search_body(struct imap_search_context *ctx,
 	struct imap_search_arg *arg;
 	struct imap_search_leaf *leaf;
 
-	ctx->in_body = true;
 	array_foreach(&ctx->content_args, argp) {
 		arg = *argp;
 		leaf = arg->context;
@@ -365,7 +361,6 @@ static int imap_search_read_message(struct imap_search_context *ctx,
 		if (leaf->search != NULL)
 			message_search_reset(leaf->search);
 	}
-	ctx->in_body = false;
 	ctx->have_date = false;
 	ctx->msg_pool = pool_alloconly_create("search message", 1024);
 	ret = message_decode_text(input, imap_search_text_block, ctx,
@@ -383,29 +378,32 @@ static int imap_search_read_message(struct imap_search_context *ctx,
 	return 1;
 }
 
-static void imap_search_add_result(struct imap_search_context *ctx,
-				   uint32_t num)
+/* Appends num, greater than all numbers in ranges, to ranges. */
+static void imap_search_range_append(ARRAY_TYPE(seq_range) *ranges,
+				     uint32_t num)
 {
 	struct seq_range *last;
 	struct seq_range range = { num, num };
 
-	ctx->result_count++;
-	if (array_count(&ctx->result) > 0) {
-		last = array_idx_modifiable(&ctx->result,
-					    array_count(&ctx->result) - 1);
+	if (array_count(ranges) > 0) {
+		last = array_idx_modifiable(ranges, array_count(ranges) - 1);
 		if (last->seq2 + 1 == num) {
 			last->seq2 = num;
 			return;
 		}
 	}
-	array_push_back(&ctx->result, &range);
+	array_push_back(ranges, &range);
 }
 
-/* Judges message seq; *cost_r is the work it took. Returns 1 match,
-   0 no match, -1 error. */
-static int imap_search_message(struct imap_search_context *ctx,
-			       uint32_t seq, unsigned int *cost_r,
-			       const char **error_r)
+static void imap_search_add_result(struct imap_search_context *ctx,
+				   uint32_t num)
+{
+	ctx->result_count++;
+	imap_search_range_append(&ctx->result, num);
+}
+
+int imap_search_message(struct imap_search_context *ctx, uint32_t seq,
+			unsigned int *cost_r, const char **error_r)
 {
 	struct imap_search_leaf *leaf;
 	int ret;
@@ -445,7 +443,7 @@ static uint32_t imap_search_keyword_bit(struct mailbox *box, const char *name)
 static void imap_search_init_args(struct imap_search_context *ctx,
 				  struct imap_search_arg *arg)
 {
-	pool_t pool = ctx->cmd->pool;
+	pool_t pool = ctx->pool;
 	struct imap_search_leaf *leaf;
 
 	for (; arg != NULL; arg = arg->next) {
@@ -474,12 +472,13 @@ static void imap_search_init_args(struct imap_search_context *ctx,
 	}
 }
 
-/* Parses RFC 4731 "RETURN (options)". */
-static int imap_search_parse_return(struct imap_search_context *ctx,
-				    const struct imap_arg *list,
-				    const char **error_r)
+int imap_search_parse_return(const struct imap_arg *list,
+			     enum imap_search_return *options_r,
+			     const char **error_r)
 {
-	static const char *const names[] = { "MIN", "MAX", "ALL", "COUNT" };
+	static const char *const names[] = {
+		"MIN", "MAX", "ALL", "COUNT", "SAVE", "UPDATE"
+	};
 	const char *name;
 	unsigned int i;
 
@@ -494,12 +493,43 @@ static int imap_search_parse_return(struct imap_search_context *ctx,
 			*error_r = "Unknown RETURN option";
 			return -1;
 		}
-		ctx->return_options |= 1 << i;
+		*options_r |= 1 << i;
 	}
 	/* RFC 4731 3.1: an empty list means ALL */
-	if (ctx->return_options == 0)
-		ctx->return_options = IMAP_SEARCH_RETURN_ALL;
+	if (*options_r == 0)
+		*options_r = IMAP_SEARCH_RETURN_ALL;
 	return 0;
+}
+
+/* Converts the strings of the text keys from the command's CHARSET to
+   UTF-8 (NULL: US-ASCII, which is handled as UTF-8). */
+static void imap_search_args_to_utf8(pool_t pool, const char *charset,
+				     struct imap_search_arg *arg)
+{
+	string_t *str;
+
+	for (; arg != NULL; arg = arg->next) {
+		imap_search_args_to_utf8(pool, charset, arg->children);
+		if (arg->type != IMAP_SEARCH_ARG_HEADER &&
+		    arg->type != IMAP_SEARCH_ARG_BODY &&
+		    arg->type != IMAP_SEARCH_ARG_TEXT)
+			continue;
+		T_BEGIN {
+			str = t_str_new(strlen(arg->str) * 2 + 1);
+			(void)charset_to_utf8_str(charset,
+				(const unsigned char *)arg->str,
+				strlen(arg->str), str);
+			arg->str = p_strdup(pool, str_c(str));
+		} T_END;
+	}
+}
+
+/* RFC 5182 2.1: a SEARCH RETURN (SAVE) that fails with NO empties
+   "$"; one rejected with BAD leaves it, as in Dovecot. */
+static void imap_search_save_failed(struct imap_search_context *ctx)
+{
+	if ((ctx->return_options & IMAP_SEARCH_RETURN_SAVE) != 0)
+		array_clear(&ctx->cmd->client->search_saved_uids);
 }
 
 /* Parses "[RETURN (...)] [CHARSET name] keys". Returns 1, or 0 with the
@@ -510,8 +540,6 @@ static int imap_search_parse(struct imap_search_context *ctx,
 	struct client_command_context *cmd = ctx->cmd;
 	const struct imap_arg *list;
 	const char *word, *error;
-	uint32_t count = mailbox_get_count(ctx->box);
-	uint32_t last_uid;
 
 	if (imap_arg_get_atom(args, &word) &&
 	    strcasecmp(word, "RETURN") == 0) {
@@ -519,33 +547,54 @@ static int imap_search_parse(struct imap_search_context *ctx,
 			client_cmd_bad(cmd, "RETURN needs a list");
 			return 0;
 		}
-		if (imap_search_parse_return(ctx, list, &error) < 0) {
+		if (imap_search_parse_return(list, &ctx->return_options,
+					     &error) < 0) {
 			client_cmd_bad(cmd, error);
 			return 0;
 		}
 		args += 2;
 	}
-	if (imap_arg_get_atom(args, &word) &&
+	return imap_search_parse_criteria(ctx, args, false);
+}
+
+int imap_search_parse_criteria(struct imap_search_context *ctx,
+			       const struct imap_arg *args,
+			       bool charset_required)
+{
+	struct client_command_context *cmd = ctx->cmd;
+	const char *word, *error, *charset = NULL;
+	uint32_t count = mailbox_get_count(ctx->box);
+	uint32_t last_uid;
+
+	if (!charset_required && imap_arg_get_atom(args, &word) &&
 	    strcasecmp(word, "CHARSET") == 0) {
-		if (!imap_arg_get_astring(&args[1], &word)) {
+		charset_required = true;
+		args++;
+	}
+	if (charset_required) {
+		if (!imap_arg_get_astring(args, &word)) {
 			client_cmd_bad(cmd, "CHARSET needs a name");
 			return 0;
 		}
-		if (strcasecmp(word, "UTF-8") != 0 &&
-		    strcasecmp(word, "US-ASCII") != 0) {
+		if (charset_to_utf8_str(word, (const unsigned char *)"", 0,
+					t_str_new(1)) < 0) {
+			imap_search_save_failed(ctx);
 			client_cmd_reply(cmd,
 				"NO [BADCHARSET (UTF-8 US-ASCII)] "
 				"Unsupported charset");
 			return 0;
 		}
-		args += 2;
+		charset = word;
+		args++;
 	}
 	last_uid = count == 0 ? 0 : mailbox_get_record(ctx->box, count)->uid;
-	if (imap_search_args_parse(cmd->pool, args, count, last_uid,
+	if (imap_search_args_parse(ctx->pool, args, count, last_uid,
 				   &ctx->root, &error) < 0) {
 		client_cmd_bad(cmd, error);
 		return 0;
 	}
+	imap_search_args_to_utf8(ctx->pool, charset, ctx->root);
+	imap_search_init_args(ctx, ctx->root);
 	return 1;
 }
 
@@ -564,12 +613,11 @@ static void imap_search_append_all(string_t *str,
 	}
 }
 
-/* Appends the result as a sequence set ("1:3,5"). */
-static void imap_search_append_seqset(string_t *str,
-				      const ARRAY_TYPE(seq_range) *result)
+void imap_search_append_seqset(string_t *str,
+			       const ARRAY_TYPE(seq_range) *ranges)
 {
-	array_foreach(result, range) {
-		if (range != array_front(result))
+	array_foreach(ranges, range) {
+		if (range != array_front(ranges))
 			str_append_c(str, ',');
 		str_printfa(str, "%u", range->seq1);
 		if (range->seq2 != range->seq1)
@@ -601,10 +649,68 @@ static void imap_search_send_esearch(struct imap_search_context *ctx)
 	client_send_line(ctx->cmd->client, str_c(str));
 }
 
+/* The UID of a result number. */
+static uint32_t imap_search_result_uid(struct imap_search_context *ctx,
+				       uint32_t num)
+{
+	return ctx->cmd->uid ? num : mailbox_get_record(ctx->box, num)->uid;
+}
+
+/* Appends the UIDs of the result to uids. */
+static void imap_search_result_uids(struct imap_search_context *ctx,
+				    ARRAY_TYPE(seq_range) *uids)
+{
+	uint32_t num;
+
+	array_foreach(&ctx->result, range) {
+		if (ctx->cmd->uid) {
+			array_push_back(uids, range);
+			continue;
+		}
+		for (num = range->seq1; num <= range->seq2; num++) {
+			imap_search_range_append(uids,
+				imap_search_result_uid(ctx, num));
+		}
+	}
+}
+
+/* SEARCHRES: the result becomes "$"; with MIN and/or MAX but neither
+   ALL nor COUNT only those messages do (RFC 5182 2.1). */
+static void imap_search_save(struct imap_search_context *ctx)
+{
+	ARRAY_TYPE(seq_range) *saved = &ctx->cmd->client->search_saved_uids;
+	enum imap_search_return opts = ctx->return_options;
+	uint32_t num, min_uid;
+
+	array_clear(saved);
+	if (ctx->result_count == 0)
+		return;
+	if ((opts & (IMAP_SEARCH_RETURN_ALL | IMAP_SEARCH_RETURN_COUNT)) == 0 &&
+	    (opts & (IMAP_SEARCH_RETURN_MIN | IMAP_SEARCH_RETURN_MAX)) != 0) {
+		min_uid = imap_search_result_uid(ctx,
+			array_front(&ctx->result)->seq1);
+		if ((opts & IMAP_SEARCH_RETURN_MIN) != 0)
+			imap_search_range_append(saved, min_uid);
+		num = imap_search_result_uid(ctx,
+					     array_back(&ctx->result)->seq2);
+		if ((opts & IMAP_SEARCH_RETURN_MAX) != 0 &&
+		    (num != min_uid || array_count(saved) == 0))
+			imap_search_range_append(saved, num);
+		return;
+	}
+	imap_search_result_uids(ctx, saved);
+}
+
 static void imap_search_send_result(struct imap_search_context *ctx)
 {
 	string_t *str;
 
+	if ((ctx->return_options & IMAP_SEARCH_RETURN_SAVE) != 0)
+		imap_search_save(ctx);
+	if (ctx->return_options == IMAP_SEARCH_RETURN_SAVE) {
+		/* RFC 5182 2.1: SAVE alone returns no ESEARCH */
+		return;
+	}
 	if (ctx->return_options != 0) {
 		imap_search_send_esearch(ctx);
 		return;
@@ -613,6 +719,30 @@ static void imap_search_send_result(struct imap_search_context *ctx)
 	str_append(str, "* SEARCH");
 	imap_search_append_all(str, &ctx->result);
 	client_send_line(ctx->cmd->client, str_c(str));
+}
+
+/* CONTEXT=SEARCH: hands ctx and its pool over to imap-search-update.c,
+   or tells the client that it has too many update searches. */
+static void imap_search_keep_updating(struct imap_search_context *ctx)
+{
+	struct client_command_context *cmd = ctx->cmd;
+	ARRAY_TYPE(seq_range) uids;
+	string_t *str;
+
+	t_array_init(&uids, 16);
+	imap_search_result_uids(ctx, &uids);
+	ctx->cmd = NULL;
+	if (imap_search_update_add(cmd->client, cmd->tag, cmd->uid, ctx,
+				   ctx->pool, &uids)) {
+		cmd->context = NULL;
+		return;
+	}
+	ctx->cmd = cmd;
+	str = t_str_new(128);
+	str_append(str, "* NO [NOUPDATE ");
+	imap_append_string(str, cmd->tag);
+	str_append(str, "] Too many search updates");
+	client_send_line(cmd->client, str_c(str));
 }
 
 /* Searches the next batch of messages. Returns true when done. */
@@ -636,8 +766,10 @@ static bool imap_search_continue(struct client_command_context *cmd)
 					ctx->next_seq, error));
 			}
 		} T_END;
-		if (ret < 0)
+		if (ret < 0) {
+			imap_search_save_failed(ctx);
 			return true;
+		}
 		total_cost += cost;
 		if (ret > 0) {
 			imap_search_add_result(ctx, !cmd->uid ? ctx->next_seq :
@@ -646,25 +778,58 @@ static bool imap_search_continue(struct client_command_context *cmd)
 		}
 	}
 	imap_search_send_result(ctx);
+	if ((ctx->return_options & IMAP_SEARCH_RETURN_UPDATE) != 0)
+		imap_search_keep_updating(ctx);
 	client_cmd_reply(cmd, cmd->uid ? "OK UID Search completed." :
 			 "OK Search completed.");
 	return true;
+}
+
+static struct imap_search_context *
+imap_search_context_create_pool(struct client_command_context *cmd,
+				pool_t pool)
+{
+	struct imap_search_context *ctx;
+
+	ctx = p_new(pool, struct imap_search_context, 1);
+	ctx->cmd = cmd;
+	ctx->client = cmd->client;
+	ctx->box = cmd->client->mailbox;
+	ctx->pool = pool;
+	ctx->next_seq = 1;
+	p_array_init(&ctx->content_args, pool, 8);
+	p_array_init(&ctx->result, pool, 64);
+	return ctx;
+}
+
+struct imap_search_context *
+imap_search_context_create(struct client_command_context *cmd)
+{
+	return imap_search_context_create_pool(cmd, cmd->pool);
+}
+
+static void imap_search_deinit(struct client_command_context *cmd)
+{
+	struct imap_search_context *ctx = cmd->context;
+	pool_t pool;
+
+	if (ctx != NULL) {
+		pool = ctx->pool;
+		pool_unref(&pool);
+	}
 }
 
 bool cmd_search(struct client_command_context *cmd)
 {
 	struct imap_search_context *ctx;
 
-	ctx = p_new(cmd->pool, struct imap_search_context, 1);
-	ctx->cmd = cmd;
-	ctx->box = cmd->client->mailbox;
-	ctx->next_seq = 1;
-	p_array_init(&ctx->content_args, cmd->pool, 8);
-	p_array_init(&ctx->result, cmd->pool, 64);
+	/* its own pool: with RETURN (UPDATE) the search outlives cmd */
+	ctx = imap_search_context_create_pool(cmd,
+		pool_alloconly_create("search", 4096));
+	cmd->context = ctx;
+	cmd->deinit = imap_search_deinit;
 	if (imap_search_parse(ctx, cmd->args) == 0)
 		return true;
-	imap_search_init_args(ctx, ctx->root);
-	cmd->context = ctx;
 	if (imap_search_continue(cmd))
 		return true;
 	cmd->func = imap_search_continue;

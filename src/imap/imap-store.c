@@ -116,7 +116,7 @@ bool cmd_store(struct client_command_context *cmd)
 	t_array_init(&seqs, 8);
 	t_array_init(&req.keyword_names, 8);
 	if (!imap_arg_get_atom(&cmd->args[0], &set) ||
-	    imap_msgset_parse(cmd->client->mailbox, cmd->uid, set, &seqs,
+	    imap_msgset_parse(cmd->client, cmd->uid, set, &seqs,
 			      &error) < 0 ||
 	    imap_store_parse(&cmd->args[1], &req, &error) < 0) {
 		client_cmd_bad(cmd, set == NULL ? "Invalid arguments." : error);

@@ -10,6 +10,7 @@
 #include "mail-storage.h"
 #include "imap-keywords.h"
 #include "imap-commands.h"
+#include "imap-search-update.h"
 #include "imap-sync.h"
 
 struct imap_sync_context {
@@ -21,6 +22,7 @@ static void imap_sync_expunge(uint32_t seq, void *context)
 {
 	struct imap_sync_context *ctx = context;
 
+	imap_search_update_expunge(ctx->client, seq);
 	client_send_line(ctx->client, t_strdup_printf("* %u EXPUNGE", seq));
 	i_assert(ctx->client->messages_count > 0);
 	ctx->client->messages_count--;
@@ -68,8 +70,11 @@ static void imap_sync_send_flags(struct client *client, uint32_t seq)
 void imap_sync_command(struct client_command_context *cmd)
 {
 	if ((cmd->command->flags & IMAP_CMD_FLAG_NO_EXPUNGES) != 0 &&
-	    !cmd->uid)
+	    !cmd->uid) {
+		/* flags this command changed may change search results */
+		imap_search_update_check(cmd->client);
 		return;
+	}
 	imap_sync_mailbox(cmd->client);
 }
 
@@ -91,6 +96,7 @@ void imap_sync_mailbox(struct client *client)
 		if (*seq <= client->messages_count)
 			imap_sync_send_flags(client, *seq);
 	}
+	imap_search_update_check(client);
 }
 
 int imap_sync_expunge_deleted(struct client *client, const char **error_r)

@@ -35,7 +35,8 @@ static void test_search_dump_children(string_t *str,
 static void test_search_dump(string_t *str, const struct imap_search_arg *arg)
 {
 	static const char *const names[] = {
-		"AND", "OR", "NOT", "ALL", "SEQ", "UID", "FLAGS", "KEYWORD",
+		"AND", "OR", "NOT", "ALL", "SEQ", "UID", "SAVED", "FLAGS",
+		"KEYWORD",
 		"LARGER", "SMALLER", "BEFORE", "ON", "SINCE", "SENTBEFORE",
 		"SENTON", "SENTSINCE", "HEADER", "BODY", "TEXT",
 	};
@@ -75,6 +76,7 @@ static void test_search_dump(string_t *str, const struct imap_search_arg *arg)
 		str_printfa(str, " [%s]", arg->str);
 		break;
 	case IMAP_SEARCH_ARG_ALL:
+	case IMAP_SEARCH_ARG_SAVED:
 		break;
 	}
 	str_append_c(str, ')');
@@ -111,6 +113,7 @@ void test_imap_search_args_parse(void)
 		{ "1:3,5 *", "(AND (SEQ 1-3 5-5) (SEQ 10-10))" },
 		{ "1000 12:*", "(AND (SEQ 1000-1000) (SEQ 10-12))" },
 		{ "UID 5:* UID 1,7", "(AND (UID 5-100) (UID 1-1 7-7))" },
+		{ "$ UID $ NOT $", "(AND (SAVED) (SAVED) (NOT (SAVED)))" },
 		{ "NOT SEEN", "(AND (NOT (FLAGS 0x8)))" },
 		{ "NOT NOT SEEN", "(AND (NOT (NOT (FLAGS 0x8))))" },
 		{ "OR SEEN FLAGGED", "(AND (OR (FLAGS 0x8) (FLAGS 0x2)))" },
@@ -148,7 +151,8 @@ void test_imap_search_args_errors(void)
 	} tests[] = {
 		{ "", "Missing search keys" },
 		{ "FOO", "Unknown argument FOO" },
-		{ "$", "Unknown argument $" },
+		{ "$1", "Invalid sequence set $1: " },
+		{ "UID $,1", "Invalid sequence set $,1: " },
 		{ "\"ALL\"", "Search key is not an atom" },
 		{ "()", "Missing search keys" },
 		{ "SEEN ()", "Missing search keys" },

@@ -53,6 +53,9 @@ struct imap_parser {
 	size_t max_literal_size;
 	/* The limit for the current command. */
 	size_t cur_max_literal_size;
+	/* The sum of the current command's literals so far (bounded by
+	   cur_max_literal_size too). */
+	size_t literals_size;
 
 	/* Bytes of the current line consumed so far (literal data is not
 	   counted). */
@@ -74,6 +77,10 @@ struct imap_parser {
 	size_t literal_pos;
 	unsigned char *literal_data;
 	bool literal_nul;
+	/* The literal being read is a literal8 */
+	bool literal8;
+	/* The flags of the current imap_parser_read_args() call */
+	enum imap_parser_flags flags;
 
 	const char *error;
 	bool fatal;
@@ -177,6 +184,7 @@ void imap_parser_reset(struct imap_parser *parser)
 	parser->cur_pos = 0;
 	parser->line_size = 0;
 	parser->cur_max_literal_size = parser->max_literal_size;
+	parser->literals_size = 0;
 	parser->literal_data = NULL;
 	parser->line_ended = false;
 	parser->partial_eol = false;
@@ -359,6 +367,31 @@ static int imap_parser_end_line(struct imap_parser *parser, size_t skip)
 	return 1;
 }
 
+/* data[0] is '~': a literal8 if '{' follows and the command allows
+   it, otherwise an atom. */
+static int imap_parser_read_literal8_start(struct imap_parser *parser,
+					   const unsigned char *data,
+					   size_t size)
+{
+	if (size < 2)
+		return 0;
+	if (data[1] != '{') {
+		parser->state = IMAP_PARSER_STATE_ATOM;
+		parser->atom_brackets = 0;
+		parser->cur_pos = 0;
+		return 1;
+	}
+	if ((parser->flags & IMAP_PARSE_FLAG_LITERAL8) == 0) {
+		imap_parser_set_error(parser, "literal8 not allowed here",
+				      false);
+		return -1;
+	}
+	imap_parser_skip(parser, 1);
+	parser->literal8 = true;
+	parser->state = IMAP_PARSER_STATE_LITERAL_HEADER;
+	return 1;
+}
+
 static int imap_parser_read_arg_start(struct imap_parser *parser)
 {
 	const unsigned char *data;
@@ -391,8 +424,11 @@ static int imap_parser_read_arg_start(struct imap_parser *parser)
 		parser->cur_pos = 1;
 		return 1;
 	case '{':
+		parser->literal8 = false;
 		parser->state = IMAP_PARSER_STATE_LITERAL_HEADER;
 		return 1;
+	case '~':
+		return imap_parser_read_literal8_start(parser, data, size);
 	default:
 		parser->state = IMAP_PARSER_STATE_ATOM;
 		parser->atom_brackets = 0;
@@ -548,10 +584,12 @@ static int imap_parser_start_literal(struct imap_parser *parser,
 				     uoff_t size, bool nonsync)
 {
 	parser->line_ended = true;
-	if (size > parser->cur_max_literal_size) {
+	if (parser->literals_size > parser->cur_max_literal_size ||
+	    size > parser->cur_max_literal_size - parser->literals_size) {
 		imap_parser_set_error(parser, "Literal too large", nonsync);
 		return -1;
 	}
+	parser->literals_size += size;
 	if (!nonsync) {
 		if (parser->output == NULL) {
 			imap_parser_set_error(parser,
@@ -612,13 +650,14 @@ static int imap_parser_read_literal_data(struct imap_parser *parser)
 		return 0;
 
 	parser->state = IMAP_PARSER_STATE_ARG;
-	if (parser->literal_nul) {
+	if (parser->literal_nul && !parser->literal8) {
 		imap_parser_set_error(parser, "NUL in literal", false);
 		return -1;
 	}
 	arg = imap_parser_add_arg(parser, IMAP_ARG_LITERAL);
 	arg->_data.str = (const char *)parser->literal_data;
 	arg->str_len = parser->literal_size;
+	arg->literal8 = parser->literal8;
 	return 1;
 }
 
@@ -648,11 +687,12 @@ static bool imap_parser_have_count(struct imap_parser *parser,
 }
 
 int imap_parser_read_args(struct imap_parser *parser, unsigned int count,
-			  enum imap_parser_flags flags ATTR_UNUSED,
+			  enum imap_parser_flags flags,
 			  const struct imap_arg **args_r)
 {
 	int ret;
 
+	parser->flags = flags;
 	if (parser->error != NULL)
 		return -1;
 	if (parser->partial_eol) {

@@ -29,6 +29,8 @@ struct imap_arg {
 	enum imap_arg_type type;
 	struct imap_arg *parent;
 	size_t str_len;                     /* for strings/atoms/literals */
+	/* A literal8 ~{n} (RFC 3516): its data may hold NUL bytes */
+	bool literal8;
 	union {
 		const char *str;
 		ARRAY_TYPE(imap_arg_list) list;
@@ -36,14 +38,18 @@ struct imap_arg {
 };
 
 enum imap_parser_flags {
-	IMAP_PARSE_FLAG_NONE = 0
+	IMAP_PARSE_FLAG_NONE = 0,
+	/* Accept literal8 ~{n} and ~{n+} (RFC 3516 APPEND), whose data
+	   may hold NUL bytes; elsewhere '~' before '{' is a syntax error. */
+	IMAP_PARSE_FLAG_LITERAL8 = 0x01,
 };
 
 /* Create a parser reading from input. output: where "+ OK\r\n" continuation
    requests go (may be NULL: then synchronizing literals are errors).
    A command line of max_line_size bytes or more (CRLF and literal data
    not counted) is an error, so an istream buffer of max_line_size bytes
-   suffices. max_literal_size bounds each literal. */
+   suffices. max_literal_size bounds the sum of a command's literals (the
+   messages of a MULTIAPPEND together). */
 struct imap_parser *
 imap_parser_create(struct istream *input, struct ostream *output,
 		   size_t max_line_size, size_t max_literal_size);
@@ -60,7 +66,7 @@ void imap_parser_set_prefix(struct imap_parser *parser, const void *data,
    the one given at creation. */
 void imap_parser_reset(struct imap_parser *parser);
 /* Sets the literal size limit for the current command only (APPEND's
-   message may be larger than other commands' literals). */
+   messages may be larger than other commands' literals). */
 void imap_parser_set_max_literal_size(struct imap_parser *parser,
 				      size_t max_literal_size);
 

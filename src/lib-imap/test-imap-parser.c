@@ -29,6 +29,9 @@ struct parse_result {
 struct parse_test {
 	const char *input;
 	struct parse_result result;
+	enum imap_parser_flags flags;
+	/* length of input, 0 = strlen() (set for input with NUL bytes) */
+	size_t input_len;
 };
 
 static void test_write_args(string_t *dest, const struct imap_arg *args)
@@ -51,7 +54,17 @@ static void test_write_args(string_t *dest, const struct imap_arg *args)
 			str_printfa(dest, "\"%s\"", args->_data.str);
 			break;
 		case IMAP_ARG_LITERAL:
-			str_printfa(dest, "{%s}", args->_data.str);
+			if (!args->literal8) {
+				str_printfa(dest, "{%s}", args->_data.str);
+				break;
+			}
+			/* NUL bytes are shown as '@' */
+			str_append(dest, "~{");
+			for (size_t i = 0; i < args->str_len; i++) {
+				str_append_c(dest, args->_data.str[i] == '\0' ?
+					     '@' : args->_data.str[i]);
+			}
+			str_append_c(dest, '}');
 			break;
 		case IMAP_ARG_LIST:
 			test_assert(imap_arg_get_list(args, &list));
@@ -90,10 +103,12 @@ static const char *test_read_word(struct imap_parser *parser,
 
 /* The first prefix_len bytes of data are given with
    imap_parser_set_prefix(), the rest comes from the istream. */
-static void test_parse_run(const char *data, size_t prefix_len,
+static void test_parse_run(const struct parse_test *test, size_t prefix_len,
 			   size_t first_chunk, size_t per_read,
 			   struct parse_result *result_r)
 {
+	const char *data = test->input;
+	size_t len = test->input_len != 0 ? test->input_len : strlen(data);
 	struct istream *input;
 	struct ostream *output;
 	struct imap_parser *parser;
@@ -104,7 +119,7 @@ static void test_parse_run(const char *data, size_t prefix_len,
 
 	memset(result_r, 0, sizeof(*result_r));
 	input = test_istream_create_data(data + prefix_len,
-					 strlen(data) - prefix_len);
+					 len - prefix_len);
 	test_istream_set_read_limit(input, first_chunk);
 	output = o_stream_create_buffer(outbuf);
 	parser = imap_parser_create(input, output, TEST_MAX_LINE,
@@ -116,7 +131,7 @@ static void test_parse_run(const char *data, size_t prefix_len,
 			t_strdup(test_read_word(parser, input, per_read));
 	}
 	if (result_r->command != NULL && result_r->command[0] != '\0') {
-		while ((ret = imap_parser_read_args(parser, 0, 0,
+		while ((ret = imap_parser_read_args(parser, 0, test->flags,
 						    &args)) == -2) {
 			if (!test_read_more(input, per_read))
 				break;
@@ -143,7 +158,7 @@ static void test_parse_check(const struct parse_test *test, unsigned int i,
 	const struct parse_result *exp = &test->result;
 	struct parse_result res;
 
-	test_parse_run(test->input, prefix_len, first_chunk, per_read, &res);
+	test_parse_run(test, prefix_len, first_chunk, per_read, &res);
 	test_assert_idx(res.ret == exp->ret, i);
 	if (exp->tag != NULL)
 		test_assert_strcmp(res.tag, exp->tag);
@@ -168,7 +183,8 @@ static void test_parse_table(const struct parse_test *tests,
 	size_t split, len;
 
 	for (i = 0; i < count; i++) T_BEGIN {
-		len = strlen(tests[i].input);
+		len = tests[i].input_len != 0 ? tests[i].input_len :
+			strlen(tests[i].input);
 		test_parse_check(&tests[i], i, 0, 0, 0);
 		test_parse_check(&tests[i], i, 0, 1, 1);
 		for (split = 1; split < len; split++) {
@@ -261,6 +277,7 @@ static void test_imap_parser_long_lines(void)
 	struct parse_test tests[3];
 	string_t *line = t_str_new(TEST_MAX_LINE * 2);
 
+	memset(tests, 0, sizeof(tests));
 	str_append(line, "a X ");
 	while (str_len(line) < TEST_MAX_LINE - 2)
 		str_append_c(line, 'x');
@@ -289,6 +306,51 @@ void test_imap_parser_errors(void)
 	T_BEGIN {
 		test_imap_parser_long_lines();
 	} T_END;
+	test_end();
+}
+
+#define TEST_10 "0123456789"
+#define TEST_50 TEST_10 TEST_10 TEST_10 TEST_10 TEST_10
+
+/* literal8 ~{n} (RFC 3516) only where IMAP_PARSE_FLAG_LITERAL8 allows
+   it; its data may hold NUL bytes. */
+static const struct parse_test literal8_tests[] = {
+	{ "a APPEND INBOX ~{3}\r\na\0b\r\n",
+	  { 2, "a", "APPEND", "INBOX ~{a@b}", NULL, false, "+ OK\r\n" },
+	  IMAP_PARSE_FLAG_LITERAL8, 26 },
+	{ "a APPEND INBOX (~{2+}\r\n\0\0 {1}\r\nx)\r\n",
+	  { 2, "a", "APPEND", "INBOX (~{@@} {x})", NULL, false,
+	    "+ OK\r\n" }, IMAP_PARSE_FLAG_LITERAL8, 35 },
+	{ "a X ~a ~ ~{\r\n",
+	  { -1, "a", "X", NULL, "Invalid literal size", false, NULL },
+	  IMAP_PARSE_FLAG_LITERAL8, 0 },
+	{ "a X ~a ~ a~b\r\n",
+	  { 3, "a", "X", "~a ~ a~b", NULL, false, NULL },
+	  IMAP_PARSE_FLAG_LITERAL8, 0 },
+	{ "a X ~a ~ a~b\r\n",
+	  { 3, "a", "X", "~a ~ a~b", NULL, false, NULL }, 0, 0 },
+	{ "a APPEND INBOX ~{3}\r\nabc\r\n",
+	  { -1, "a", "APPEND", NULL, "literal8 not allowed here", false,
+	    NULL }, 0, 0 },
+	{ "a APPEND INBOX ~{101+}\r\n",
+	  { -1, "a", "APPEND", NULL, "Literal too large", true, NULL },
+	  IMAP_PARSE_FLAG_LITERAL8, 0 },
+	/* the limit bounds the sum of the command's literals */
+	{ "a APPEND INBOX {50+}\r\n" TEST_50 " ~{50+}\r\n" TEST_50 "\r\n",
+	  { 3, "a", "APPEND", "INBOX {" TEST_50 "} ~{" TEST_50 "}", NULL,
+	    false, NULL }, IMAP_PARSE_FLAG_LITERAL8, 0 },
+	{ "a APPEND INBOX {50+}\r\n" TEST_50 " ~{51+}\r\n",
+	  { -1, "a", "APPEND", NULL, "Literal too large", true, NULL },
+	  IMAP_PARSE_FLAG_LITERAL8, 0 },
+	{ "a APPEND INBOX {3+}\r\na\0b\r\n",
+	  { -1, "a", "APPEND", NULL, "NUL in literal", false, NULL },
+	  IMAP_PARSE_FLAG_LITERAL8, 26 },
+};
+
+void test_imap_parser_literal8(void)
+{
+	test_begin("imap parser literal8");
+	test_parse_table(literal8_tests, N_ELEMENTS(literal8_tests));
 	test_end();
 }
 
@@ -465,25 +527,31 @@ void test_imap_parser_random(void)
 	static const char *const pieces[] = {
 		"a", "b", " ", " ", "(", ")", "\"", "\\", "{", "}", "+", "1",
 		"0", "3", "[", "]", "\r\n", "\n", "\r", "\x80", "\t", "NIL",
-		"{2}\r\n", "{1+}\r\n", "*", "%",
+		"{2}\r\n", "{1+}\r\n", "*", "%", "~", "~{1+}\r\n", "\0",
 	};
 	struct parse_test test;
+	const char *piece;
 	string_t *line = t_str_new(128);
 	unsigned int i, j, seed = 12345;
 	size_t split;
 
+	memset(&test, 0, sizeof(test));
 	test_begin("imap parser random");
 	for (i = 0; i < 300; i++) T_BEGIN {
 		str_truncate(line, 0);
 		str_append(line, "t X ");
 		for (j = 0; j < 12; j++) {
 			seed = seed * 1103515245 + 12345;
-			str_append(line, pieces[(seed >> 16) %
-						N_ELEMENTS(pieces)]);
+			piece = pieces[(seed >> 16) % N_ELEMENTS(pieces)];
+			/* "\0" is one NUL byte */
+			str_append_data(line, piece, I_MAX(strlen(piece), 1));
 		}
 		str_append(line, "\r\n");
 		test.input = str_c(line);
-		test_parse_run(test.input, 0, 0, 0, &test.result);
+		test.input_len = str_len(line);
+		test.flags = i % 2 == 0 ? IMAP_PARSE_FLAG_NONE :
+			IMAP_PARSE_FLAG_LITERAL8;
+		test_parse_run(&test, 0, 0, 0, &test.result);
 		test_parse_check(&test, i, 0, 1, 1);
 		for (split = 1; split < str_len(line); split++) {
 			test_parse_check(&test, i, 0, split, 0);

@@ -89,6 +89,7 @@ static void message_decoder_header(struct message_decoder *dec,
 	struct message_text_block block = {
 		.type = MESSAGE_TEXT_HEADER,
 		.hdr_name = hdr->name,
+		.top_level = dec->part->parent == NULL,
 	};
 	struct message_content_type ct;
 	string_t *value = t_str_new(hdr->value_len + 16);

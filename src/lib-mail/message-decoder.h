@@ -26,6 +26,9 @@ struct message_text_block {
 	const unsigned char *data;
 	size_t size;
 	bool part_start;
+	/* HEADER: the field is in the message's own header, not in a MIME
+	   part's or an attached message's. */
+	bool top_level;
 };
 
 /* Called for each block; the block and its data are valid only during

@@ -38,7 +38,7 @@ static const char test_decoder_msg[] =
 	"epilogue\n";
 
 static const char test_decoder_result[] =
-	"[H Subject=caf\xC3\xA9][H Content-Type=multipart/mixed; boundary=\"b\"]"
+	"[T Subject=caf\xC3\xA9][T Content-Type=multipart/mixed; boundary=\"b\"]"
 	"[H Content-Type=text/plain; charset=iso-8859-1]"
 	"[H Content-Transfer-Encoding=quoted-printable]"
 	"[B+na\xC3\xAFve text]"
@@ -54,7 +54,9 @@ static void test_decoder_cb(const struct message_text_block *block,
 	string_t *str = context;
 
 	if (block->type == MESSAGE_TEXT_HEADER) {
-		str_printfa(str, "[H %s=", block->hdr_name);
+		/* T: the message's own header, H: a part's */
+		str_printfa(str, "[%c %s=", block->top_level ? 'T' : 'H',
+			    block->hdr_name);
 	} else {
 		test_assert(block->hdr_name == NULL);
 		str_append(str, block->part_start ? "[B+" : "[B");
@@ -90,7 +92,7 @@ static void test_message_decoder_non_mime(void)
 	input = test_istream_create_data(msg, sizeof(msg) - 1);
 	test_assert(message_decode_text(input, test_decoder_cb, str,
 					&error) == 0);
-	test_assert_strcmp(str_c(str), "[H Content-Transfer-Encoding=base64]"
+	test_assert_strcmp(str_c(str), "[T Content-Transfer-Encoding=base64]"
 			   "[B+aGVsbG8=\n]");
 	i_stream_destroy(&input);
 }

@@ -17,6 +17,7 @@ struct master_service_listener {
 	const char *name;
 	int fd;
 	bool unix_socket;
+	bool ssl;
 	struct io *io;
 };
 
@@ -267,6 +268,7 @@ static void master_service_new_connection(struct master_service *service,
 
 	master_service_fill_connection(&conn);
 	conn.unix_socket = l->unix_socket;
+	conn.ssl = l->ssl;
 	if (++service->client_count >= service->client_limit)
 		master_service_listen_stop(service);
 	T_BEGIN {
@@ -311,6 +313,7 @@ static void master_service_parse_listeners(struct master_service *service)
 		l->name = colon == NULL ? p_strdup(service->pool, *names) :
 			p_strndup(service->pool, *names, colon - *names);
 		l->unix_socket = colon != NULL && strcmp(colon + 1, "unix") == 0;
+		l->ssl = colon != NULL && strcmp(colon + 1, "ssl") == 0;
 		fd_close_on_exec(fd, true);
 	}
 }

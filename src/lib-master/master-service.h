@@ -47,6 +47,8 @@ struct master_service_connection {
 	/* Listener name from the config ("imap", "lmtp", "login/login") */
 	const char *name;
 	bool unix_socket;
+	/* The listener has ssl = yes: the connection starts with TLS */
+	bool ssl;
 	struct ip_addr local_ip, remote_ip;
 	in_port_t local_port, remote_port;
 };

@@ -57,7 +57,7 @@ static void test_settings_conf_strict(pool_t pool)
 		const char *key;
 		const char *value;
 	} values[] = {
-		{ "protocols", "imap pop3 lmtp" },
+		{ "protocols", "imap pop3 lmtp submission" },
 		{ "listen", "*, ::" },
 		{ "auth_mechanisms", "plain login" },
 		{ "mail_location", "maildir:~/Maildir" },
@@ -119,7 +119,7 @@ static void test_settings_conf_service(pool_t pool)
 	test_assert(settings_parser_read_file(parser, path, &error) == 0);
 	test_assert_strcmp(error, NULL);
 	test_assert_strcmp(settings_parser_get_value(parser, "protocols"),
-			   "imap pop3 lmtp");
+			   "imap pop3 lmtp submission");
 	test_assert_strcmp(settings_parser_get_value(parser,
 						     "mail_location"), NULL);
 	settings_parser_deinit(&parser);
@@ -145,7 +145,7 @@ static void test_settings_dovecot_names(void)
 				settings_dovecot_setting_names[i]), i);
 	}
 	test_assert(settings_dovecot_setting_is_known("mail_plugins"));
-	test_assert(settings_dovecot_setting_is_known("ssl_cert"));
+	test_assert(settings_dovecot_setting_is_known("ssl_alt_cert"));
 	test_assert(settings_dovecot_setting_is_known("vsz_limit"));
 	test_assert(!settings_dovecot_setting_is_known("mail_lokation"));
 	test_assert(!settings_dovecot_setting_is_known(""));

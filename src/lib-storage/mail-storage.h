@@ -135,6 +135,11 @@ uint32_t mailbox_get_count(const struct mailbox *box);
 /* seq is 1..count. The record is valid until the next sync or expunge. */
 const struct mail_record *
 mailbox_get_record(const struct mailbox *box, uint32_t seq);
+/* Like mailbox_get_record() but without I/O: only uid, flags and keywords
+   are sure to be valid (the sizes and received_date may not be filled
+   in yet). */
+const struct mail_record *
+mailbox_get_record_flags(const struct mailbox *box, uint32_t seq);
 /* The sequence range of the messages with uid1 <= UID <= uid2; returns
    false if there are none. */
 bool mailbox_get_seq_range(const struct mailbox *box, uint32_t uid1,

@@ -127,6 +127,13 @@ mailbox_get_record(const struct mailbox *box, uint32_t seq)
 	return array_idx(&box->records, seq - 1);
 }
 
+const struct mail_record *
+mailbox_get_record_flags(const struct mailbox *box, uint32_t seq)
+{
+	i_assert(seq >= 1 && seq <= array_count(&box->records));
+	return array_idx(&box->records, seq - 1);
+}
+
 unsigned int mailbox_view_find_uid(const struct mailbox *box, uint32_t uid)
 {
 	const struct mail_record *recs;

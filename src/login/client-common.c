@@ -18,6 +18,7 @@
 #include "master-service.h"
 #include "login-common.h"
 #include "login-sasl.h"
+#include "login-ssl.h"
 #include "client-common.h"
 
 /* 9 random bytes are 12 base64 characters without padding. */
@@ -37,17 +38,22 @@ static const char *client_session_id_create(pool_t pool)
 	return p_strdup(pool, str_c(str));
 }
 
+/* Unix socket connections, and connections from this host's own address
+   to itself, do not cross the network. As in Dovecot, a loopback address
+   other than the one connected to does not count: that lets tests play an
+   insecure client from 127.0.0.2. */
+static bool client_is_local(const struct client *client)
+{
+	return client->remote_ip.family == 0 ||
+		net_ip_compare(&client->remote_ip, &client->local_ip);
+}
+
 static bool client_is_secured(const struct client *client)
 {
 	const char *error;
 	int ret;
 
-	/* Unix socket connections, and connections from this host's own
-	   address to itself, do not cross the network. As in Dovecot, a
-	   loopback address other than the one connected to does not
-	   count: that lets tests play an insecure client from 127.0.0.2. */
-	if (client->remote_ip.family == 0 ||
-	    net_ip_compare(&client->remote_ip, &client->local_ip))
+	if (client->ssl || client_is_local(client))
 		return true;
 	ret = login_settings_ip_in_networks(login_set->login_trusted_networks,
 					    &client->remote_ip, &error);
@@ -94,11 +100,46 @@ static void client_input_stop(struct client *client)
 	io_remove(&client->io);
 }
 
-struct client *client_create(const struct master_service_connection *conn,
+static void client_streams_create(struct client *client)
+{
+	fd_set_nonblock(client->fd, true);
+	client->input = i_stream_create_fd(client->fd, LOGIN_MAX_INBUF_SIZE,
+					   false);
+	client->output = o_stream_create_fd(client->fd, false);
+	o_stream_set_flush_callback(client->output, client_output_flushed,
+				    client);
+}
+
+/* For an ssl listener: replaces conn->fd with the TLS proxy's plaintext
+   end. Returns 0, or -1 (logged, conn->fd closed). */
+static int client_implicit_ssl(struct master_service_connection *conn)
+{
+	const char *error;
+	int plain_fd;
+
+	if (login_ssl_ctx == NULL)
+		error = "ssl = yes on the listener, but ssl = no";
+	else if (login_ssl_proxy_create(login_ssl_ctx, conn->fd, &plain_fd,
+					&error) == 0) {
+		conn->fd = plain_fd;
+		return 0;
+	}
+	i_error("%s: Can't start TLS: %s", conn->name, error);
+	i_close_fd(&conn->fd);
+	master_service_client_connection_destroyed(master_service);
+	return -1;
+}
+
+struct client *client_create(const struct master_service_connection *_conn,
 			     const struct client_vfuncs *v)
 {
+	struct master_service_connection conn_copy = *_conn;
+	const struct master_service_connection *conn = &conn_copy;
 	struct client *client;
 	pool_t pool;
+
+	if (conn->ssl && client_implicit_ssl(&conn_copy) < 0)
+		return NULL;
 
 	pool = pool_alloconly_create("login client", 2048);
 	client = v->alloc(pool);
@@ -112,14 +153,10 @@ struct client *client_create(const struct master_service_connection *conn,
 	client->remote_port = conn->remote_port;
 	client->created = ioloop_time;
 	client->session_id = client_session_id_create(pool);
+	client->ssl = conn->ssl;
 	client->secured = client_is_secured(client);
 
-	fd_set_nonblock(client->fd, true);
-	client->input = i_stream_create_fd(client->fd, LOGIN_MAX_INBUF_SIZE,
-					   false);
-	client->output = o_stream_create_fd(client->fd, false);
-	o_stream_set_flush_callback(client->output, client_output_flushed,
-				    client);
+	client_streams_create(client);
 	client->to_login = timeout_add(I_MIN(login_set->login_timeout,
 					     UINT_MAX / 1000) * 1000,
 				       client_login_timeout, client);
@@ -169,7 +206,7 @@ static const char *client_log_str(const char *str)
 	return ret;
 }
 
-/* "user=<u1>, method=PLAIN, rip=..., lip=..., session=<...>" */
+/* "user=<u1>, method=PLAIN, rip=..., lip=..., [TLS, ]session=<...>" */
 static const char *client_get_log_fields(const struct client *client)
 {
 	string_t *str = t_str_new(128);
@@ -181,6 +218,8 @@ static const char *client_get_log_fields(const struct client *client)
 			    client_log_str(client->auth_mech));
 	str_printfa(str, "rip=%s, ", net_ip2addr(&client->remote_ip));
 	str_printfa(str, "lip=%s, ", net_ip2addr(&client->local_ip));
+	if (client->ssl)
+		str_append(str, "TLS, ");
 	str_printfa(str, "session=<%s>", client->session_id);
 	return str_c(str);
 }
@@ -331,8 +370,48 @@ bool client_bad_command(struct client *client)
 	return true;
 }
 
+bool client_starttls_available(const struct client *client)
+{
+	return login_ssl_ctx != NULL && !client->ssl;
+}
+
+void client_starttls(struct client *client)
+{
+	const char *error;
+	int plain_fd;
+
+	i_assert(client_starttls_available(client));
+	o_stream_uncork(client->output);
+	if (o_stream_flush(client->output) <= 0) {
+		client_destroy(client, "Can't send the reply to STARTTLS");
+		return;
+	}
+	if (login_ssl_proxy_create(login_ssl_ctx, client->fd, &plain_fd,
+				   &error) < 0) {
+		i_error("Can't start TLS: %s", error);
+		client_destroy(client, "Can't start TLS");
+		return;
+	}
+	/* destroying the input stream drops what was pipelined after the
+	   command; the proxy owns the old fd now */
+	io_remove(&client->io);
+	i_stream_destroy(&client->input);
+	o_stream_destroy(&client->output);
+	client->fd = plain_fd;
+	client->ssl = true;
+	client->secured = true;
+	client_streams_create(client);
+	o_stream_cork(client->output);
+	if (client->v->starttls != NULL)
+		client->v->starttls(client);
+}
+
 bool client_plaintext_allowed(const struct client *client)
 {
+	/* ssl = required: plaintext authentication only over TLS and from
+	   this host, whatever the trusted networks */
+	if (strcmp(login_set->ssl, "required") == 0)
+		return client->ssl || client_is_local(client);
 	return client->secured || !login_set->disable_plaintext_auth;
 }
 

@@ -59,6 +59,9 @@ struct client_vfuncs {
 	/* The authentication ended without a login. */
 	void (*auth_result)(struct client *client,
 			    enum client_auth_result result, const char *text);
+	/* client_starttls() replaced the streams: drop what refers to the
+	   old ones. May be NULL. */
+	void (*starttls)(struct client *client);
 };
 
 enum client_auth_state {
@@ -86,9 +89,11 @@ struct client {
 	time_t created;
 	/* Random 12 characters shown in log lines and passed to the worker. */
 	const char *session_id;
-	/* Remote is this host (remote IP = local IP) or trusted (later also
-	   TLS). */
+	/* Remote is this host (remote IP = local IP), trusted, or the
+	   connection is TLS. */
 	bool secured;
+	/* The connection is TLS (fd is the plaintext end of the proxy). */
+	bool ssl;
 
 	/* Tag of the command that started the authentication, for protocols
 	   that have one (IMAP); handed to the worker, which sends the tagged
@@ -115,7 +120,8 @@ struct client {
 extern struct client *clients;
 
 /* Creates a client for a connection the master service accepted (takes
-   ownership of conn->fd) and sends the greeting. */
+   ownership of conn->fd), starting TLS first on an ssl listener, and sends
+   the greeting. Returns NULL if TLS could not start (logged). */
 struct client *client_create(const struct master_service_connection *conn,
 			     const struct client_vfuncs *v);
 /* Disconnects (logging why: reason NULL means the client closed it),
@@ -141,6 +147,16 @@ void client_send_raw(struct client *client, const char *text);
 /* Counts a bad command. Returns true if the limit is reached, and then
    the client has been sent notify_disconnect() and destroyed. */
 bool client_bad_command(struct client *client);
+
+/* True if TLS is configured and not active yet: STARTTLS/STLS may be
+   offered. */
+bool client_starttls_available(const struct client *client);
+/* Starts TLS after the protocol queued its go-ahead reply: flushes it,
+   drops any input buffered after the command (a client must not get
+   plaintext commands run as if they came over TLS) and continues with
+   new streams on the proxy's plaintext end, calling v->starttls. On
+   failure the client is disconnected. */
+void client_starttls(struct client *client);
 
 /* True if a plaintext mechanism may be used on this connection. */
 bool client_plaintext_allowed(const struct client *client);

@@ -7,6 +7,7 @@
 #include "auth-client.h"
 #include "client-common.h"
 #include "login-common.h"
+#include "login-ssl.h"
 
 /* The auth socket inside the login directory that we are chdir()ed or
    chroot()ed into. */
@@ -24,6 +25,7 @@ static void login_client_connected(struct master_service_connection *conn)
 int login_binary_run(const struct login_binary *binary,
 		     int argc, char *argv[])
 {
+	const char *error;
 	const struct setting_parser_info *set_roots[] = {
 		&login_setting_parser_info,
 		binary->protocol_set_info,
@@ -35,6 +37,9 @@ int login_binary_run(const struct login_binary *binary,
 					     &argc, &argv, set_roots);
 	login_set = master_service_get_settings(master_service,
 						&login_setting_parser_info);
+	if (login_ssl_is_enabled(login_set) &&
+	    login_ssl_ctx_create(login_set, &login_ssl_ctx, &error) < 0)
+		i_fatal("%s", error);
 	if (binary->init != NULL)
 		binary->init();
 
@@ -46,6 +51,8 @@ int login_binary_run(const struct login_binary *binary,
 	master_service_run(master_service, login_client_connected);
 
 	client_destroy_all();
+	login_ssl_proxy_deinit_all();
+	SSL_CTX_free(login_ssl_ctx);
 	auth_client_deinit(&auth_client);
 	if (binary->deinit != NULL)
 		binary->deinit();

@@ -4,12 +4,23 @@
 #include "lib.h"
 #include "net.h"
 #include "login-settings.h"
+#include "login-ssl.h"
 
 static const struct setting_define login_setting_defines[] = {
 	SETTING_DEFINE(SET_STR, login_greeting, struct login_settings),
 	SETTING_DEFINE(SET_STR, login_trusted_networks, struct login_settings),
 	SETTING_DEFINE(SET_BOOL, disable_plaintext_auth, struct login_settings),
 	SETTING_DEFINE(SET_TIME, login_timeout, struct login_settings),
+	SETTING_DEFINE(SET_ENUM, ssl, struct login_settings),
+	SETTING_DEFINE(SET_STR, ssl_cert, struct login_settings),
+	SETTING_DEFINE(SET_STR, ssl_key, struct login_settings),
+	SETTING_DEFINE(SET_STR, ssl_key_password, struct login_settings),
+	SETTING_DEFINE(SET_STR, ssl_ca, struct login_settings),
+	SETTING_DEFINE(SET_STR, ssl_dh, struct login_settings),
+	SETTING_DEFINE(SET_STR, ssl_min_protocol, struct login_settings),
+	SETTING_DEFINE(SET_STR, ssl_cipher_list, struct login_settings),
+	SETTING_DEFINE(SET_BOOL, ssl_prefer_server_ciphers,
+		       struct login_settings),
 	SETTING_DEFINE_LIST_END
 };
 
@@ -22,6 +33,18 @@ static const struct login_settings login_default_settings = {
 	   whatever it does meanwhile, so idle or slow-drip connections
 	   cannot hold login process slots for long. */
 	.login_timeout = 60,
+	/* Dovecot's default is yes with its shipped certificate; Cove
+	   ships none, so TLS is off until ssl_cert and ssl_key are set. */
+	.ssl = "no:yes:required",
+	.ssl_cert = "",
+	.ssl_key = "",
+	.ssl_key_password = "",
+	.ssl_ca = "",
+	.ssl_dh = "",
+	.ssl_min_protocol = "TLSv1.2",
+	.ssl_cipher_list = "ALL:!kRSA:!SRP:!kDHd:!DSS:!aNULL:!eNULL:!EXPORT:"
+		"!DES:!3DES:!MD5:!PSK:!RC4:!ADH:!LOW@STRENGTH",
+	.ssl_prefer_server_ciphers = false,
 };
 
 int login_settings_ip_in_networks(const char *networks,
@@ -59,7 +82,7 @@ static bool login_settings_check(void *_set, pool_t pool ATTR_UNUSED,
 		*error_r = "login_timeout must not be 0";
 		return false;
 	}
-	return true;
+	return login_ssl_settings_check(set, error_r) == 0;
 }
 
 const struct setting_parser_info login_setting_parser_info = {

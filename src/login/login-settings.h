@@ -19,6 +19,22 @@ struct login_settings {
 	bool disable_plaintext_auth;
 	/* Seconds a client may stay connected without logging in. */
 	unsigned int login_timeout;
+
+	/* TLS (login-ssl.h): "no", "yes" or "required" (plaintext
+	   authentication only over TLS or from this host). ssl_cert,
+	   ssl_key, ssl_ca and ssl_dh hold PEM text (the config reads them
+	   with "<path"). */
+	const char *ssl;
+	const char *ssl_cert;
+	const char *ssl_key;
+	const char *ssl_key_password;
+	const char *ssl_ca;
+	const char *ssl_dh;
+	/* "TLSv1", "TLSv1.1", "TLSv1.2" or "TLSv1.3" */
+	const char *ssl_min_protocol;
+	/* OpenSSL cipher list for TLS 1.2 and older */
+	const char *ssl_cipher_list;
+	bool ssl_prefer_server_ciphers;
 };
 
 extern const struct setting_parser_info login_setting_parser_info;

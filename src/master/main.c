@@ -43,6 +43,34 @@ static void ATTR_NORETURN usage(void)
 	exit(EX_USAGE);
 }
 
+/* A settings check error names the setting first ("ssl_key: ..."), but the
+   value it checked is a file's content when the config says "key = <path":
+   returns the error with the path added ("ssl_key = </path: ..."), as the
+   flat config keeps it. */
+static const char *
+master_check_error_add_path(struct settings_parser *parser, const char *error)
+{
+	const char *flat = settings_parser_get_flat_config(parser);
+	const char *colon = strchr(error, ':');
+	const char *const *lines;
+	const char *key, *path = NULL;
+
+	if (colon == NULL)
+		return error;
+	key = t_strdup_printf("%s = <", t_strndup(error, colon - error));
+	for (lines = t_strsplit(flat, "\n"); *lines != NULL; lines++) {
+		const char *line = *lines;
+
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (str_begins(line, key))
+			path = line + strlen(key);
+	}
+	if (path == NULL)
+		return error;
+	return t_strdup_printf("%s%s%s", key, path, colon);
+}
+
 /* Reads and checks the whole config. Returns the list (not yet listening),
    or NULL with error_r. Warnings are logged. */
 static struct service_list *master_read_config(const char **error_r)
@@ -53,8 +81,13 @@ static struct service_list *master_read_config(const char **error_r)
 	const char *const *warnings;
 
 	parser = settings_parser_init(pool, master_all_setting_roots, NULL, 0);
-	if (settings_parser_read_file(parser, config_path, error_r) < 0 ||
-	    settings_parser_check(parser, error_r) < 0) {
+	if (settings_parser_read_file(parser, config_path, error_r) < 0) {
+		settings_parser_deinit(&parser);
+		pool_unref(&pool);
+		return NULL;
+	}
+	if (settings_parser_check(parser, error_r) < 0) {
+		*error_r = master_check_error_add_path(parser, *error_r);
 		settings_parser_deinit(&parser);
 		pool_unref(&pool);
 		return NULL;

@@ -18,6 +18,7 @@ extern const struct setting_parser_info pop3_setting_parser_info;
 extern const struct setting_parser_info lmtp_setting_parser_info;
 extern const struct setting_parser_info deliver_setting_parser_info;
 extern const struct setting_parser_info mail_storage_setting_parser_info;
+extern const struct setting_parser_info submission_setting_parser_info;
 
 extern const struct service_defaults auth_service_defaults;
 extern const struct service_defaults imap_login_service_defaults;
@@ -25,6 +26,8 @@ extern const struct service_defaults imap_service_defaults;
 extern const struct service_defaults pop3_login_service_defaults;
 extern const struct service_defaults pop3_service_defaults;
 extern const struct service_defaults lmtp_service_defaults;
+extern const struct service_defaults submission_login_service_defaults;
+extern const struct service_defaults submission_service_defaults;
 
 const struct setting_parser_info *const master_all_setting_roots[] = {
 	&master_service_setting_parser_info,
@@ -37,6 +40,7 @@ const struct setting_parser_info *const master_all_setting_roots[] = {
 	&lmtp_setting_parser_info,
 	&deliver_setting_parser_info,
 	&mail_storage_setting_parser_info,
+	&submission_setting_parser_info,
 	NULL
 };
 
@@ -47,6 +51,8 @@ const struct service_defaults *const master_all_services[] = {
 	&pop3_login_service_defaults,
 	&pop3_service_defaults,
 	&lmtp_service_defaults,
+	&submission_login_service_defaults,
+	&submission_service_defaults,
 	NULL
 };
 

@@ -163,7 +163,8 @@ static int service_process_spawn(struct service *service,
 			continue;
 		if (str_len(names) > 0)
 			str_append_c(names, ' ');
-		str_printfa(names, "%s:%s", l->name, l->is_unix ? "unix" : "inet");
+		str_printfa(names, "%s:%s", l->name, l->is_unix ? "unix" :
+			    (l->ssl ? "ssl" : "inet"));
 		array_push_back(&fds, conn_listener != NULL ? &conn_fd : &l->fd);
 	}
 	const char *const *env = service_build_env(service, str_c(names),

@@ -108,7 +108,7 @@ service_listener_new(struct service *service, const char *name, bool is_unix)
 
 static int service_add_inet(struct service *service, const char *name,
 			    const char *addresses, unsigned int port,
-			    const char **error_r)
+			    bool ssl, const char **error_r)
 {
 	const char *const *addrs = t_strsplit_spaces(addresses, ", ");
 
@@ -126,6 +126,7 @@ static int service_add_inet(struct service *service, const char *name,
 			return -1;
 		}
 		l->port = port;
+		l->ssl = ssl;
 		l->path = p_strdup_printf(service->list->pool, "%s:%u",
 					  *addrs, port);
 	}
@@ -216,13 +217,15 @@ static int service_add_default_listeners(struct service *service,
 				config_find_inet(conf, ld->name);
 			const char *addr = str_or(ld->address, listen);
 			unsigned int port = ld->port;
+			bool ssl = false;
 
 			if (c != NULL) {
 				addr = str_or(c->address, addr);
 				port = uint_or(c->port, port);
+				ssl = c->ssl;
 			}
 			if (service_add_inet(service, ld->name, addr, port,
-					     error_r) < 0)
+					     ssl, error_r) < 0)
 				return -1;
 		} else {
 			const struct unix_listener_settings *c =
@@ -264,7 +267,7 @@ static int service_add_config_listeners(struct service *service,
 			if (service_add_inet(service, c->name,
 					     str_or(c->address,
 						    service->list->set->listen),
-					     c->port, error_r) < 0)
+					     c->port, c->ssl, error_r) < 0)
 				return -1;
 		}
 	}

@@ -20,6 +20,8 @@ struct service_listener {
 	   absolute */
 	const char *name;
 	bool is_unix;
+	/* inet: ssl = yes, the connections start with TLS */
+	bool ssl;
 	/* unix: absolute path; inet: "address:port" (for messages) */
 	const char *path;
 	struct ip_addr ip;

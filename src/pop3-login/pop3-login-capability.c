@@ -5,10 +5,13 @@
 #include "str.h"
 #include "pop3-login-capability.h"
 
-void pop3_login_capability_append(string_t *dest, bool plaintext_allowed,
+void pop3_login_capability_append(string_t *dest, bool starttls,
+				  bool plaintext_allowed,
 				  const char *const *mechs)
 {
 	str_append(dest, POP3_LOGIN_CAPABILITY_DEFAULT);
+	if (starttls)
+		str_append(dest, "STLS\r\n");
 	if (plaintext_allowed)
 		str_append(dest, "USER\r\n");
 	/* RFC 2449 6.8: SASL's arguments are the mechanisms. With none

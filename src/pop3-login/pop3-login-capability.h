@@ -13,10 +13,12 @@
 	"CAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\n"
 
 /* Appends the capability lines (each ending in CRLF, without the "+OK"
-   line and the terminating ".") to dest: the default ones, USER if
+   line and the terminating ".") to dest: the default ones, STLS if
+   starttls, USER if
    plaintext_allowed, and "SASL <mechs>" if mechs (NULL-terminated,
    already filtered for this connection) is not empty. */
-void pop3_login_capability_append(string_t *dest, bool plaintext_allowed,
+void pop3_login_capability_append(string_t *dest, bool starttls,
+				  bool plaintext_allowed,
 				  const char *const *mechs);
 
 /* Appends one line per mechanism of mechs (NULL-terminated) to dest. */

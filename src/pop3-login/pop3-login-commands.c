@@ -30,6 +30,7 @@ static void cmd_capa(struct pop3_client *client, const char *args ATTR_UNUSED)
 
 	str_append(str, "+OK\r\n");
 	pop3_login_capability_append(str,
+		client_starttls_available(&client->common),
 		client_plaintext_allowed(&client->common),
 		client_get_advertised_mechs(&client->common));
 	str_append(str, ".\r\n");
@@ -42,9 +43,19 @@ static void cmd_quit(struct pop3_client *client, const char *args ATTR_UNUSED)
 	client_destroy(&client->common, "Logged out");
 }
 
+/* STLS (RFC 2595 4): +OK in plaintext, then the handshake. */
 static void cmd_stls(struct pop3_client *client, const char *args ATTR_UNUSED)
 {
-	pop3_client_send_err(client, "TLS support isn't enabled.");
+	if (client->common.ssl) {
+		pop3_client_send_err(client, "TLS is already active.");
+		return;
+	}
+	if (!client_starttls_available(&client->common)) {
+		pop3_client_send_err(client, "TLS support isn't enabled.");
+		return;
+	}
+	pop3_client_send_ok(client, "Begin TLS negotiation now.");
+	client_starttls(&client->common);
 }
 
 /* USER name: the whole rest of the line, spaces included. */

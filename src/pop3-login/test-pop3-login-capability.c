@@ -14,14 +14,16 @@ void test_pop3_login_capability_append(void)
 	static const char *const mechs_secure[] = { "CRAM-MD5", NULL };
 	static const char *const mechs_none[] = { NULL };
 	static const struct {
+		bool starttls;
 		bool plaintext_allowed;
 		const char *const *mechs;
 		const char *result;
 	} tests[] = {
-		{ true, mechs_all, CAPS "USER\r\nSASL PLAIN LOGIN\r\n" },
-		{ false, mechs_secure, CAPS "SASL CRAM-MD5\r\n" },
-		{ false, mechs_none, CAPS },
-		{ true, mechs_none, CAPS "USER\r\n" },
+		{ false, true, mechs_all, CAPS "USER\r\nSASL PLAIN LOGIN\r\n" },
+		{ false, false, mechs_secure, CAPS "SASL CRAM-MD5\r\n" },
+		{ false, false, mechs_none, CAPS },
+		{ false, true, mechs_none, CAPS "USER\r\n" },
+		{ true, false, mechs_secure, CAPS "STLS\r\nSASL CRAM-MD5\r\n" },
 	};
 	string_t *str = t_str_new(128);
 	unsigned int i;
@@ -31,7 +33,8 @@ void test_pop3_login_capability_append(void)
 			   "PIPELINING\r\nAUTH-RESP-CODE\r\n");
 	for (i = 0; i < N_ELEMENTS(tests); i++) {
 		str_truncate(str, 0);
-		pop3_login_capability_append(str, tests[i].plaintext_allowed,
+		pop3_login_capability_append(str, tests[i].starttls,
+					     tests[i].plaintext_allowed,
 					     tests[i].mechs);
 		test_assert_strcmp(str_c(str), tests[i].result);
 	}

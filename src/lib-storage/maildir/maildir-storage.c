@@ -13,7 +13,7 @@
 #include "maildir-filename.h"
 #include "maildir-uidlist.h"
 #include "maildir-keywords.h"
-#include "maildir-storage.h"
+#include "maildir-index.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -92,8 +92,13 @@ static int maildir_mailbox_open(struct mailbox *box, const char **error_r)
 	mbox->keywords = maildir_keywords_init(mbox->path,
 		box->user->fsync_mode != MAIL_STORAGE_FSYNC_NEVER);
 	i_array_init(&mbox->mails, 64);
-	mbox->view_hash = hash_table_create_str(default_pool, false);
+	mbox->names_pool = pool_alloconly_create("maildir names", 16384);
 	mbox->infos = hash_table_create_str(default_pool, false);
+	/* a cache: without it the first sync reads everything; a
+	   save-only mailbox keeps its view empty */
+	if ((box->flags & MAILBOX_FLAG_SAVEONLY) == 0 &&
+	    maildir_index_read(mbox, &error) < 0)
+		i_error("%s", error);
 	return 1;
 }
 
@@ -101,10 +106,11 @@ static void maildir_mailbox_close(struct mailbox *box)
 {
 	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
 
-	array_foreach_modifiable(&mbox->mails, mail)
-		i_free(mail->base);
+	maildir_index_update(mbox);
 	array_free(&mbox->mails);
-	hash_table_destroy(&mbox->view_hash);
+	pool_unref(&mbox->names_pool);
+	if (mbox->view_hash != NULL)
+		hash_table_destroy(&mbox->view_hash);
 	hash_table_destroy(&mbox->infos);
 	maildir_uidlist_deinit(&mbox->uidlist);
 	maildir_keywords_deinit(&mbox->keywords);

@@ -8,14 +8,16 @@
    view follows the files and maildir-uidlist.h for the UIDs. */
 
 #include "mail-storage-private.h"
+#include "maildir-uidlist.h"
 
 #include <time.h>
 
 /* Per-message data, parallel to mailbox.records. */
 struct maildir_mail {
-	/* Base name (heap) and info (":2,FS" or "", interned in the
-	   mailbox's info table). The file is new/ or cur/ + base + info. */
-	char *base;
+	/* Base name (in the mailbox's names_pool) and info (":2,FS" or "",
+	   interned in the mailbox's info table). The file is new/ or cur/ +
+	   base + info. */
+	const char *base;
 	const char *info;
 	bool in_new;
 };
@@ -27,7 +29,11 @@ struct maildir_mailbox {
 	struct maildir_uidlist *uidlist;
 	struct maildir_keywords *keywords;
 	ARRAY(struct maildir_mail) mails;
-	/* maildir_mail.base -> UID, for every message in the view */
+	/* The base names of mails (and the index they were read from); an
+	   expunged mail's name stays until the mailbox is closed. */
+	pool_t names_pool;
+	/* maildir_mail.base -> UID, for every message in the view; built
+	   by the first scan (NULL before). */
 	struct hash_table *view_hash;
 	/* info string -> the same string in box.pool */
 	struct hash_table *infos;
@@ -39,6 +45,13 @@ struct maildir_mailbox {
 	/* The last scan could have missed a change made within the same
 	   timestamp: scan again next time. */
 	bool scan_dirty;
+	/* The view came from the index and the uidlist has not been read:
+	   it is read (and the directories scanned) once the uidlist file no
+	   longer has uidlist_id or a directory mtime changed. */
+	bool uidlist_deferred;
+	struct maildir_uidlist_id uidlist_id;
+	/* A scan changed the view since the index was read or written. */
+	bool index_dirty;
 };
 
 /* Returns info as an interned string that lives as long as the

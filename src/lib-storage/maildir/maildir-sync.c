@@ -25,7 +25,7 @@
 #include "maildir-filename.h"
 #include "maildir-uidlist.h"
 #include "maildir-keywords.h"
-#include "maildir-storage.h"
+#include "maildir-index.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -65,7 +65,7 @@ struct maildir_sync_ctx {
 	/* Per view record: its file was found. */
 	bool *seen;
 	ARRAY(struct maildir_scan_file) files;
-	/* base -> index in files + 1 */
+	/* base -> index in files + 1; in pool, freed with it */
 	struct hash_table *files_hash;
 	/* Both directories stayed unchanged while they were read: a file
 	   not seen is gone. */
@@ -216,6 +216,16 @@ static void maildir_scan_probe_view(struct maildir_sync_ctx *ctx)
 	}
 }
 
+/* Returns the UID of the view's file base, or 0 if it is not in the
+   view. */
+static uint32_t maildir_view_lookup(struct maildir_mailbox *mbox,
+				    const char *base)
+{
+	if (mbox->view_hash == NULL)
+		return 0;
+	return (uintptr_t)hash_table_lookup(mbox->view_hash, base);
+}
+
 /* Adds one directory's names: view files are marked seen (following
    renames), others are collected. A name in new/ and cur/ both (moved
    during the scan) ends up as cur/'s, which is read second. */
@@ -229,8 +239,7 @@ static void maildir_scan_add_names(struct maildir_sync_ctx *ctx,
 	uintptr_t uid, idx;
 
 	array_foreach(names, name) {
-		uid = (uintptr_t)hash_table_lookup(mbox->view_hash,
-						   name->base);
+		uid = maildir_view_lookup(mbox, name->base);
 		if (uid != 0) {
 			idx = mailbox_view_find_uid(&mbox->box, uid);
 			i_assert(array_idx(&mbox->box.records,
@@ -330,7 +339,7 @@ static bool maildir_scan_has(struct maildir_sync_ctx *ctx,
 
 	if (hash_table_lookup(ctx->files_hash, rec->base) != NULL)
 		return true;
-	uid = (uintptr_t)hash_table_lookup(ctx->mbox->view_hash, rec->base);
+	uid = maildir_view_lookup(ctx->mbox, rec->base);
 	return uid != 0 &&
 		ctx->seen[mailbox_view_find_uid(&ctx->mbox->box, uid)];
 }
@@ -394,6 +403,24 @@ static int maildir_scan_file_base_cmp(struct maildir_scan_file *const *f1,
 	return maildir_filename_base_cmp((*f1)->base, (*f2)->base);
 }
 
+static bool maildir_dir_is_unchanged(const char *dir,
+				     const struct timespec *mtime)
+{
+	struct stat st;
+
+	return stat(dir, &st) == 0 && st.st_mtim.tv_sec == mtime->tv_sec &&
+		st.st_mtim.tv_nsec == mtime->tv_nsec;
+}
+
+static bool maildir_dirs_are_unchanged(struct maildir_mailbox *mbox)
+{
+	return !mbox->scan_dirty &&
+		maildir_dir_is_unchanged(t_strconcat(mbox->path, "/new", NULL),
+					 &mbox->new_mtime) &&
+		maildir_dir_is_unchanged(t_strconcat(mbox->path, "/cur", NULL),
+					 &mbox->cur_mtime);
+}
+
 /* Under the uidlist lock: drops the records of vanished files and gives
    UIDs to the files that have none, in file name order. */
 static int maildir_scan_update_uidlist(struct maildir_sync_ctx *ctx,
@@ -404,6 +431,7 @@ static int maildir_scan_update_uidlist(struct maildir_sync_ctx *ctx,
 	ARRAY(struct maildir_scan_file *) new_files;
 	const struct maildir_uidlist_rec *recs;
 	unsigned int i, count;
+	bool verify;
 
 	if (maildir_uidlist_lock(uidlist, error_r) <= 0)
 		return -1;
@@ -413,15 +441,20 @@ static int maildir_scan_update_uidlist(struct maildir_sync_ctx *ctx,
 			maildir_uidlist_drop(uidlist, i);
 	}
 	if (maildir_scan_lookup_uids(ctx) > 0) {
+		/* the scan is older than the lock: a file expunged (and
+		   forgotten) meanwhile must not come back, unless the
+		   directories show that nothing changed since */
+		verify = !ctx->stable ||
+			!maildir_dirs_are_unchanged(ctx->mbox);
 		p_array_init(&new_files, ctx->pool, 64);
 		array_foreach_modifiable(&ctx->files, file) {
 			if (file->uid != 0)
 				continue;
-			/* the scan is older than the lock: a file expunged
-			   (and forgotten) meanwhile must not come back */
-			file->gone = !maildir_probe(ctx->mbox, file->base,
-						    file->info, &file->info,
-						    &file->in_new);
+			if (verify) {
+				file->gone = !maildir_probe(ctx->mbox,
+					file->base, file->info, &file->info,
+					&file->in_new);
+			}
 			if (!file->gone)
 				array_push_back(&new_files, &file);
 		}
@@ -487,8 +520,10 @@ maildir_view_expunge(struct maildir_mailbox *mbox, const bool *keep,
 	mails = array_get_modifiable(&mbox->mails, &count);
 	for (i = dest = 0; i < count; i++) {
 		if (!keep[i]) {
-			(void)hash_table_remove(mbox->view_hash, mails[i].base);
-			i_free(mails[i].base);
+			if (mbox->view_hash != NULL) {
+				(void)hash_table_remove(mbox->view_hash,
+							mails[i].base);
+			}
 			continue;
 		}
 		mails[dest] = mails[i];
@@ -542,59 +577,97 @@ static void maildir_sync_view_existing(struct maildir_sync_ctx *ctx,
 	}
 }
 
-static int maildir_scan_file_uid_cmp(struct maildir_scan_file *const *f1,
-				     struct maildir_scan_file *const *f2)
+/* A file to append, sorted by UID without touching the file. */
+struct maildir_new_file {
+	uint32_t uid;
+	const struct maildir_scan_file *file;
+};
+
+static int maildir_new_file_cmp(const struct maildir_new_file *f1,
+				const struct maildir_new_file *f2)
 {
-	return (*f1)->uid < (*f2)->uid ? -1 :
-		((*f1)->uid > (*f2)->uid ? 1 : 0);
+	return f1->uid < f2->uid ? -1 : (f1->uid > f2->uid ? 1 : 0);
 }
 
 /* Appends the files with UIDs above the view's last one. */
 static void maildir_sync_view_new(struct maildir_sync_ctx *ctx)
 {
 	struct maildir_mailbox *mbox = ctx->mbox;
-	ARRAY(struct maildir_scan_file *) new_files;
+	ARRAY(struct maildir_new_file) new_files;
+	struct maildir_new_file *new_file;
 	struct mail_record *rec;
 	struct maildir_mail *mail;
 	uint32_t last_uid = 0;
 
 	if (array_count(&mbox->box.records) > 0)
 		last_uid = array_back(&mbox->box.records)->uid;
-	p_array_init(&new_files, ctx->pool, 64);
-	array_foreach_modifiable(&ctx->files, file) {
-		if (file->uid > last_uid && !file->gone)
-			array_push_back(&new_files, &file);
+	p_array_init(&new_files, ctx->pool, array_count(&ctx->files) + 1);
+	array_foreach(&ctx->files, file) {
+		if (file->uid > last_uid && !file->gone) {
+			new_file = array_append_space(&new_files);
+			new_file->uid = file->uid;
+			new_file->file = file;
+		}
 	}
-	array_sort(&new_files, maildir_scan_file_uid_cmp);
-	array_foreach(&new_files, filep) {
-		const struct maildir_scan_file *file = *filep;
+	array_sort(&new_files, maildir_new_file_cmp);
+	array_foreach(&new_files, new_file_p) {
+		const struct maildir_scan_file *file = new_file_p->file;
 
+		mail = array_append_space(&mbox->mails);
+		mail->base = p_strdup(mbox->names_pool, file->base);
+		mail->info = maildir_info_intern(mbox, file->info);
+		mail->in_new = file->in_new;
 		rec = mailbox_view_append(&mbox->box, false);
 		rec->uid = file->uid;
-		rec->flags = maildir_filename_get_flags(file->info);
-		rec->keywords = maildir_keywords_from_info(file->info);
+		/* from the interned info: the few of them stay cached */
+		rec->flags = maildir_filename_get_flags(mail->info);
+		rec->keywords = maildir_keywords_from_info(mail->info);
 		/* a read-only view moves nothing: what is still in new/
 		   is \Recent for it too (and stays so for the session
 		   that moves it) */
 		if (file->recent ||
 		    (file->in_new && mailbox_is_readonly(&mbox->box)))
 			rec->flags |= MAIL_RECENT;
-		mail = array_append_space(&mbox->mails);
-		mail->base = i_strdup(file->base);
-		mail->info = maildir_info_intern(mbox, file->info);
-		mail->in_new = file->in_new;
-		hash_table_update(mbox->view_hash, mail->base,
-				  (void *)(uintptr_t)file->uid);
+		if (mbox->view_hash != NULL) {
+			hash_table_update(mbox->view_hash, mail->base,
+					  (void *)(uintptr_t)file->uid);
+		}
 	}
 }
 
-static bool maildir_dir_is_unchanged(const char *dir,
-				     const struct timespec *mtime)
+/* While the view is the index's: returns true if the uidlist file and
+   the directories are still what the index was made from. Once not, the
+   uidlist is read from then on. */
+static bool maildir_index_view_is_current(struct maildir_mailbox *mbox)
 {
-	struct stat st;
+	struct maildir_uidlist_id id;
 
-	return stat(dir, &st) == 0 && st.st_mtim.tv_sec == mtime->tv_sec &&
-		st.st_mtim.tv_nsec == mtime->tv_nsec;
+	if (maildir_uidlist_stat_id(mbox->path, &id) &&
+	    memcmp(&id, &mbox->uidlist_id, sizeof(id)) == 0 &&
+	    maildir_dirs_are_unchanged(mbox))
+		return true;
+	mbox->uidlist_deferred = false;
+	return false;
+}
+
+/* The view's base -> UID table, as a scan needs it. An empty view needs
+   none (a scan then finds only files outside the view): the table is
+   made by the next scan. */
+static void maildir_view_hash_build(struct maildir_mailbox *mbox)
+{
+	const struct mail_record *recs;
+	const struct maildir_mail *mails;
+	unsigned int i, count;
+
+	recs = array_get(&mbox->box.records, &count);
+	if (mbox->view_hash != NULL || count == 0)
+		return;
+	mbox->view_hash = hash_table_create_str(default_pool, false);
+	mails = array_get(&mbox->mails, NULL);
+	for (i = 0; i < count; i++) {
+		hash_table_update(mbox->view_hash, mails[i].base,
+				  (void *)(uintptr_t)recs[i].uid);
+	}
 }
 
 int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
@@ -608,22 +681,21 @@ int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 	/* the names of keyword letters seen in this sync */
 	if (maildir_keywords_refresh(mbox->keywords, error_r) < 0)
 		return -1;
+	if (mbox->uidlist_deferred && maildir_index_view_is_current(mbox))
+		return 0;
 	ret = maildir_uidlist_refresh(mbox->uidlist, error_r);
 	if (ret < 0)
 		return -1;
-	if (ret == 0 && !mbox->scan_dirty &&
-	    maildir_dir_is_unchanged(t_strconcat(mbox->path, "/new", NULL),
-				     &mbox->new_mtime) &&
-	    maildir_dir_is_unchanged(t_strconcat(mbox->path, "/cur", NULL),
-				     &mbox->cur_mtime))
+	if (ret == 0 && maildir_dirs_are_unchanged(mbox))
 		return 0;
+	maildir_view_hash_build(mbox);
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.mbox = mbox;
 	ctx.pool = pool_alloconly_create("maildir sync", 65536);
 	ctx.seen = p_new(ctx.pool, bool, array_count(&box->records) + 1);
 	p_array_init(&ctx.files, ctx.pool, 64);
-	ctx.files_hash = hash_table_create_str(default_pool, false);
+	ctx.files_hash = hash_table_create_str(ctx.pool, false);
 	ret = maildir_sync_scan(&ctx, error_r);
 	uidvalidity = maildir_uidlist_get_uidvalidity(mbox->uidlist);
 	if (ret == 0 && box->uidvalidity != 0 &&
@@ -638,10 +710,10 @@ int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 		maildir_sync_view_new(&ctx);
 		box->uidvalidity = uidvalidity;
 		box->uidnext = maildir_uidlist_get_next_uid(mbox->uidlist);
+		mbox->index_dirty = true;
 	} else {
 		mbox->scan_dirty = true;
 	}
-	hash_table_destroy(&ctx.files_hash);
 	pool_unref(&ctx.pool);
 	return ret;
 }

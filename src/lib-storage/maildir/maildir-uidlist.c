@@ -213,6 +213,38 @@ static bool maildir_uidlist_is_same_file(const struct maildir_uidlist *uidlist,
 		fd_st.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
 }
 
+static void maildir_uidlist_id_from_stat(const struct stat *st,
+					 struct maildir_uidlist_id *id_r)
+{
+	i_zero(id_r);
+	id_r->dev = st->st_dev;
+	id_r->ino = st->st_ino;
+	id_r->size = st->st_size;
+	id_r->mtime_sec = st->st_mtim.tv_sec;
+	id_r->mtime_nsec = st->st_mtim.tv_nsec;
+}
+
+bool maildir_uidlist_get_id(const struct maildir_uidlist *uidlist,
+			    struct maildir_uidlist_id *id_r)
+{
+	struct stat st;
+
+	if (uidlist->fd == -1 || fstat(uidlist->fd, &st) < 0)
+		return false;
+	maildir_uidlist_id_from_stat(&st, id_r);
+	return true;
+}
+
+bool maildir_uidlist_stat_id(const char *dir, struct maildir_uidlist_id *id_r)
+{
+	struct stat st;
+
+	if (stat(t_strconcat(dir, "/", MAILDIR_UIDLIST_NAME, NULL), &st) < 0)
+		return false;
+	maildir_uidlist_id_from_stat(&st, id_r);
+	return true;
+}
+
 int maildir_uidlist_refresh(struct maildir_uidlist *uidlist,
 			    const char **error_r)
 {

@@ -22,6 +22,17 @@ struct maildir_uidlist_rec {
 
 struct maildir_uidlist;
 
+/* What tells one version of the uidlist file from another (it is always
+   replaced by rename, and the reader keeps the file it read open, so the
+   inode is not reused meanwhile). */
+struct maildir_uidlist_id {
+	uint64_t dev;
+	uint64_t ino;
+	uint64_t size;
+	int64_t mtime_sec;
+	int64_t mtime_nsec;
+};
+
 /* dir is the maildir; fsync tells whether writes are fsync()ed. */
 struct maildir_uidlist *maildir_uidlist_init(const char *dir, bool fsync);
 void maildir_uidlist_deinit(struct maildir_uidlist **uidlist);
@@ -43,6 +54,14 @@ maildir_uidlist_get_recs(const struct maildir_uidlist *uidlist,
 			 unsigned int *count_r);
 /* True if the list must be written (it was rebuilt, or changed). */
 bool maildir_uidlist_is_dirty(const struct maildir_uidlist *uidlist);
+
+/* The id of the file last read or written. Returns false if there is
+   none (never read, or missing). */
+bool maildir_uidlist_get_id(const struct maildir_uidlist *uidlist,
+			    struct maildir_uidlist_id *id_r);
+/* The id of the file now in the maildir dir. Returns false if it cannot
+   be stat()ed. */
+bool maildir_uidlist_stat_id(const char *dir, struct maildir_uidlist_id *id_r);
 
 /* Takes the dotlock, then refreshes. Returns 1 locked, 0 timeout, -1
    error. */

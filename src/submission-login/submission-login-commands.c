@@ -1,0 +1,146 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+/* SMTP commands before authentication: EHLO/HELO (RFC 5321 4.1.1.1),
+   AUTH (RFC 4954 4), STARTTLS (RFC 3207; not offered until TLS support
+   is there), RSET, NOOP and QUIT. The mail transaction commands need
+   authentication first (530 5.7.0, RFC 4954 6); anything else is
+   unknown. */
+
+#include "lib.h"
+#include "str.h"
+#include "smtp-reply.h"
+#include "login-common.h"
+#include "submission-login-client.h"
+#include "submission-login-commands.h"
+
+#include <strings.h>
+
+struct submission_login_command {
+	const char *name;
+	/* args: the rest of the line after the first space, or "" */
+	void (*func)(struct submission_client *client, const char *args);
+};
+
+/* RFC 5321 4.1.1.1 and the extensions the worker serves. */
+static void cmd_ehlo(struct submission_client *client, const char *args)
+{
+	const char *lines[] = {
+		submission_client_hostname(), NULL, "PIPELINING", "SIZE",
+		"ENHANCEDSTATUSCODES", "8BITMIME", NULL
+	};
+	const char *const *mechs;
+	string_t *auth, *str;
+
+	if (*args == '\0') {
+		submission_client_reply_bad(client, 501, "5.5.4",
+					    "Missing hostname");
+		return;
+	}
+	auth = t_str_new(64);
+	str_append(auth, "AUTH");
+	for (mechs = client_get_advertised_mechs(&client->common);
+	     *mechs != NULL; mechs++)
+		str_printfa(auth, " %s", *mechs);
+	/* no AUTH line while no mechanism may be used here: the host
+	   name moves into its slot */
+	lines[1] = str_len(auth) > strlen("AUTH") ? str_c(auth) : lines[0];
+	str = t_str_new(256);
+	smtp_reply_append_lines(str, 250, NULL, lines[1] == lines[0] ?
+				lines + 1 : lines);
+	client_send_raw(&client->common, str_c(str));
+}
+
+static void cmd_helo(struct submission_client *client, const char *args)
+{
+	if (*args == '\0') {
+		submission_client_reply_bad(client, 501, "5.5.4",
+					    "Missing hostname");
+		return;
+	}
+	submission_client_reply(client, 250, NULL,
+				submission_client_hostname());
+}
+
+/* AUTH mech [initial-response]; "=" is an empty initial response. */
+static void cmd_auth(struct submission_client *client, const char *args)
+{
+	const char *mech, *ir, *space;
+
+	if (*args == '\0') {
+		submission_client_reply_bad(client, 501, "5.5.4",
+					    "Missing mechanism");
+		return;
+	}
+	space = strchr(args, ' ');
+	if (space == NULL) {
+		mech = args;
+		ir = NULL;
+	} else {
+		mech = t_strndup(args, space - args);
+		ir = space + 1;
+		if (strcmp(ir, "=") == 0)
+			ir = "";
+	}
+	client_auth_begin(&client->common, mech, ir);
+}
+
+static void cmd_starttls(struct submission_client *client,
+			 const char *args ATTR_UNUSED)
+{
+	submission_client_reply(client, 454, "4.7.0",
+				"TLS not available");
+}
+
+static void cmd_need_auth(struct submission_client *client,
+			  const char *args ATTR_UNUSED)
+{
+	submission_client_reply_bad(client, 530, "5.7.0",
+				    "Authentication required");
+}
+
+static void cmd_ok(struct submission_client *client,
+		   const char *args ATTR_UNUSED)
+{
+	submission_client_reply(client, 250, "2.0.0", "OK");
+}
+
+static void cmd_quit(struct submission_client *client,
+		     const char *args ATTR_UNUSED)
+{
+	submission_client_reply(client, 221, "2.0.0", "Bye");
+	client_destroy(&client->common, "Logged out");
+}
+
+static const struct submission_login_command submission_login_commands[] = {
+	{ "EHLO", cmd_ehlo },
+	{ "HELO", cmd_helo },
+	{ "AUTH", cmd_auth },
+	{ "STARTTLS", cmd_starttls },
+	{ "MAIL", cmd_need_auth },
+	{ "RCPT", cmd_need_auth },
+	{ "DATA", cmd_need_auth },
+	{ "BDAT", cmd_need_auth },
+	{ "VRFY", cmd_need_auth },
+	{ "RSET", cmd_ok },
+	{ "NOOP", cmd_ok },
+	{ "QUIT", cmd_quit },
+};
+
+void submission_login_commands_run(struct submission_client *client,
+				   const char *line)
+{
+	const char *name = line, *args = "", *space;
+	unsigned int i;
+
+	space = strchr(line, ' ');
+	if (space != NULL) {
+		name = t_strndup(line, space - line);
+		args = space + 1;
+	}
+	for (i = 0; i < N_ELEMENTS(submission_login_commands); i++) {
+		if (strcasecmp(submission_login_commands[i].name, name) == 0) {
+			submission_login_commands[i].func(client, args);
+			return;
+		}
+	}
+	submission_client_reply_bad(client, 500, "5.5.2", "Unknown command");
+}

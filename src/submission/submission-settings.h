@@ -1,0 +1,36 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef SUBMISSION_SETTINGS_H
+#define SUBMISSION_SETTINGS_H
+
+/* Settings of the post-login submission worker (Dovecot's names) and how
+   the master runs it. */
+
+#include "settings-parser.h"
+#include "service-defaults.h"
+
+struct submission_settings {
+	/* The SMTP server that every message is relayed to. */
+	const char *submission_relay_host;
+	unsigned int submission_relay_port;
+	/* Not implemented yet: must stay empty / "no". */
+	const char *submission_relay_user;
+	const char *submission_relay_password;
+	const char *submission_relay_ssl;
+	/* Bound connecting to the relay, and each of its replies. */
+	unsigned int submission_relay_connect_timeout;
+	unsigned int submission_relay_command_timeout;
+	/* Largest message accepted (SIZE); 0 means the built-in cap
+	   SUBMISSION_MAX_MAIL_SIZE_CAP. */
+	uoff_t submission_max_mail_size;
+	/* Accepted recipients per transaction. */
+	unsigned int submission_max_recipients;
+};
+
+/* The most a message may have, whatever the setting: it is held in
+   memory until relayed. */
+#define SUBMISSION_MAX_MAIL_SIZE_CAP (100 * 1024 * 1024)
+
+extern const struct setting_parser_info submission_setting_parser_info;
+extern const struct service_defaults submission_service_defaults;
+
+#endif
