@@ -745,10 +745,9 @@ static void imap_search_keep_updating(struct imap_search_context *ctx)
 	client_send_line(cmd->client, str_c(str));
 }
 
-/* Searches the next batch of messages. Returns true when done. */
-static bool imap_search_continue(struct client_command_context *cmd)
+int imap_search_run_batch(struct imap_search_context *ctx,
+			  imap_search_match_func_t *match, void *context)
 {
-	struct imap_search_context *ctx = cmd->context;
 	uint32_t count = mailbox_get_count(ctx->box);
 	unsigned int cost, total_cost = 0;
 	const char *error;
@@ -756,26 +755,51 @@ static bool imap_search_continue(struct client_command_context *cmd)
 
 	for (; ctx->next_seq <= count; ctx->next_seq++) {
 		if (total_cost >= IMAP_SEARCH_BATCH_COST)
-			return false;
+			return 0;
 		T_BEGIN {
 			ret = imap_search_message(ctx, ctx->next_seq, &cost,
 						  &error);
+			if (ret > 0) {
+				ret = match(context, ctx->next_seq, &cost,
+					    &error);
+			}
 			if (ret < 0) {
-				client_cmd_storage_error(cmd, t_strdup_printf(
-					"Reading message %u failed: %s",
-					ctx->next_seq, error));
+				client_cmd_storage_error(ctx->cmd,
+					t_strdup_printf(
+						"Reading message %u failed: %s",
+						ctx->next_seq, error));
 			}
 		} T_END;
-		if (ret < 0) {
-			imap_search_save_failed(ctx);
-			return true;
-		}
+		if (ret < 0)
+			return -1;
 		total_cost += cost;
-		if (ret > 0) {
-			imap_search_add_result(ctx, !cmd->uid ? ctx->next_seq :
-				mailbox_get_record(ctx->box,
-						   ctx->next_seq)->uid);
-		}
+	}
+	return 1;
+}
+
+static int imap_search_match(void *context, uint32_t seq,
+			     unsigned int *cost_r ATTR_UNUSED,
+			     const char **error_r ATTR_UNUSED)
+{
+	struct imap_search_context *ctx = context;
+
+	imap_search_add_result(ctx, !ctx->cmd->uid ? seq :
+			       mailbox_get_record(ctx->box, seq)->uid);
+	return 0;
+}
+
+/* Searches the next batch of messages. Returns true when done. */
+static bool imap_search_continue(struct client_command_context *cmd)
+{
+	struct imap_search_context *ctx = cmd->context;
+	int ret;
+
+	ret = imap_search_run_batch(ctx, imap_search_match, ctx);
+	if (ret == 0)
+		return false;
+	if (ret < 0) {
+		imap_search_save_failed(ctx);
+		return true;
 	}
 	imap_search_send_result(ctx);
 	if ((ctx->return_options & IMAP_SEARCH_RETURN_UPDATE) != 0)

@@ -45,4 +45,17 @@ void imap_search_append_seqset(string_t *str,
 int imap_search_message(struct imap_search_context *ctx, uint32_t seq,
 			unsigned int *cost_r, const char **error_r);
 
+/* For imap_search_run_batch(): handles matching message seq, adding the
+   work it took to *cost_r. Returns 0 (or 1), or -1 with error_r. */
+typedef int imap_search_match_func_t(void *context, uint32_t seq,
+				     unsigned int *cost_r,
+				     const char **error_r);
+/* Judges the next messages of the mailbox, calling match for each one
+   that matches, until a batch's worth of work is done, so that a long
+   SEARCH, SORT or THREAD lets the process serve others in between.
+   Returns 1 when every message is done, 0 when more remain (call again),
+   -1 after a read error (the tagged reply is set). */
+int imap_search_run_batch(struct imap_search_context *ctx,
+			  imap_search_match_func_t *match, void *context);
+
 #endif

@@ -28,8 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* Work done per run before yielding, as in SEARCH. */
-#define IMAP_SORT_BATCH_COST 20000
+/* What reading one message's header counts in the batch (imap-search.h). */
 #define IMAP_SORT_HEADER_COST 50
 
 enum imap_sort_key {
@@ -97,7 +96,6 @@ struct imap_sort_context {
 	const char *header_names[IMAP_SORT_KEY_COUNT];
 	bool need_header;
 
-	uint32_t next_seq;
 	ARRAY(struct imap_sort_msg) msgs;
 };
 
@@ -394,35 +392,21 @@ static void imap_sort_send_result(struct imap_sort_context *ctx)
 	client_send_line(ctx->cmd->client, str_c(str));
 }
 
+static int imap_sort_match(void *context, uint32_t seq, unsigned int *cost_r,
+			   const char **error_r)
+{
+	return imap_sort_add_msg(context, seq, cost_r, error_r);
+}
+
 /* Collects the next batch of messages. Returns true when done. */
 static bool imap_sort_continue(struct client_command_context *cmd)
 {
 	struct imap_sort_context *ctx = cmd->context;
-	uint32_t count = mailbox_get_count(ctx->box);
-	unsigned int cost, total_cost = 0;
-	const char *error;
 	int ret;
 
-	for (; ctx->next_seq <= count; ctx->next_seq++) {
-		if (total_cost >= IMAP_SORT_BATCH_COST)
-			return false;
-		T_BEGIN {
-			ret = imap_search_message(ctx->search, ctx->next_seq,
-						  &cost, &error);
-			if (ret > 0) {
-				ret = imap_sort_add_msg(ctx, ctx->next_seq,
-							&cost, &error);
-			}
-			if (ret < 0) {
-				client_cmd_storage_error(cmd, t_strdup_printf(
-					"Reading message %u failed: %s",
-					ctx->next_seq, error));
-			}
-		} T_END;
-		if (ret < 0)
-			return true;
-		total_cost += cost;
-	}
+	ret = imap_search_run_batch(ctx->search, imap_sort_match, ctx);
+	if (ret <= 0)
+		return ret < 0;
 	array_sort(&ctx->msgs, imap_sort_msg_cmp);
 	imap_sort_send_result(ctx);
 	client_cmd_reply(cmd, cmd->uid ? "OK UID Sort completed." :
@@ -479,7 +463,6 @@ bool cmd_sort(struct client_command_context *cmd)
 	ctx->cmd = cmd;
 	ctx->box = cmd->client->mailbox;
 	ctx->search = imap_search_context_create(cmd);
-	ctx->next_seq = 1;
 	p_array_init(&ctx->msgs, cmd->pool, 64);
 	if (imap_sort_parse(ctx, cmd->args) == 0)
 		return true;

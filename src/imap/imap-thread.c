@@ -16,8 +16,7 @@
 
 #include <strings.h>
 
-/* Work done per run before yielding, as in SEARCH. */
-#define IMAP_THREAD_BATCH_COST 20000
+/* What reading one message's header counts in the batch (imap-search.h). */
 #define IMAP_THREAD_HEADER_COST 50
 
 enum imap_thread_field {
@@ -44,7 +43,6 @@ struct imap_thread_context {
 	struct imap_search_context *search;
 	bool references;
 
-	uint32_t next_seq;
 	ARRAY(struct message_thread_input) msgs;
 };
 
@@ -106,36 +104,22 @@ static void imap_thread_send_result(struct imap_thread_context *ctx)
 	client_send_line(ctx->cmd->client, str_c(str));
 }
 
+static int imap_thread_match(void *context, uint32_t seq,
+			     unsigned int *cost_r, const char **error_r)
+{
+	*cost_r += IMAP_THREAD_HEADER_COST;
+	return imap_thread_add_msg(context, seq, error_r);
+}
+
 /* Collects the next batch of messages. Returns true when done. */
 static bool imap_thread_continue(struct client_command_context *cmd)
 {
 	struct imap_thread_context *ctx = cmd->context;
-	uint32_t count = mailbox_get_count(ctx->box);
-	unsigned int cost, total_cost = 0;
-	const char *error;
 	int ret;
 
-	for (; ctx->next_seq <= count; ctx->next_seq++) {
-		if (total_cost >= IMAP_THREAD_BATCH_COST)
-			return false;
-		T_BEGIN {
-			ret = imap_search_message(ctx->search, ctx->next_seq,
-						  &cost, &error);
-			if (ret > 0) {
-				cost += IMAP_THREAD_HEADER_COST;
-				ret = imap_thread_add_msg(ctx, ctx->next_seq,
-							  &error);
-			}
-			if (ret < 0) {
-				client_cmd_storage_error(cmd, t_strdup_printf(
-					"Reading message %u failed: %s",
-					ctx->next_seq, error));
-			}
-		} T_END;
-		if (ret < 0)
-			return true;
-		total_cost += cost;
-	}
+	ret = imap_search_run_batch(ctx->search, imap_thread_match, ctx);
+	if (ret <= 0)
+		return ret < 0;
 	imap_thread_send_result(ctx);
 	client_cmd_reply(cmd, cmd->uid ? "OK UID Thread completed." :
 			 "OK Thread completed.");
@@ -151,7 +135,6 @@ bool cmd_thread(struct client_command_context *cmd)
 	ctx->cmd = cmd;
 	ctx->box = cmd->client->mailbox;
 	ctx->search = imap_search_context_create(cmd);
-	ctx->next_seq = 1;
 	p_array_init(&ctx->msgs, cmd->pool, 64);
 	if (!imap_arg_get_atom(cmd->args, &alg)) {
 		client_cmd_bad(cmd, "Missing threading algorithm");

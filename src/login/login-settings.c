@@ -51,21 +51,14 @@ int login_settings_ip_in_networks(const char *networks,
 				  const struct ip_addr *ip,
 				  const char **error_r)
 {
-	const char *const *nets = t_strsplit_spaces(networks, " ,");
-	struct ip_addr net_ip;
-	unsigned int bits;
-	int ret = 0;
+	const char *bad_net;
+	int ret;
 
-	for (; *nets != NULL; nets++) {
-		if (net_parse_range(*nets, &net_ip, &bits) < 0) {
-			*error_r = t_strdup_printf(
-				"login_trusted_networks: Invalid network '%s'",
-				*nets);
-			return -1;
-		}
-		if (ip != NULL && ip->family != 0 &&
-		    net_is_in_network(ip, &net_ip, bits))
-			ret = 1;
+	ret = net_ip_in_networks(networks, ip, &bad_net);
+	if (ret < 0) {
+		*error_r = t_strdup_printf(
+			"login_trusted_networks: Invalid network '%s'",
+			bad_net);
 	}
 	return ret;
 }
