@@ -212,6 +212,19 @@ static void client_auth_request(struct client *client, const char *mech,
 		client->auth_request = request;
 }
 
+void client_auth_begin_args(struct client *client, const char *args)
+{
+	const char *mech = args, *ir = NULL, *space = strchr(args, ' ');
+
+	if (space != NULL) {
+		mech = t_strndup(args, space - args);
+		ir = space + 1;
+		if (strcmp(ir, "=") == 0)
+			ir = "";
+	}
+	client_auth_begin(client, mech, ir);
+}
+
 void client_auth_begin(struct client *client, const char *mech,
 		       const char *initial_resp_base64)
 {

@@ -177,6 +177,9 @@ bool client_check_plaintext_auth(struct client *client);
    on success, the client is handed off and destroyed silently. */
 void client_auth_begin(struct client *client, const char *mech,
 		       const char *initial_resp_base64);
+/* client_auth_begin() from an SMTP/POP3 AUTH argument string
+   "MECH [INITIAL-RESPONSE]", where "=" is an empty initial response. */
+void client_auth_begin_args(struct client *client, const char *args);
 /* Starts an exchange with a private mechanism (login-sasl.h) for the
    protocol's own command: user is for the log, resp_base64 the whole
    response. Refused as CLIENT_AUTH_RESULT_MECH_INVALID if the auth

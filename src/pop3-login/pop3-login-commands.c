@@ -133,7 +133,6 @@ static void cmd_apop(struct pop3_client *client, const char *args)
    "=" being an empty initial response (RFC 5034 4). */
 static void cmd_auth(struct pop3_client *client, const char *args)
 {
-	const char *mech, *ir, *space;
 	string_t *str;
 
 	if (*args == '\0') {
@@ -145,17 +144,7 @@ static void cmd_auth(struct pop3_client *client, const char *args)
 		client_send_raw(&client->common, str_c(str));
 		return;
 	}
-	space = strchr(args, ' ');
-	if (space == NULL) {
-		mech = args;
-		ir = NULL;
-	} else {
-		mech = t_strndup(args, space - args);
-		ir = space + 1;
-		if (strcmp(ir, "=") == 0)
-			ir = "";
-	}
-	client_auth_begin(&client->common, mech, ir);
+	client_auth_begin_args(&client->common, args);
 }
 
 static const struct pop3_login_command pop3_login_commands[] = {

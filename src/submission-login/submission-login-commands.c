@@ -63,24 +63,12 @@ static void cmd_helo(struct submission_client *client, const char *args)
 /* AUTH mech [initial-response]; "=" is an empty initial response. */
 static void cmd_auth(struct submission_client *client, const char *args)
 {
-	const char *mech, *ir, *space;
-
 	if (*args == '\0') {
 		submission_client_reply_bad(client, 501, "5.5.4",
 					    "Missing mechanism");
 		return;
 	}
-	space = strchr(args, ' ');
-	if (space == NULL) {
-		mech = args;
-		ir = NULL;
-	} else {
-		mech = t_strndup(args, space - args);
-		ir = space + 1;
-		if (strcmp(ir, "=") == 0)
-			ir = "";
-	}
-	client_auth_begin(&client->common, mech, ir);
+	client_auth_begin_args(&client->common, args);
 }
 
 static void cmd_starttls(struct submission_client *client,
