@@ -524,6 +524,28 @@ static void imap_search_args_to_utf8(pool_t pool, const char *charset,
 	}
 }
 
+int imap_search_parse_return_prefix(struct client_command_context *cmd,
+				    const struct imap_arg **args,
+				    enum imap_search_return *options_r)
+{
+	const struct imap_arg *list;
+	const char *word, *error;
+
+	if (!imap_arg_get_atom(*args, &word) ||
+	    strcasecmp(word, "RETURN") != 0)
+		return 1;
+	if (!imap_arg_get_list(&(*args)[1], &list)) {
+		client_cmd_bad(cmd, "RETURN needs a list");
+		return 0;
+	}
+	if (imap_search_parse_return(list, options_r, &error) < 0) {
+		client_cmd_bad(cmd, error);
+		return 0;
+	}
+	*args += 2;
+	return 1;
+}
+
 /* RFC 5182 2.1: a SEARCH RETURN (SAVE) that fails with NO empties
    "$"; one rejected with BAD leaves it, as in Dovecot. */
 static void imap_search_save_failed(struct imap_search_context *ctx)
@@ -537,23 +559,9 @@ static void imap_search_save_failed(struct imap_search_context *ctx)
 static int imap_search_parse(struct imap_search_context *ctx,
 			     const struct imap_arg *args)
 {
-	struct client_command_context *cmd = ctx->cmd;
-	const struct imap_arg *list;
-	const char *word, *error;
-
-	if (imap_arg_get_atom(args, &word) &&
-	    strcasecmp(word, "RETURN") == 0) {
-		if (!imap_arg_get_list(&args[1], &list)) {
-			client_cmd_bad(cmd, "RETURN needs a list");
-			return 0;
-		}
-		if (imap_search_parse_return(list, &ctx->return_options,
-					     &error) < 0) {
-			client_cmd_bad(cmd, error);
-			return 0;
-		}
-		args += 2;
-	}
+	if (imap_search_parse_return_prefix(ctx->cmd, &args,
+					    &ctx->return_options) == 0)
+		return 0;
 	return imap_search_parse_criteria(ctx, args, false);
 }
 

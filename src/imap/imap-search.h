@@ -45,6 +45,11 @@ void imap_search_append_seqset(string_t *str,
 int imap_search_message(struct imap_search_context *ctx, uint32_t seq,
 			unsigned int *cost_r, const char **error_r);
 
+/* Parses an optional "RETURN (options)" at *args and moves *args past
+   it. Returns 1, or 0 with the tagged reply set. */
+int imap_search_parse_return_prefix(struct client_command_context *cmd,
+				    const struct imap_arg **args,
+				    enum imap_search_return *options_r);
 /* For imap_search_run_batch(): handles matching message seq, adding the
    work it took to *cost_r. Returns 0 (or 1), or -1 with error_r. */
 typedef int imap_search_match_func_t(void *context, uint32_t seq,

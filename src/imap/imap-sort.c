@@ -421,23 +421,13 @@ static int imap_sort_parse(struct imap_sort_context *ctx,
 {
 	struct client_command_context *cmd = ctx->cmd;
 	const struct imap_arg *list;
-	const char *word, *error;
+	const char *error;
 	enum imap_sort_key key;
 	unsigned int i;
 
-	if (imap_arg_get_atom(args, &word) &&
-	    strcasecmp(word, "RETURN") == 0) {
-		if (!imap_arg_get_list(&args[1], &list)) {
-			client_cmd_bad(cmd, "RETURN needs a list");
-			return 0;
-		}
-		if (imap_search_parse_return(list, &ctx->return_options,
-					     &error) < 0) {
-			client_cmd_bad(cmd, error);
-			return 0;
-		}
-		args += 2;
-	}
+	if (imap_search_parse_return_prefix(cmd, &args,
+					    &ctx->return_options) == 0)
+		return 0;
 	if (!imap_arg_get_list(args, &list)) {
 		client_cmd_bad(cmd, "Sort criteria list missing");
 		return 0;
