@@ -10,6 +10,7 @@ bench/bench.py.
 import grp
 import os
 import pwd
+import random
 import re
 import shutil
 import signal
@@ -42,7 +43,34 @@ def cove_prefix():
                           os.path.join(REPO, "build", "install"))
 
 
+# ports handed out by this process: never twice
+_given_ports = set()
+
+
+def _ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def free_port():
+    """A free loopback port, below the kernel's ephemeral range when that
+    leaves room: a port the kernel picked (bind to 0) can be handed to an
+    outgoing connection again before the server binds it."""
+    low = _ephemeral_low()
+    for _ in range(200 if low > 11000 else 0):
+        port = random.randrange(10000, low)
+        if port in _given_ports:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _given_ports.add(port)
+        return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
