@@ -432,3 +432,38 @@ def imap_uids(server, user="u1"):
         assert typ == "OK", data
         uids = [int(re.search(rb"UID (\d+)", d).group(1)) for d in data]
         return uidvalidity, uids
+
+
+class ImapSession:
+    """A raw IMAP session with INBOX selected and numbered tags."""
+
+    def __init__(self, server):
+        self.c = RawClient(server.imap_port)
+        assert self.c.readline().startswith(b"* OK")
+        self.n = 0
+        self.ok("LOGIN u1 %s" % server.users["u1"][2])
+        self.ok("SELECT INBOX")
+
+    def cmd(self, line):
+        """Returns (tag, tagged reply without the tag, untagged lines)."""
+        self.n += 1
+        tag = "t%d" % self.n
+        tagged, untagged = self.c.imap_cmd(tag, line)
+        return tag, tagged[len(tag) + 1:], untagged
+
+    def ok(self, line):
+        """Returns (tag, untagged lines) of a command that must succeed."""
+        tag, tagged, untagged = self.cmd(line)
+        assert tagged.startswith(b"OK"), (line, tagged)
+        return tag, untagged
+
+    def search(self, line):
+        """The single untagged SEARCH/ESEARCH line of a command."""
+        tag, untagged = self.ok(line)
+        found = [u for u in untagged
+                 if re.match(rb"\* E?SEARCH\b", u, re.I)]
+        assert len(found) == 1, (line, untagged)
+        return tag, found[0].decode()
+
+    def close(self):
+        self.c.close()

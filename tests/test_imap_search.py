@@ -11,7 +11,7 @@ from contextlib import closing
 
 import pytest
 
-from helpers import RawClient, deliver, deliver_many
+from helpers import ImapSession as Session, RawClient, deliver, deliver_many
 
 # 1: plain ASCII
 MSG1 = (b"From: Alice Example <alice@example.org>\r\n"
@@ -78,40 +78,6 @@ MSG5 = (b"From: bulk@example.org\r\n"
         b"needle at the end\r\n")
 
 MESSAGES = [MSG1, MSG2, MSG3, MSG4, MSG5]
-
-
-class Session:
-    """A raw IMAP session with INBOX selected and numbered tags."""
-
-    def __init__(self, server):
-        self.c = RawClient(server.imap_port)
-        assert self.c.readline().startswith(b"* OK")
-        self.n = 0
-        self.ok("LOGIN u1 %s" % server.users["u1"][2])
-        self.ok("SELECT INBOX")
-
-    def cmd(self, line):
-        """Returns (tag, tagged reply without the tag, untagged lines)."""
-        self.n += 1
-        tag = "t%d" % self.n
-        tagged, untagged = self.c.imap_cmd(tag, line)
-        return tag, tagged[len(tag) + 1:], untagged
-
-    def ok(self, line):
-        tag, tagged, untagged = self.cmd(line)
-        assert tagged.startswith(b"OK"), (line, tagged)
-        return tag, untagged
-
-    def search(self, line):
-        """The single untagged SEARCH/ESEARCH line of a command."""
-        tag, untagged = self.ok(line)
-        found = [u for u in untagged
-                 if re.match(rb"\* E?SEARCH\b", u, re.I)]
-        assert len(found) == 1, (line, untagged)
-        return tag, found[0].decode()
-
-    def close(self):
-        self.c.close()
 
 
 @pytest.fixture

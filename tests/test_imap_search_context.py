@@ -11,7 +11,7 @@ from contextlib import closing
 
 import pytest
 
-from helpers import RawClient, deliver
+from helpers import ImapSession as Session, deliver
 
 
 def plain(sender, subject, body="hello\r\n"):
@@ -62,33 +62,6 @@ MSG_FORWARD = (b"From: alice@example.org\r\n"
                b"\r\n"
                b"see the attachment\r\n"
                b"--fw--\r\n")
-
-
-class Session:
-    """A raw IMAP session with INBOX selected and numbered tags."""
-
-    def __init__(self, server):
-        self.c = RawClient(server.imap_port)
-        assert self.c.readline().startswith(b"* OK")
-        self.n = 0
-        self.ok("LOGIN u1 %s" % server.users["u1"][2])
-        self.ok("SELECT INBOX")
-
-    def cmd(self, line):
-        """Returns (tag, tagged reply without the tag, untagged lines)."""
-        self.n += 1
-        tag = "t%d" % self.n
-        tagged, untagged = self.c.imap_cmd(tag, line)
-        return tag, tagged[len(tag) + 1:], untagged
-
-    def ok(self, line):
-        """Returns (tag, untagged lines) of a command that must succeed."""
-        tag, tagged, untagged = self.cmd(line)
-        assert tagged.startswith(b"OK"), (line, tagged)
-        return tag, untagged
-
-    def close(self):
-        self.c.close()
 
 
 @pytest.fixture
