@@ -20,6 +20,10 @@ bool hash_table_lookup_full(struct hash_table *table, const void *lookup_key,
 /* Inserts or replaces. */
 void hash_table_update(struct hash_table *table, const void *key,
 		       void *value);
+/* Inserts key unless the table has it: then returns false and changes
+   nothing (one lookup instead of hash_table_lookup() + update). */
+bool hash_table_try_insert(struct hash_table *table, const void *key,
+			   void *value);
 /* Returns true if a key was removed. */
 bool hash_table_remove(struct hash_table *table, const void *key);
 unsigned int hash_table_count(const struct hash_table *table);

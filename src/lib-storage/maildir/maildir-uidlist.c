@@ -26,6 +26,10 @@ struct maildir_uidlist {
 	struct hash_table *hash;
 	uint32_t uidvalidity;
 	uint32_t next_uid;
+	uint64_t highest_modseq;
+	uint64_t expunge_modseq;
+	/* The file has "<uid> <modseq> <state> <base>" lines. */
+	bool has_modseqs;
 
 	/* The file last read or written. Keeping it open keeps its inode
 	   number from being reused, so a changed inode means a new file. */
@@ -88,29 +92,82 @@ static void maildir_uidlist_reset(struct maildir_uidlist *uidlist,
 		uidvalidity = uidlist->uidvalidity + 1;
 	uidlist->uidvalidity = uidvalidity == 0 ? 1 : uidvalidity;
 	uidlist->next_uid = 1;
+	uidlist->highest_modseq = 1;
+	uidlist->expunge_modseq = 0;
 	uidlist->dirty = true;
 }
 
-/* Parses "V<uidvalidity> N<nextuid>" (other fields ignored). */
+/* Parses "V<uidvalidity> N<nextuid> M<modseq> X<modseq>" (other fields
+   ignored; M and X are missing in the older format). */
 static bool maildir_uidlist_parse_header(struct maildir_uidlist *uidlist,
 					 const char *line)
 {
 	const char *const *args = t_strsplit_spaces(line, " ");
 	uint32_t uidvalidity = 0, next_uid = 1;
+	uint64_t highest_modseq = 0, expunge_modseq = 0;
+	int ret = 0;
 
-	for (; *args != NULL; args++) {
-		if ((*args)[0] == 'V') {
-			if (str_to_uint32(*args + 1, &uidvalidity) < 0)
-				return false;
-		} else if ((*args)[0] == 'N') {
-			if (str_to_uint32(*args + 1, &next_uid) < 0)
-				return false;
-		}
+	for (; *args != NULL && ret == 0; args++) {
+		if ((*args)[0] == 'V')
+			ret = str_to_uint32(*args + 1, &uidvalidity);
+		else if ((*args)[0] == 'N')
+			ret = str_to_uint32(*args + 1, &next_uid);
+		else if ((*args)[0] == 'M')
+			ret = str_to_uint64(*args + 1, &highest_modseq);
+		else if ((*args)[0] == 'X')
+			ret = str_to_uint64(*args + 1, &expunge_modseq);
 	}
-	if (uidvalidity == 0 || next_uid == 0)
+	if (ret < 0 || uidvalidity == 0 || next_uid == 0 ||
+	    expunge_modseq > highest_modseq)
 		return false;
 	uidlist->uidvalidity = uidvalidity;
 	uidlist->next_uid = next_uid;
+	uidlist->has_modseqs = highest_modseq != 0;
+	uidlist->highest_modseq = I_MAX(highest_modseq, 1);
+	uidlist->expunge_modseq = expunge_modseq;
+	return true;
+}
+
+/* Parses a state: 1 to 8 lower-case hex digits. */
+static int maildir_uidlist_parse_state(const char *str, uint32_t *state_r)
+{
+	uint32_t state = 0;
+	unsigned int i;
+
+	for (i = 0; str[i] != '\0'; i++) {
+		if (i == 8)
+			return -1;
+		if (str[i] >= '0' && str[i] <= '9')
+			state = state * 16 + (str[i] - '0');
+		else if (str[i] >= 'a' && str[i] <= 'f')
+			state = state * 16 + (str[i] - 'a' + 10);
+		else
+			return -1;
+	}
+	*state_r = state;
+	return i == 0 ? -1 : 0;
+}
+
+/* Parses the "<modseq> <state> " of a line at *p. */
+static bool maildir_uidlist_parse_modseq(struct maildir_uidlist *uidlist,
+					 char **p,
+					 struct maildir_uidlist_rec *rec)
+{
+	char *modseq = *p, *state, *end;
+
+	state = strchr(modseq, ' ');
+	if (state == NULL)
+		return false;
+	*state++ = '\0';
+	end = strchr(state, ' ');
+	if (end == NULL)
+		return false;
+	*end++ = '\0';
+	if (str_to_uint64(modseq, &rec->modseq) < 0 ||
+	    rec->modseq > uidlist->highest_modseq ||
+	    maildir_uidlist_parse_state(state, &rec->state) < 0)
+		return false;
+	*p = end;
 	return true;
 }
 
@@ -124,17 +181,21 @@ static bool maildir_uidlist_parse_line(struct maildir_uidlist *uidlist,
 	if (base == NULL)
 		return false;
 	*base++ = '\0';
+	i_zero(&rec);
+	if (uidlist->has_modseqs &&
+	    !maildir_uidlist_parse_modseq(uidlist, &base, &rec))
+		return false;
 	if (str_to_uint32(line, &rec.uid) < 0 || rec.uid == 0 ||
-	    base[0] == '\0' || strchr(base, '/') != NULL ||
-	    hash_table_lookup(uidlist->hash, base) != NULL)
+	    base[0] == '\0' || strchr(base, '/') != NULL)
 		return false;
 	if (array_count(&uidlist->recs) > 0 &&
 	    array_back(&uidlist->recs)->uid >= rec.uid)
 		return false;
+	if (!hash_table_try_insert(uidlist->hash, base,
+				   (void *)(uintptr_t)rec.uid))
+		return false;
 	rec.base = base;
 	array_push_back(&uidlist->recs, &rec);
-	hash_table_update(uidlist->hash, rec.base,
-			  (void *)(uintptr_t)rec.uid);
 	if (rec.uid >= uidlist->next_uid) {
 		uidlist->next_uid = rec.uid + 1;
 		uidlist->dirty = true;
@@ -304,6 +365,18 @@ uint32_t maildir_uidlist_get_next_uid(const struct maildir_uidlist *uidlist)
 	return uidlist->next_uid;
 }
 
+uint64_t
+maildir_uidlist_get_highest_modseq(const struct maildir_uidlist *uidlist)
+{
+	return uidlist->highest_modseq;
+}
+
+uint64_t
+maildir_uidlist_get_expunge_modseq(const struct maildir_uidlist *uidlist)
+{
+	return uidlist->expunge_modseq;
+}
+
 const struct maildir_uidlist_rec *
 maildir_uidlist_get_recs(const struct maildir_uidlist *uidlist,
 			 unsigned int *count_r)
@@ -337,12 +410,15 @@ int maildir_uidlist_lock(struct maildir_uidlist *uidlist,
 }
 
 uint32_t maildir_uidlist_add(struct maildir_uidlist *uidlist,
-			     const char *base)
+			     const char *base, uint32_t state)
 {
 	struct maildir_uidlist_rec rec;
 
 	i_assert(uidlist->lock != NULL);
+	i_zero(&rec);
 	rec.uid = uidlist->next_uid++;
+	rec.state = state;
+	rec.modseq = ++uidlist->highest_modseq;
 	rec.base = p_strdup(uidlist->pool, base);
 	array_push_back(&uidlist->recs, &rec);
 	hash_table_update(uidlist->hash, rec.base, (void *)(uintptr_t)rec.uid);
@@ -360,7 +436,23 @@ void maildir_uidlist_drop(struct maildir_uidlist *uidlist, unsigned int idx)
 		return;
 	(void)hash_table_remove(uidlist->hash, rec->base);
 	rec->base = NULL;
+	uidlist->expunge_modseq = ++uidlist->highest_modseq;
 	uidlist->dirty = true;
+}
+
+uint64_t maildir_uidlist_set_state(struct maildir_uidlist *uidlist,
+				   unsigned int idx, uint32_t state)
+{
+	struct maildir_uidlist_rec *rec;
+
+	i_assert(uidlist->lock != NULL);
+	rec = array_idx_modifiable(&uidlist->recs, idx);
+	if (rec->modseq != 0 && rec->state == state)
+		return rec->modseq;
+	rec->state = state;
+	rec->modseq = ++uidlist->highest_modseq;
+	uidlist->dirty = true;
+	return rec->modseq;
 }
 
 /* Builds the file's contents and compacts away dropped records. */
@@ -370,13 +462,17 @@ static void maildir_uidlist_build(struct maildir_uidlist *uidlist,
 	struct maildir_uidlist_rec *recs;
 	unsigned int i, dest, count;
 
-	str_printfa(str, "V%u N%u\n", uidlist->uidvalidity,
-		    uidlist->next_uid);
+	str_printfa(str, "V%u N%u M%llu X%llu\n", uidlist->uidvalidity,
+		    uidlist->next_uid,
+		    (unsigned long long)uidlist->highest_modseq,
+		    (unsigned long long)uidlist->expunge_modseq);
 	recs = array_get_modifiable(&uidlist->recs, &count);
 	for (i = dest = 0; i < count; i++) {
 		if (recs[i].base == NULL)
 			continue;
-		str_printfa(str, "%u %s\n", recs[i].uid, recs[i].base);
+		str_printfa(str, "%u %llu %x %s\n", recs[i].uid,
+			    (unsigned long long)recs[i].modseq,
+			    recs[i].state, recs[i].base);
 		recs[dest++] = recs[i];
 	}
 	array_delete(&uidlist->recs, dest, count - dest);
@@ -418,6 +514,7 @@ static int maildir_uidlist_write(struct maildir_uidlist *uidlist,
 		(void)close(uidlist->fd);
 	uidlist->fd = fd;
 	uidlist->dirty = false;
+	uidlist->has_modseqs = true;
 	return 0;
 }
 
