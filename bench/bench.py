@@ -13,6 +13,10 @@ basic   LMTP delivery of N messages, then (best of 3) IMAP SELECT +
         Postfix's smtp-source -L delivers N more messages over LMTP.
 select, search, logins, idle
         issue 3's IMAP figures; see scenarios.py.
+lmtp    issue 7's LMTP delivery rate with Postfix's smtp-source -L; see
+        lmtp_scenario.py.
+mbox    issue 5's mbox INBOX: SELECT + FETCH of a large one, LMTP
+        deliveries into the spool; see mbox_scenario.py.
 
 A server that cannot start or fails a step is reported in the table; the
 run goes on."""
@@ -30,6 +34,9 @@ from benchlib import (IO_TIMEOUT, BenchError, BenchServer, Conn,
                       count_fetch, imap_login, pss_kb, tree_pids)
 from mailserver import ServerError  # benchlib puts tests/ on the path
 from scenarios import SCENARIOS, Context, Unsupported
+from lmtp_scenario import SMTP_SOURCE, lmtp_operations, scenario_lmtp, \
+    smtp_source
+from mbox_scenario import MBOX_OPERATIONS, add_mbox_arguments, scenario_mbox
 
 
 def make_message(i, size):
@@ -169,37 +176,6 @@ def bench_pop3(server, n, reps):
     return best
 
 
-SMTP_SOURCE = "/usr/sbin/smtp-source"
-
-
-def maildir_count(server, user):
-    md = server.maildir(user)
-    return sum(len(os.listdir(os.path.join(md, sub)))
-               for sub in ("new", "cur")
-               if os.path.isdir(os.path.join(md, sub)))
-
-
-def bench_smtp_source(server, n, size, sessions):
-    """Postfix's LMTP load generator: n messages of size bytes to u1 over
-    sessions parallel sessions.  -> seconds"""
-    argv = [SMTP_SOURCE, "-L", "-s", str(sessions), "-m", str(n),
-            "-l", str(size), "-f", "sender@example.org",
-            "-t", "u1@localhost", "127.0.0.1:%d" % server.lmtp_port]
-    before = maildir_count(server, "u1")
-    t0 = time.perf_counter()
-    res = subprocess.run(argv, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, timeout=IO_TIMEOUT)
-    elapsed = time.perf_counter() - t0
-    if res.returncode != 0 or res.stdout.strip():
-        raise BenchError("smtp-source: %s" %
-                         res.stdout.decode("utf-8", "replace").strip())
-    delivered = maildir_count(server, "u1") - before
-    if delivered != n:
-        raise BenchError("smtp-source: %d of %d messages delivered" %
-                         (delivered, n))
-    return elapsed
-
-
 # (result key, scenario, row label): seconds unless the label says.
 OPERATIONS = [
     ("lmtp_deliver", "basic",
@@ -243,14 +219,16 @@ def run_basic(server, kind, ctx):
                    rcpt=b"u2@localhost")
         results["pop3"] = bench_pop3(server, args.pop3, args.reps)
     if args.smtp_source:
-        results["smtp_source"] = bench_smtp_source(
+        results["smtp_source"] = smtp_source(
             server, args.smtp_source, args.smtp_source_size,
             args.smtp_source_sessions)
     return results
 
 
-RUNNERS = dict(SCENARIOS, basic=run_basic)
-SCENARIO_ORDER = ("basic", "select", "search", "logins", "idle")
+RUNNERS = dict(SCENARIOS, basic=run_basic, lmtp=scenario_lmtp,
+               mbox=scenario_mbox)
+SCENARIO_ORDER = ("basic", "select", "search", "logins", "idle", "lmtp",
+                  "mbox")
 
 
 def run_one(scenario, kind, ctx):
@@ -263,7 +241,8 @@ def run_one(scenario, kind, ctx):
         server = BenchServer(kind, scheme=args.user_scheme,
                              extra_conf="mail_max_userip_connections"
                              " = %d\n" % max(10, args.idle + 10),
-                             pop3=scenario == "basic" and args.pop3 > 0)
+                             pop3=scenario == "basic" and args.pop3 > 0,
+                             mbox=scenario == "mbox")
         server.start()
         return RUNNERS[scenario](server, kind, ctx), None
     except (ServerError, BenchError, OSError) as e:
@@ -320,7 +299,8 @@ def print_table(args, scenarios, results):
                   ss_size=args.smtp_source_size,
                   ss_sessions=args.smtp_source_sessions)
     rows = []
-    for key, scenario, label in OPERATIONS:
+    for key, scenario, label in OPERATIONS + lmtp_operations(args) + \
+            MBOX_OPERATIONS:
         if scenario not in scenarios or \
                 (key == "logins" and not args.logins) or \
                 (key == "idle_kb" and not args.idle) or \
@@ -384,6 +364,15 @@ def main():
                    help="smtp-source message size (default 4096)")
     g.add_argument("--smtp-source-sessions", type=int, default=10,
                    help="smtp-source sessions (default 10)")
+    g = ap.add_argument_group("lmtp scenario (see lmtp_scenario.py)")
+    g.add_argument("--lmtp-n", type=int, default=2000,
+                   help="messages per size (default 2000)")
+    g.add_argument("--lmtp-sessions", type=int, default=10,
+                   help="smtp-source sessions (default 10)")
+    g.add_argument("--lmtp-sizes", default="4096,102400",
+                   type=lambda text: [int(v) for v in text.split(",")],
+                   help="comma-separated message sizes in bytes "
+                   "(default 4096,102400)")
     g = ap.add_argument_group("issue 3 scenarios (see scenarios.py)")
     g.add_argument("--select-n", type=int, default=100000,
                    help="messages of the select scenario (default 100000)")
@@ -396,17 +385,22 @@ def main():
                    "(default 50)")
     g.add_argument("--idle-conns", type=int, default=500,
                    help="connections of the idle scenario (default 500)")
+    add_mbox_arguments(ap)
     args = ap.parse_args()
     scenarios = parse_only(ap, args.only)
     if min(args.n, args.sessions, args.reps, args.smtp_source_size,
            args.smtp_source_sessions, args.select_n, args.search_n,
-           args.login_count, args.login_clients, args.idle_conns) < 1:
+           args.login_count, args.login_clients, args.idle_conns,
+           args.lmtp_n, args.lmtp_sessions, *args.lmtp_sizes,
+           args.mbox_n, args.mbox_lmtp_n) < 1:
         ap.error("counts and sizes must be positive")
     if min(args.logins, args.idle, args.pop3, args.smtp_source) < 0:
         ap.error("--logins, --idle, --pop3 and --smtp-source must not be "
                  "negative")
-    if args.smtp_source and not os.access(SMTP_SOURCE, os.X_OK):
-        ap.error("--smtp-source needs %s (Debian's postfix)" % SMTP_SOURCE)
+    if (args.smtp_source or "lmtp" in scenarios) and \
+            not os.access(SMTP_SOURCE, os.X_OK):
+        ap.error("--smtp-source and the lmtp scenario need %s (Debian's "
+                 "postfix)" % SMTP_SOURCE)
     raise_fd_limit()
 
     kinds = [args.server] if args.server else ["cove", "dovecot"]

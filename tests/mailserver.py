@@ -113,7 +113,7 @@ class MailServer:
     """A private server instance.  kind is "cove" or "dovecot"."""
 
     def __init__(self, kind, root=None, extra_conf="", uid_base=5000,
-                 pop3=False):
+                 pop3=False, mbox=False):
         self.kind = kind
         # POP3 (protocols = imap pop3 lmtp and a pop3-login listener) only
         # when asked for: the other tests do not need the pop3 services.
@@ -149,6 +149,13 @@ class MailServer:
             self.login_user = self.internal_user = me
         self.users = {}
         self._write_users()
+        # mbox: folders under ~/mail, INBOX in a spool directory set up
+        # like /var/mail (root:mail 2775, files user:mail 0600)
+        self.mbox = mbox
+        self.mail_location = "maildir:~/Maildir"
+        if mbox:
+            self.mail_location = "mbox:~/mail:INBOX=%s/%%u" % self.spool_dir
+            self._make_spool()
         self._write_config()
 
     # --- paths -----------------------------------------------------------
@@ -165,6 +172,31 @@ class MailServer:
 
     def uid_of(self, user):
         return self.users[user][0]
+
+    @property
+    def spool_dir(self):
+        return os.path.join(self.root, "spool")
+
+    def spool(self, user):
+        """The user's mbox INBOX (mbox=True)."""
+        return os.path.join(self.spool_dir, user)
+
+    def mbox_dir(self, user):
+        """The user's mbox folders (mbox=True)."""
+        return os.path.join(self.home(user), "mail")
+
+    def _make_spool(self):
+        os.makedirs(self.spool_dir)
+        gid = grp.getgrnam("mail").gr_gid if is_root() else os.getgid()
+        if is_root():
+            os.chown(self.spool_dir, 0, gid)
+        os.chmod(self.spool_dir, 0o2775 if is_root() else 0o755)
+        for user, (uid, _gid, _password) in self.users.items():
+            with open(self.spool(user), "w"):
+                pass
+            if is_root():
+                os.chown(self.spool(user), uid, gid)
+            os.chmod(self.spool(user), 0o600)
 
     # --- files -----------------------------------------------------------
 
@@ -214,7 +246,7 @@ userdb {{
   driver = passwd-file
   args = {users}
 }}
-mail_location = maildir:~/Maildir
+mail_location = {location}
 service imap-login {{
   inet_listener imap {{
     port = {ip}
@@ -229,7 +261,11 @@ service lmtp {{
 """.format(r=r, log=self.log_path, lu=self.login_user,
            iu=self.internal_user, users=self.users_path,
            ip=self.imap_port, lp=self.lmtp_port,
+           location=self.mail_location,
            protocols="imap pop3 lmtp" if self.pop3 else "imap lmtp")
+        if self.mbox and is_root():
+            # the dotlock in the spool needs the spool's group
+            text += "mail_privileged_group = mail\n"
         if self.pop3:
             text += """\
 service pop3-login {{

@@ -52,13 +52,10 @@ def test_allow_nets(fields_server):
     assert login(fields_server, "an2", "wrong") == FAILED
 
 
-def test_nologin(fields_server, target):
-    # Dovecot shows the reason as "[CONTACTADMIN] reason"; Cove's login
-    # processes do not pass reasons on yet (doc/imap.md), so they give
-    # the generic failure.
-    shown = ("[CONTACTADMIN] Moved_to_another_server" if target == "dovecot"
-             else FAILED)
-    assert login(fields_server, "nl", "pw") == shown
+def test_nologin(fields_server):
+    # the reason is shown only with the right password
+    assert login(fields_server, "nl", "pw") == \
+        "[CONTACTADMIN] Moved_to_another_server"
     assert login(fields_server, "nl", "wrong") == FAILED
 
 

@@ -90,6 +90,25 @@ def test_mta_return_path_replaced(server):
     expect_one(server, MSG, sender="a@example.org")
 
 
+@pytest.mark.parametrize("existing,added", [
+    (b"Delivered-To: u1+list@localhost\r\n", False),
+    (b"Delivered-To: <U1+LIST@localhost>\r\n", False),
+    (b"Delivered-To: other@localhost\r\n", True),
+])
+def test_mta_delivered_to_kept_once(server, existing, added):
+    """Postfix's local (and pipe with flag D) prepends Delivered-To: a
+    second one for the same address is not added (dovecot-lda adds
+    none)."""
+    res = run_deliver(server, existing + MSG, "-d", "u1",
+                      "-a", "u1+list@localhost")
+    assert res.returncode == 0, res.stderr
+    if added:
+        expect_one(server, existing + MSG, delivered_to="u1+list@localhost")
+    else:
+        assert mailbox_bodies(server) == [
+            b"Return-Path: <MAILER-DAEMON>\r\n" + existing + MSG]
+
+
 def test_sender_and_address(server):
     res = run_deliver(server, MSG, "-d", "u1", "-f", "a@example.org",
                       "-a", "u1+list@localhost")

@@ -30,8 +30,6 @@ TIMEOUT = 10.0
 REFERENCE_SKIPS = ("urlauth", "urlauth2")
 
 COVE_KNOWN_FAILING = [
-    # skipped for a capability Cove does not advertise
-    "notify",                   # NOTIFY QRESYNC
 ]
 
 

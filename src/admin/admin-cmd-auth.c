@@ -2,7 +2,7 @@
 
 /* coveadm auth test, auth lookup and user: ask the running auth process,
    the way a login process (auth-client socket) and a worker (auth-master
-   socket) do, and print what they would get. */
+   socket) do, and print what they would get; coveadm auth cache flush. */
 
 #include "lib.h"
 #include "str.h"
@@ -151,12 +151,33 @@ static int cmd_auth_lookup(const struct admin_context *ctx, const char *user)
 	return ret;
 }
 
+/* coveadm auth cache flush [USER]: drops USER's auth cache entries (all
+   entries without USER). */
+static int cmd_auth_cache_flush(const struct admin_context *ctx,
+				const char *user)
+{
+	const char *socket_path, *error;
+	unsigned int count;
+
+	socket_path = t_strdup_printf("%s/%s", ctx->set->base_dir,
+				      MASTER_AUTH_MASTER_SOCKET);
+	if (auth_master_cache_flush(socket_path, user, &count, &error) < 0) {
+		fprintf(stderr, "coveadm auth cache flush: %s\n", error);
+		return ADMIN_EXIT_TEMPFAIL;
+	}
+	printf("%u cache entries flushed\n", count);
+	return ADMIN_EXIT_OK;
+}
+
 static int cmd_auth(const struct admin_context *ctx, int argc, char *argv[])
 {
 	const char *password;
 
 	if (argc == 3 && strcmp(argv[1], "lookup") == 0)
 		return cmd_auth_lookup(ctx, argv[2]);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "cache") == 0 &&
+	    strcmp(argv[2], "flush") == 0)
+		return cmd_auth_cache_flush(ctx, argc == 4 ? argv[3] : NULL);
 	if (argc < 3 || argc > 4 || strcmp(argv[1], "test") != 0)
 		return ADMIN_EXIT_USAGE;
 	password = argc == 4 ? argv[3] : getpass("Password: ");
@@ -225,10 +246,11 @@ static int cmd_user(const struct admin_context *ctx, int argc, char *argv[])
 
 const struct admin_cmd admin_cmd_auth = {
 	.name = "auth",
-	.usage = "test USER [PASSWORD] | lookup USER",
+	.usage = "test USER [PASSWORD] | lookup USER | cache flush [USER]",
 	.help = "test: log USER in through the running auth process (PLAIN) "
 		"and say whether it succeeded; lookup: say whether a passdb "
-		"knows USER.",
+		"knows USER; cache flush: drop USER's entries (all entries "
+		"without USER) from the auth cache.",
 	.run = cmd_auth,
 };
 

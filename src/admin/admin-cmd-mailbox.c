@@ -1,25 +1,40 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
 /* coveadm mailbox list|create|delete|rename|subscribe|unsubscribe|status
-   -u USER, with doveadm's arguments. The command becomes the user (as a
-   worker does) and works through the same mailbox API as IMAP, so it is
-   safe beside running sessions and deliveries. */
+   -u USER|-A, with doveadm's arguments. The command becomes the user (as
+   a worker does, see admin-mail.h) and works through the same mailbox API
+   as IMAP, so it is safe beside running sessions and deliveries. */
 
 #include "lib.h"
-#include "master-service-settings.h"
 #include "mail-storage.h"
-#include "mail-user-login.h"
-#include "admin-cmd.h"
+#include "admin-mail.h"
 
 #include <stdio.h>
-#include <unistd.h>
+
+/* STATUS items as doveadm names them. */
+static const char *const admin_status_fields[] = {
+	"messages", "recent", "uidnext", "uidvalidity", "unseen",
+};
+
+struct admin_mailbox_cmd;
+
+/* A mailbox subcommand's arguments, shared by its users. */
+struct admin_mailbox_context {
+	const struct admin_mailbox_cmd *sub;
+	/* -s */
+	bool subscribe;
+	/* the arguments after the options */
+	int argc;
+	char **argv;
+	/* status: the fields (indexes into admin_status_fields) */
+	unsigned int fields[N_ELEMENTS(admin_status_fields) * 2];
+	unsigned int field_count;
+};
 
 struct admin_mailbox_cmd {
 	const char *name;
-	/* argv holds the arguments after the options; -s sets subscribe. */
-	int (*run)(const struct admin_context *ctx,
-		   const struct admin_mailbox_cmd *cmd, struct mail_user *user,
-		   bool subscribe, int argc, char *argv[]);
+	int (*run)(struct admin_mail *mail, struct mail_user *user,
+		   const struct admin_mailbox_context *mctx);
 	/* the fewest arguments, or exactly that many */
 	int min_args;
 	bool exact;
@@ -40,29 +55,26 @@ static int admin_mailbox_error(const char *vname, enum mail_error code,
 	}
 }
 
-static int cmd_mailbox_list(const struct admin_context *ctx,
-			    const struct admin_mailbox_cmd *cmd ATTR_UNUSED,
-			    struct mail_user *user, bool subscribed,
-			    int argc, char *argv[])
+static int cmd_mailbox_list(struct admin_mail *mail, struct mail_user *user,
+			    const struct admin_mailbox_context *mctx)
 {
-	static const char *const headers[] = { "mailbox", NULL };
 	static const char *const all[] = { "*", NULL };
-	const char *const *patterns = argc > 0 ?
-		(const char *const *)argv : all;
+	const char *const *patterns = mctx->argc > 0 ?
+		(const char *const *)mctx->argv : all;
+	const char *values[2] = { NULL, NULL };
 	struct mailbox_list_iter *iter;
 	const struct mailbox_info *info;
-	struct admin_print *print;
 	const char *error;
 
-	print = admin_print_init(ctx->format, headers);
-	iter = mailbox_list_iter_init(user, patterns, subscribed ?
+	iter = mailbox_list_iter_init(user, patterns, mctx->subscribe ?
 				      MAILBOX_LIST_ITER_SELECT_SUBSCRIBED : 0);
 	while ((info = mailbox_list_iter_next(iter)) != NULL) {
 		if ((info->flags & MAILBOX_INFO_NONEXISTENT) == 0 ||
-		    subscribed)
-			admin_print_row(print, &info->vname);
+		    mctx->subscribe) {
+			values[0] = info->vname;
+			admin_mail_row(mail, values);
+		}
 	}
-	admin_print_deinit(&print);
 	if (mailbox_list_iter_deinit(&iter, &error) < 0) {
 		fprintf(stderr, "coveadm mailbox list: %s\n", error);
 		return ADMIN_EXIT_TEMPFAIL;
@@ -71,12 +83,14 @@ static int cmd_mailbox_list(const struct admin_context *ctx,
 }
 
 /* create, delete, subscribe, unsubscribe: one operation per name. */
-static int cmd_mailbox_each(const struct admin_context *ctx ATTR_UNUSED,
-			    const struct admin_mailbox_cmd *cmd,
-			    struct mail_user *user, bool subscribe,
-			    int argc, char *argv[])
+static int cmd_mailbox_each(struct admin_mail *mail ATTR_UNUSED,
+			    struct mail_user *user,
+			    const struct admin_mailbox_context *mctx)
 {
-	const char *sub = cmd->name, *error;
+	const char *sub = mctx->sub->name, *error;
+	bool subscribe = mctx->subscribe;
+	char **argv = mctx->argv;
+	int argc = mctx->argc;
 	enum mail_error code;
 	int ret = ADMIN_EXIT_OK, r;
 
@@ -102,11 +116,12 @@ static int cmd_mailbox_each(const struct admin_context *ctx ATTR_UNUSED,
 	return ret;
 }
 
-static int cmd_mailbox_rename(const struct admin_context *ctx ATTR_UNUSED,
-			      const struct admin_mailbox_cmd *cmd ATTR_UNUSED,
-			      struct mail_user *user, bool subscribe,
-			      int argc ATTR_UNUSED, char *argv[])
+static int cmd_mailbox_rename(struct admin_mail *mail ATTR_UNUSED,
+			      struct mail_user *user,
+			      const struct admin_mailbox_context *mctx)
 {
+	bool subscribe = mctx->subscribe;
+	char **argv = mctx->argv;
 	enum mail_error code;
 	const char *error;
 
@@ -119,11 +134,6 @@ static int cmd_mailbox_rename(const struct admin_context *ctx ATTR_UNUSED,
 		return admin_mailbox_error(argv[0], code, error);
 	return ADMIN_EXIT_OK;
 }
-
-/* STATUS items as doveadm names them. */
-static const char *const admin_status_fields[] = {
-	"messages", "recent", "uidnext", "uidvalidity", "unseen",
-};
 
 static const char *
 admin_status_value(const struct mailbox_status *status, unsigned int idx)
@@ -166,31 +176,18 @@ static unsigned int admin_status_parse(const char *fields,
 	return count;
 }
 
-static int cmd_mailbox_status(const struct admin_context *ctx,
-			      const struct admin_mailbox_cmd *cmd ATTR_UNUSED,
-			      struct mail_user *user,
-			      bool subscribe ATTR_UNUSED,
-			      int argc, char *argv[])
+static int cmd_mailbox_status(struct admin_mail *mail, struct mail_user *user,
+			      const struct admin_mailbox_context *mctx)
 {
-	unsigned int idx[N_ELEMENTS(admin_status_fields) * 2];
-	const char *headers[N_ELEMENTS(idx) + 2], *values[N_ELEMENTS(idx) + 2];
+	const char *values[N_ELEMENTS(mctx->fields) + 2];
+	char **argv = mctx->argv;
 	struct mailbox_list_iter *iter;
 	const struct mailbox_info *info;
 	struct mailbox_status status;
-	struct admin_print *print;
-	unsigned int count, i;
+	unsigned int count = mctx->field_count, i;
 	const char *error;
 	int ret = ADMIN_EXIT_OK, found = 0;
 
-	count = admin_status_parse(argv[0], idx);
-	if (count == 0)
-		return ADMIN_EXIT_USAGE;
-	headers[0] = "mailbox";
-	for (i = 0; i < count; i++)
-		headers[i + 1] = admin_status_fields[idx[i]];
-	headers[count + 1] = NULL;
-
-	print = admin_print_init(ctx->format, headers);
 	iter = mailbox_list_iter_init(user, (const char *const *)argv + 1, 0);
 	while ((info = mailbox_list_iter_next(iter)) != NULL) {
 		if ((info->flags & (MAILBOX_INFO_NOSELECT |
@@ -205,11 +202,13 @@ static int cmd_mailbox_status(const struct admin_context *ctx,
 			continue;
 		}
 		values[0] = info->vname;
-		for (i = 0; i < count; i++)
-			values[i + 1] = admin_status_value(&status, idx[i]);
-		admin_print_row(print, values);
+		for (i = 0; i < count; i++) {
+			values[i + 1] = admin_status_value(&status,
+							   mctx->fields[i]);
+		}
+		values[count + 1] = NULL;
+		admin_mail_row(mail, values);
 	}
-	admin_print_deinit(&print);
 	if (mailbox_list_iter_deinit(&iter, &error) < 0) {
 		fprintf(stderr, "coveadm mailbox status: %s\n", error);
 		return ADMIN_EXIT_TEMPFAIL;
@@ -232,63 +231,63 @@ static const struct admin_mailbox_cmd admin_mailbox_cmds[] = {
 	{ "status", cmd_mailbox_status, 2, false },
 };
 
+static int admin_mailbox_user(struct admin_mail *mail,
+			      struct mail_user *user, void *context)
+{
+	const struct admin_mailbox_context *mctx = context;
+
+	return mctx->sub->run(mail, user, mctx);
+}
+
 static int cmd_mailbox(const struct admin_context *ctx, int argc,
 		       char *argv[])
 {
-	const struct admin_mailbox_cmd *sub = NULL;
-	const char *username = NULL, *error;
-	struct mail_user *user;
-	bool subscribe = false;
-	int c, ret;
+	static const char *const list_headers[] = { "mailbox", NULL };
+	static const char *const no_headers[] = { NULL };
+	const char *status_headers[N_ELEMENTS(admin_status_fields) * 2 + 2];
+	const char *const *headers = no_headers;
+	struct admin_mailbox_context mctx;
+	struct admin_mail_users users;
+	unsigned int i;
 
-	for (unsigned int i = 0; argc > 1 && i < N_ELEMENTS(admin_mailbox_cmds);
-	     i++) {
+	i_zero(&mctx);
+	for (i = 0; argc > 1 && i < N_ELEMENTS(admin_mailbox_cmds); i++) {
 		if (strcmp(admin_mailbox_cmds[i].name, argv[1]) == 0)
-			sub = &admin_mailbox_cmds[i];
+			mctx.sub = &admin_mailbox_cmds[i];
 	}
-	if (sub == NULL)
+	if (mctx.sub == NULL)
 		return ADMIN_EXIT_USAGE;
 	argc--;
 	argv++;
-	optind = 1;
-	while ((c = getopt(argc, argv, "+u:s")) != -1) {
-		switch (c) {
-		case 'u':
-			username = optarg;
-			break;
-		case 's':
-			subscribe = true;
-			break;
-		default:
-			return ADMIN_EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (username == NULL || argc < sub->min_args ||
-	    (sub->exact && argc != sub->min_args))
+	if (admin_mail_parse_users(&argc, &argv, &users,
+				   &mctx.subscribe) < 0 ||
+	    argc < mctx.sub->min_args ||
+	    (mctx.sub->exact && argc != mctx.sub->min_args))
 		return ADMIN_EXIT_USAGE;
-
-	ret = mail_user_login_by_name(ctx->set->base_dir, username, "coveadm",
-				      ctx->mail_set, &user, &error);
-	if (ret < 0) {
-		fprintf(stderr, "coveadm mailbox: %s\n", error);
-		return ADMIN_EXIT_TEMPFAIL;
+	mctx.argc = argc;
+	mctx.argv = argv;
+	if (mctx.sub->run == cmd_mailbox_list)
+		headers = list_headers;
+	else if (mctx.sub->run == cmd_mailbox_status) {
+		mctx.field_count = admin_status_parse(argv[0], mctx.fields);
+		if (mctx.field_count == 0)
+			return ADMIN_EXIT_USAGE;
+		status_headers[0] = "mailbox";
+		for (i = 0; i < mctx.field_count; i++) {
+			status_headers[i + 1] =
+				admin_status_fields[mctx.fields[i]];
+		}
+		status_headers[i + 1] = NULL;
+		headers = status_headers;
 	}
-	if (ret == 0) {
-		fprintf(stderr, "coveadm mailbox: User %s doesn't exist\n",
-			username);
-		return ADMIN_EXIT_NOUSER;
-	}
-	ret = sub->run(ctx, sub, user, subscribe, argc, argv);
-	mail_user_deinit(&user);
-	return ret;
+	return admin_mail_run(ctx, &users, headers, admin_mailbox_user,
+			      &mctx);
 }
 
 const struct admin_cmd admin_cmd_mailbox = {
 	.name = "mailbox",
 	.usage = "list|create|delete|rename|subscribe|unsubscribe|status "
-		"-u USER [-s] ARGS",
+		"-u USER|-A [-s] ARGS",
 	.help = "Mailboxes of USER: list [PATTERN...], create/delete [-s] "
 		"NAME..., rename [-s] OLD NEW, subscribe/unsubscribe NAME..., "
 		"status FIELDS PATTERN... (fields: messages recent uidnext "

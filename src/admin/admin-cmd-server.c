@@ -1,7 +1,8 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
-/* Server commands: stop, reload (through the master's admin socket, see
-   src/master/master-admin.h) and config (prints settings via cove -n/-a). */
+/* Server commands: stop, reload, log reopen (through the master's admin
+   socket, see src/master/master-admin.h) and config (prints settings via
+   cove -n/-a). */
 
 #include "lib.h"
 #include "net.h"
@@ -96,6 +97,13 @@ static int cmd_reload(const struct admin_context *ctx, int argc,
 	return admin_simple_command(ctx, argc, "RELOAD");
 }
 
+static int cmd_log(const struct admin_context *ctx, int argc, char *argv[])
+{
+	if (argc != 2 || strcmp(argv[1], "reopen") != 0)
+		return ADMIN_EXIT_USAGE;
+	return admin_simple_command(ctx, 1, "LOG-REOPEN");
+}
+
 static int cmd_config(const struct admin_context *ctx, int argc, char *argv[])
 {
 	const char *mode = "-n";
@@ -130,6 +138,17 @@ const struct admin_cmd admin_cmd_reload = {
 	.help = "Re-read the configuration; the old one stays in use if the "
 		"new one has errors.",
 	.run = cmd_reload,
+};
+
+const struct admin_cmd admin_cmd_log = {
+	.name = "log",
+	.flags = ADMIN_CMD_FLAG_CONFIG_ERRORS_OK,
+	.usage = "reopen",
+	.help = "Reopen the log file (after it was rotated) in the master; "
+		"the processes it starts from then on write to the new file, "
+		"running ones keep the old one until they end or a reload "
+		"restarts their service.",
+	.run = cmd_log,
 };
 
 const struct admin_cmd admin_cmd_config = {

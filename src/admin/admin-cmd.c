@@ -9,11 +9,24 @@
 const struct admin_cmd *const admin_cmd_all[] = {
 	&admin_cmd_auth,
 	&admin_cmd_config,
+	&admin_cmd_copy,
+	&admin_cmd_expunge,
+	&admin_cmd_fetch,
+	&admin_cmd_flags,
+	&admin_cmd_force_resync,
+	&admin_cmd_import,
+	&admin_cmd_index,
+	&admin_cmd_kick,
+	&admin_cmd_log,
 	&admin_cmd_mailbox,
+	&admin_cmd_move,
 	&admin_cmd_pw,
 	&admin_cmd_reload,
+	&admin_cmd_search,
+	&admin_cmd_service,
 	&admin_cmd_stop,
 	&admin_cmd_user,
+	&admin_cmd_who,
 	NULL
 };
 

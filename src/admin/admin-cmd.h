@@ -50,6 +50,19 @@ extern const struct admin_cmd admin_cmd_pw;
 extern const struct admin_cmd admin_cmd_auth;
 extern const struct admin_cmd admin_cmd_user;
 extern const struct admin_cmd admin_cmd_mailbox;
+extern const struct admin_cmd admin_cmd_search;
+extern const struct admin_cmd admin_cmd_fetch;
+extern const struct admin_cmd admin_cmd_expunge;
+extern const struct admin_cmd admin_cmd_flags;
+extern const struct admin_cmd admin_cmd_move;
+extern const struct admin_cmd admin_cmd_copy;
+extern const struct admin_cmd admin_cmd_import;
+extern const struct admin_cmd admin_cmd_index;
+extern const struct admin_cmd admin_cmd_force_resync;
+extern const struct admin_cmd admin_cmd_who;
+extern const struct admin_cmd admin_cmd_kick;
+extern const struct admin_cmd admin_cmd_service;
+extern const struct admin_cmd admin_cmd_log;
 
 /* NULL-terminated */
 extern const struct admin_cmd *const admin_cmd_all[];

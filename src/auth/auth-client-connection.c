@@ -64,6 +64,12 @@ static int auth_client_parse_field(const char *arg,
 		args_r->service = value;
 	else if (strcmp(key, "secured") == 0)
 		args_r->secured = true;
+	else if (strcmp(key, "no-penalty") == 0)
+		args_r->no_penalty = true;
+	else if (strcmp(key, "valid-client-cert") == 0)
+		args_r->valid_client_cert = true;
+	else if (strcmp(key, "cert_username") == 0)
+		args_r->cert_username = value;
 	else if (strcmp(key, "session") == 0)
 		args_r->session_id = value;
 	else if (strcmp(key, "resp") == 0)
@@ -113,7 +119,7 @@ int auth_client_connection_parse_auth(const char *const *args,
 
 static void auth_client_send_fail(struct auth_client_connection *conn,
 				  unsigned int id, const char *user,
-				  const char *reason, bool temp)
+				  const char *reason, bool temp, bool nologin)
 {
 	string_t *str = t_str_new(128);
 
@@ -128,6 +134,8 @@ static void auth_client_send_fail(struct auth_client_connection *conn,
 	}
 	if (temp)
 		str_append(str, "\ttemp");
+	if (nologin)
+		str_append(str, "\tnologin");
 	auth_connection_send(&conn->conn, str_c(str));
 }
 
@@ -146,7 +154,7 @@ static void auth_client_send_ok(struct auth_client_connection *conn,
 		if (cookie == NULL) {
 			i_error("Too many outstanding login cookies");
 			auth_client_send_fail(conn, request->id, request->user,
-					      NULL, true);
+					      NULL, true, false);
 			return;
 		}
 		str_append(str, "\tcookie=");
@@ -176,7 +184,8 @@ static void auth_client_request_reply(struct auth_request *request,
 		case AUTH_REQUEST_REPLY_FAIL:
 			auth_client_send_fail(conn, request->id, request->user,
 					      request->fail_reason,
-					      request->fail_temp);
+					      request->fail_temp,
+					      request->fail_nologin);
 			break;
 		}
 	} T_END;
@@ -212,6 +221,9 @@ static void auth_client_request_init(struct auth_request *request,
 	request->local_port = args->local_port;
 	request->remote_port = args->remote_port;
 	request->secured = args->secured;
+	request->no_penalty = args->no_penalty;
+	request->valid_client_cert = args->valid_client_cert;
+	request->cert_username = p_strdup(request->pool, args->cert_username);
 	request->want_userdb = login;
 }
 
@@ -241,7 +253,7 @@ static int auth_client_handle_auth(struct auth_client_connection *conn,
 	if (mech == NULL) {
 		auth_client_send_fail(conn, auth_args.id, NULL,
 				      "Unsupported authentication mechanism",
-				      false);
+				      false, false);
 		return 0;
 	}
 

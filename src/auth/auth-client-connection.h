@@ -22,6 +22,11 @@ struct auth_client_auth_args {
 	struct ip_addr local_ip, remote_ip;
 	in_port_t local_port, remote_port;
 	bool secured;
+	/* "no-penalty": the client is trusted, failures do not count
+	   against its address */
+	bool no_penalty;
+	bool valid_client_cert;
+	const char *cert_username;
 	/* base64 initial response, NULL if none ("" is an empty one) */
 	const char *resp_base64;
 };

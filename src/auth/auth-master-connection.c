@@ -13,6 +13,7 @@
 #include "ioloop.h"
 #include "net.h"
 #include "auth.h"
+#include "auth-cache.h"
 #include "auth-connection.h"
 #include "auth-cookie.h"
 #include "auth-request.h"
@@ -280,6 +281,34 @@ static int auth_master_handle_list(struct auth_master_connection *conn,
 	return 0;
 }
 
+/* "CACHE-FLUSH ID [USER...]": drops the auth cache's entries about each
+   USER (normalised as a login's name is), or every entry without USER;
+   replies "OK ID COUNT" with the number of entries dropped. */
+static int auth_master_handle_cache_flush(struct auth_master_connection *conn,
+					  const char *const *args,
+					  const char **error_r)
+{
+	struct auth *auth = conn->conn.auth;
+	struct auth_request *request;
+	unsigned int id, count = 0;
+	const char *error;
+
+	if (auth_master_parse_id(args[0], &id, error_r) < 0)
+		return -1;
+	if (auth->cache != NULL && args[1] == NULL)
+		count = auth_cache_flush(auth->cache, NULL);
+	for (const char *const *arg = args + 1;
+	     auth->cache != NULL && *arg != NULL; arg++) {
+		request = auth_request_new(auth, NULL, NULL, NULL);
+		if (auth_request_set_username(request, *arg, &error) == 0)
+			count += auth_cache_flush(auth->cache, request->user);
+		auth_request_free(&request);
+	}
+	auth_connection_send(&conn->conn,
+			     t_strdup_printf("OK\t%u\t%u", id, count));
+	return 0;
+}
+
 static int auth_master_handle_line(struct auth_connection *_conn,
 				   const char *const *args,
 				   const char **error_r)
@@ -303,6 +332,13 @@ static int auth_master_handle_line(struct auth_connection *_conn,
 			return -1;
 		}
 		return auth_master_handle_list(conn, args + 1, error_r);
+	}
+	if (strcmp(args[0], "CACHE-FLUSH") == 0) {
+		if (conn->type == AUTH_MASTER_LISTENER_USERDB) {
+			*error_r = "CACHE-FLUSH is not allowed on auth-userdb";
+			return -1;
+		}
+		return auth_master_handle_cache_flush(conn, args + 1, error_r);
 	}
 	if (strcmp(args[0], "PASS") == 0) {
 		/* stored passwords: never on the world-usable socket */

@@ -13,7 +13,10 @@
    the user's fields (login), asks the userdbs. The result reaches the
    connection through its reply callback: CONTINUE (a challenge), OK, or
    FAIL. A failure is logged at once, and its FAIL reply is held back by
-   auth_failure_delay with a timer, never by blocking.
+   auth_failure_delay with a timer, never by blocking. Failures also
+   count against the client's address (auth-penalty.h): a request from
+   an address with recent failures starts only after the penalty delay
+   (again a timer), unless the request has no_penalty.
 
    A userdb lookup (auth-master USER) uses the same request without a
    mechanism: auth_request_set_username() then auth_request_lookup_user().
@@ -71,6 +74,12 @@ struct auth_request {
 	struct ip_addr local_ip, remote_ip;
 	in_port_t local_port, remote_port;
 	bool secured;
+	/* The client is in login_trusted_networks: no per-IP penalty. */
+	bool no_penalty;
+	/* The TLS client certificate verified ("valid-client-cert"), and
+	   its user name (ssl_cert_username_field), or NULL. */
+	bool valid_client_cert;
+	const char *cert_username;
 	/* Look up the userdb after a successful authentication. */
 	bool want_userdb;
 
@@ -91,6 +100,9 @@ struct auth_request {
 	   whether it was a temporary (internal) failure. */
 	const char *fail_reason;
 	bool fail_temp;
+	/* The passdb disabled the user's logins (nologin): fail_reason is
+	   its reason, if it gave one */
+	bool fail_nologin;
 
 	/* Iteration state of passdb and userdb lookups. */
 	unsigned int passdb_idx, userdb_idx;
@@ -104,6 +116,11 @@ struct auth_request {
 	userdb_callback_t *userdb_driver_callback;
 
 	struct timeout *to_fail_delay;
+	/* The per-IP penalty holds the start back; the initial response
+	   waits here meanwhile. */
+	struct timeout *to_penalty;
+	const unsigned char *penalty_data;
+	size_t penalty_data_size;
 };
 
 struct auth_request *
@@ -112,7 +129,8 @@ auth_request_new(struct auth *auth, const struct mech_module *mech,
 /* Frees the request and everything in its pool (zeroed). */
 void auth_request_free(struct auth_request **request);
 
-/* Runs the mechanism (see struct mech_module for data). */
+/* Runs the mechanism (see struct mech_module for data), after the
+   per-IP penalty delay if there is one. */
 void auth_request_initial(struct auth_request *request,
 			  const unsigned char *data, size_t size);
 /* Returns -1 (and does nothing) if the request is not waiting for a

@@ -55,10 +55,16 @@ static const struct setting_define auth_setting_defines[] = {
 	DEF(SET_STR, auth_mechanisms),
 	DEF(SET_STR, auth_username_format),
 	DEF(SET_STR, auth_default_realm),
+	DEF(SET_STR, auth_realms),
 	DEF(SET_TIME, auth_failure_delay),
+	DEF(SET_SIZE, auth_cache_size),
+	DEF(SET_TIME, auth_cache_ttl),
+	DEF(SET_TIME, auth_cache_negative_ttl),
 	DEF(SET_BOOL, auth_verbose),
 	DEF(SET_BOOL, auth_debug),
 	DEF(SET_BOOL, disable_plaintext_auth),
+	DEF(SET_BOOL, auth_ssl_require_client_cert),
+	DEF(SET_BOOL, auth_ssl_username_from_cert),
 	SETTING_DEFINE_DEFLIST(passdbs, "passdb", struct auth_settings,
 			       &auth_db_setting_parser_info),
 	SETTING_DEFINE_DEFLIST(userdbs, "userdb", struct auth_settings,
@@ -70,10 +76,16 @@ static const struct auth_settings auth_default_settings = {
 	.auth_mechanisms = "plain",
 	.auth_username_format = "%Lu",
 	.auth_default_realm = "",
+	.auth_realms = "",
 	.auth_failure_delay = 2,
+	.auth_cache_size = 0,
+	.auth_cache_ttl = 60 * 60,
+	.auth_cache_negative_ttl = 60 * 60,
 	.auth_verbose = false,
 	.auth_debug = false,
 	.disable_plaintext_auth = true,
+	.auth_ssl_require_client_cert = false,
+	.auth_ssl_username_from_cert = false,
 };
 
 static bool auth_settings_check(void *_set, pool_t pool ATTR_UNUSED,
@@ -83,6 +95,10 @@ static bool auth_settings_check(void *_set, pool_t pool ATTR_UNUSED,
 
 	if (t_strsplit_spaces(set->auth_mechanisms, " ,")[0] == NULL) {
 		*error_r = "auth_mechanisms is empty";
+		return false;
+	}
+	if (set->auth_cache_size > SIZE_MAX / 2) {
+		*error_r = "auth_cache_size is too large";
 		return false;
 	}
 	if (set->auth_failure_delay > 60) {

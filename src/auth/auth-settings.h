@@ -24,10 +24,21 @@ struct auth_settings {
 	const char *auth_mechanisms;
 	const char *auth_username_format;
 	const char *auth_default_realm;
+	/* Dovecot's realm list for DIGEST-MD5, which Cove does not offer:
+	   accepted so that Dovecot configs load, otherwise unused. */
+	const char *auth_realms;
 	unsigned int auth_failure_delay;
+	/* 0: no cache */
+	uoff_t auth_cache_size;
+	unsigned int auth_cache_ttl;
+	unsigned int auth_cache_negative_ttl;
 	bool auth_verbose;
 	bool auth_debug;
 	bool disable_plaintext_auth;
+	/* Every login needs a valid TLS client certificate. */
+	bool auth_ssl_require_client_cert;
+	/* The certificate's user name replaces the one the client gave. */
+	bool auth_ssl_username_from_cert;
 
 	ARRAY(struct auth_db_settings *) passdbs;
 	ARRAY(struct auth_db_settings *) userdbs;

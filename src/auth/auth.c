@@ -7,7 +7,9 @@
 #include "mech.h"
 #include "passdb.h"
 #include "userdb.h"
+#include "auth-cache.h"
 #include "auth-cookie.h"
+#include "auth-penalty.h"
 #include "auth.h"
 
 #include <strings.h>
@@ -75,6 +77,25 @@ static int auth_init_dbs(struct auth *auth, const char **error_r)
 	return 0;
 }
 
+/* One warning per mechanism and passdb that cannot work together: the
+   mechanism fails for every user of that passdb. */
+static void auth_warn_credentials(struct auth *auth)
+{
+	array_foreach(&auth->mechs, mech) {
+		if (!(*mech)->needs_credentials)
+			continue;
+		array_foreach(&auth->passdbs, passdb) {
+			if ((*passdb)->v->stores_credentials)
+				continue;
+			i_warning("auth_mechanisms: %s needs the password in "
+				  "plaintext or in its own scheme, which "
+				  "passdb %s cannot give: it fails for that "
+				  "passdb's users", (*mech)->name,
+				  (*passdb)->v->name);
+		}
+	}
+}
+
 int auth_init(const struct auth_settings *set, struct auth **auth_r,
 	      const char **error_r)
 {
@@ -87,11 +108,18 @@ int auth_init(const struct auth_settings *set, struct auth **auth_r,
 	p_array_init(&auth->userdbs, pool, 4);
 	p_array_init(&auth->mechs, pool, 4);
 	auth->cookies = auth_cookies_create();
+	auth->penalty = auth_penalty_create();
+	if (set->auth_cache_size > 0) {
+		auth->cache = auth_cache_create(set->auth_cache_size,
+						set->auth_cache_ttl,
+						set->auth_cache_negative_ttl);
+	}
 	if (auth_init_mechs(auth, error_r) < 0 ||
 	    auth_init_dbs(auth, error_r) < 0) {
 		auth_deinit(&auth);
 		return -1;
 	}
+	auth_warn_credentials(auth);
 	*auth_r = auth;
 	return 0;
 }
@@ -116,6 +144,9 @@ void auth_deinit(struct auth **_auth)
 	array_foreach_modifiable(&auth->userdbs, userdb)
 		userdb_destroy(userdb);
 	auth_cookies_destroy(&auth->cookies);
+	auth_penalty_destroy(&auth->penalty);
+	if (auth->cache != NULL)
+		auth_cache_destroy(&auth->cache);
 	/* auth itself is in the pool */
 	pool_unref(&pool);
 }

@@ -19,6 +19,9 @@ struct auth {
 	ARRAY(struct userdb_module *) userdbs;
 	ARRAY(const struct mech_module *) mechs;
 	struct auth_cookies *cookies;
+	struct auth_penalty *penalty;
+	/* NULL when auth_cache_size is 0 */
+	struct auth_cache *cache;
 };
 
 /* Creates the passdbs, userdbs and mechanisms that set names. Returns 0,

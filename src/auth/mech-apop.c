@@ -170,6 +170,7 @@ static void mech_apop_initial(struct auth_request *request,
 
 const struct mech_module mech_apop = {
 	.name = "APOP",
+	.needs_credentials = true,
 	.plaintext = false,
 	.auth_initial = mech_apop_initial,
 };

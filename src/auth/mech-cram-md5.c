@@ -89,6 +89,7 @@ static void mech_cram_md5_continue(struct auth_request *request,
 
 const struct mech_module mech_cram_md5 = {
 	.name = "CRAM-MD5",
+	.needs_credentials = true,
 	.plaintext = false,
 	.auth_initial = mech_cram_md5_initial,
 	.auth_continue = mech_cram_md5_continue,

@@ -285,6 +285,7 @@ static void mech_scram_sha256_initial(struct auth_request *request,
 
 const struct mech_module mech_scram_sha1 = {
 	.name = "SCRAM-SHA-1",
+	.needs_credentials = true,
 	.plaintext = false,
 	.auth_initial = mech_scram_sha1_initial,
 	.auth_continue = mech_scram_continue,
@@ -292,6 +293,7 @@ const struct mech_module mech_scram_sha1 = {
 
 const struct mech_module mech_scram_sha256 = {
 	.name = "SCRAM-SHA-256",
+	.needs_credentials = true,
 	.plaintext = false,
 	.auth_initial = mech_scram_sha256_initial,
 	.auth_continue = mech_scram_continue,

@@ -11,6 +11,7 @@ static const struct mech_module *const mech_modules[] = {
 	&mech_plain,
 	&mech_login,
 	&mech_apop,
+	&mech_external,
 	&mech_cram_md5,
 	&mech_scram_sha1,
 	&mech_scram_sha256,

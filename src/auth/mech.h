@@ -15,6 +15,9 @@ struct mech_module {
 	const char *name;
 	/* The password travels in the clear (advertised as "plaintext") */
 	bool plaintext;
+	/* Needs the stored password in plaintext or in a scheme of its own
+	   (passdb_vfuncs.stores_credentials) */
+	bool needs_credentials;
 	/* First step. data is NULL when the client gave no initial
 	   response; otherwise decoded bytes with data[size] == '\0'. */
 	void (*auth_initial)(struct auth_request *request,
@@ -28,6 +31,7 @@ struct mech_module {
 extern const struct mech_module mech_plain;
 extern const struct mech_module mech_login;
 extern const struct mech_module mech_apop;
+extern const struct mech_module mech_external;
 extern const struct mech_module mech_cram_md5;
 extern const struct mech_module mech_scram_sha1;
 extern const struct mech_module mech_scram_sha256;

@@ -43,6 +43,10 @@ enum passdb_result passdb_fields_apply(struct auth_request *request,
 	}
 	if (auth_field_list_get(fields, "nologin") != NULL) {
 		reason = auth_field_list_get(fields, "reason");
+		/* the client sees the reason (only with the right
+		   password) */
+		request->fail_nologin = true;
+		request->fail_reason = p_strdup(request->pool, reason);
 		auth_request_log_info(request, driver,
 				      "Login disabled (nologin)%s%s",
 				      reason == NULL ? "" : ": ",

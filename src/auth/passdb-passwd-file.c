@@ -132,6 +132,7 @@ passdb_passwd_file_lookup_credentials(struct passdb_module *module,
 
 const struct passdb_vfuncs passdb_passwd_file = {
 	.name = PASSDB_PASSWD_FILE_NAME,
+	.stores_credentials = true,
 	.init = passdb_passwd_file_init,
 	.deinit = passdb_passwd_file_deinit,
 	.verify_plain = passdb_passwd_file_verify,

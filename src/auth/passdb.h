@@ -27,6 +27,10 @@ struct passdb_vfuncs {
 	/* The driver reads /etc/shadow (directly or through PAM), so the
 	   auth process needs the file's group. */
 	bool reads_shadow;
+	/* The driver can hold passwords in any scheme (plaintext, CRAM-MD5,
+	   SCRAM), as mechanisms with needs_credentials want; system
+	   passdbs hold only crypt(3) hashes, PAM none at all. */
+	bool stores_credentials;
 	/* Parses args. Returns 0, or -1 with error_r. */
 	int (*init)(struct passdb_module *module, const char *args,
 		    const char **error_r);

@@ -53,6 +53,7 @@ void test_auth_begin(struct test_auth *t, const char *name,
 	t->set->auth_mechanisms = mechanisms;
 	t->set->auth_username_format = "%Ln";
 	t->set->auth_default_realm = "";
+	t->set->auth_realms = "";
 	t->set->disable_plaintext_auth = true;
 	p_array_init(&t->set->passdbs, t->pool, 1);
 	p_array_init(&t->set->userdbs, t->pool, 1);
@@ -110,6 +111,7 @@ test_auth_request_new(struct auth *auth, const char *mech_name,
 	i_assert(request->mech != NULL);
 	request->service = "imap";
 	request->want_userdb = true;
+	request->no_penalty = true;
 	(void)net_addr2ip("127.0.0.1", &request->remote_ip);
 	return request;
 }

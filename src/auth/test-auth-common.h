@@ -53,7 +53,8 @@ struct test_auth_reply {
 	bool freed;
 };
 
-/* A request for mech_name ("PLAIN") whose replies go to reply. */
+/* A request for mech_name ("PLAIN") from 127.0.0.1 whose replies go to
+   reply, with no_penalty set (a test of the penalty clears it). */
 struct auth_request *
 test_auth_request_new(struct auth *auth, const char *mech_name,
 		      struct test_auth_reply *reply);

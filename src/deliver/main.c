@@ -215,6 +215,9 @@ static int deliver_to_user(const struct deliver_args *args,
 	} else {
 		ctx->rcpt_to = args->address != NULL ? args->address :
 			user.username;
+		/* one Delivered-To per address: Postfix adds its own */
+		if (mail_deliver_has_delivered_to(ctx->spool, ctx->rcpt_to))
+			ctx->rcpt_to = NULL;
 		ret = mail_deliver(ctx, &user, &mailbox, &error) < 0 ?
 			EX_TEMPFAIL : EX_OK;
 	}

@@ -244,6 +244,9 @@ static const char *const imap_client_auth_result_prefixes[] = {
 	[CLIENT_AUTH_RESULT_MECH_INVALID] = "NO",
 	[CLIENT_AUTH_RESULT_SSL_REQUIRED] = "NO [PRIVACYREQUIRED]",
 	[CLIENT_AUTH_RESULT_INTERNAL_ERROR] = "NO [UNAVAILABLE]",
+	[CLIENT_AUTH_RESULT_LIMIT] = "NO [LIMIT]",
+	[CLIENT_AUTH_RESULT_AUTHFAILED_REASON] = "NO [ALERT]",
+	[CLIENT_AUTH_RESULT_NOLOGIN] = "NO [CONTACTADMIN]",
 };
 
 static void imap_client_auth_result(struct client *client,

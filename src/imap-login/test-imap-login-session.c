@@ -212,6 +212,24 @@ void test_imap_login_session_insecure(void)
 	test_end();
 }
 
+/* The worker refuses the session (mail_max_userip_connections): the
+   client gets the reason after NO [LIMIT] and is disconnected. */
+void test_imap_login_session_refused(void)
+{
+	const char *log;
+
+	test_begin("imap-login session refused");
+	test_login_session_set_worker_refusal("Too many.");
+	test_login_session_init("imap", "");
+	session_connect();
+	test_login_session_send("a LOGIN u1 p1\r\n");
+	test_login_session_expect("a NO [LIMIT] Too many.\r\n");
+	test_login_session_expect_eof();
+	log = test_login_session_deinit();
+	test_assert(strstr(log, "Info: Disconnected: Too many.") != NULL);
+	test_end();
+}
+
 void test_imap_login_session_timeout(void)
 {
 	test_begin("imap-login session timeout");

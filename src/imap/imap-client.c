@@ -16,7 +16,10 @@
 #include "imap-settings.h"
 #include "imap-commands.h"
 #include "imap-sync.h"
+#include "imap-condstore.h"
+#include "imap-compress.h"
 #include "imap-search-update.h"
+#include "imap-notify.h"
 #include "imap-client.h"
 
 #include <strings.h>
@@ -26,7 +29,7 @@
 	"NAMESPACE CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE " \
 	"SORT SORT=DISPLAY ESORT THREAD=REFERENCES " \
 	"THREAD=ORDEREDSUBJECT SEARCHRES CONTEXT=SEARCH " \
-	"BINARY MULTIAPPEND CATENATE"
+	"BINARY MULTIAPPEND CATENATE CONDSTORE QRESYNC COMPRESS=DEFLATE NOTIFY"
 /* Literals other than APPEND's message (imap_max_append_size) are only
    mailbox names, strings and flags. */
 #define IMAP_CLIENT_MAX_LITERAL_SIZE (64 * 1024)
@@ -64,6 +67,7 @@ static void client_worker_destroy(struct mail_worker_client *worker)
 	if (client->cmd != NULL)
 		client_command_free(client->cmd);
 	client_close_mailbox(client);
+	imap_notify_deinit(client);
 	array_free(&client->search_saved_uids);
 	array_free(&client->search_updates);
 	imap_parser_destroy(&client->parser);
@@ -162,10 +166,13 @@ void client_command_finish(struct client_command_context *cmd)
 	i_assert(cmd->reply != NULL);
 	if (!bad && client->mailbox != NULL)
 		imap_sync_command(cmd);
+	imap_notify_flush(client);
 	client_send_line(client, t_strdup_printf("%s %s", cmd->tag,
-						 cmd->reply));
+		imap_condstore_tagged_reply(client, cmd->reply)));
 	client_command_free(cmd);
 	client_reset_command(client);
+	if (client->compress_start)
+		imap_compress_start(client);
 	if (client->logout)
 		client_disconnect(client, "Logged out");
 	else
@@ -306,6 +313,21 @@ static const struct mail_worker_client_def client_def = {
 	.destroy = client_worker_destroy,
 };
 
+static struct imap_parser *client_parser_create(struct client *client)
+{
+	/* The parser reports a too long line before the buffer is full. */
+	return imap_parser_create(client->worker.input, client->worker.output,
+				  client->set->imap_max_line_length,
+				  IMAP_CLIENT_MAX_LITERAL_SIZE);
+}
+
+void client_replace_fd(struct client *client, int fd)
+{
+	mail_worker_client_replace_fd(&client->worker, fd);
+	imap_parser_destroy(&client->parser);
+	client->parser = client_parser_create(client);
+}
+
 struct mail_worker_client *
 client_start(int fd, const void *set, struct mail_user *user,
 	     const struct login_handoff *handoff)
@@ -317,13 +339,9 @@ client_start(int fd, const void *set, struct mail_user *user,
 	client->state = CLIENT_STATE_AUTH;
 	i_array_init(&client->search_saved_uids, 8);
 	i_array_init(&client->search_updates, 4);
-	/* The parser reports a too long line before the buffer is full. */
 	mail_worker_client_init(&client->worker, &client_def, fd, user,
 				client->set->imap_max_line_length);
-	client->parser = imap_parser_create(client->worker.input,
-					    client->worker.output,
-					    client->set->imap_max_line_length,
-					    IMAP_CLIENT_MAX_LITERAL_SIZE);
+	client->parser = client_parser_create(client);
 	imap_parser_set_prefix(client->parser, handoff->input,
 			       handoff->input_size);
 	if (handoff->tag != NULL && handoff->tag[0] != '\0') {

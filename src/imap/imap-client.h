@@ -14,6 +14,7 @@
 struct client;
 struct client_command_context;
 struct imap_search_update;
+struct imap_notify;
 struct login_handoff;
 struct mail_user;
 struct mailbox;
@@ -79,6 +80,8 @@ struct client {
 	ARRAY_TYPE(seq_range) search_saved_uids;
 	/* CONTEXT=SEARCH: the searches made with RETURN (UPDATE). */
 	ARRAY(struct imap_search_update *) search_updates;
+	/* NOTIFY SET (RFC 5465); NULL without one. */
+	struct imap_notify *notify;
 
 	/* Command being read (strings from the parser). */
 	const char *cmd_tag;
@@ -87,9 +90,20 @@ struct client {
 	/* Command still running (waiting for output to drain). */
 	struct client_command_context *cmd;
 
+	/* RFC 7162: CONDSTORE is on (ENABLE, or a command that uses it);
+	   QRESYNC (which implies it) is on. */
+	bool condstore_enabled;
+	bool qresync_enabled;
+	/* QRESYNC: the command sent VANISHED (its tagged OK then gets
+	   [HIGHESTMODSEQ]). */
+	bool vanished_sent;
+
 	unsigned int bad_counter;
 	/* LOGOUT: disconnect after the tagged reply. */
 	bool logout;
+	/* COMPRESS: start compressing after the tagged reply; it is on. */
+	bool compress_start;
+	bool compress_active;
 };
 
 /* The worker's client_start (see mail-worker.h): takes ownership of fd
@@ -99,6 +113,9 @@ struct client {
 struct mail_worker_client *
 client_start(int fd, const void *set, struct mail_user *user,
 	     const struct login_handoff *handoff);
+/* Continues the session on fd (COMPRESS's filter): see
+   mail_worker_client_replace_fd(); the command parser starts afresh. */
+void client_replace_fd(struct client *client, int fd);
 /* See mail_worker_client_disconnect(). */
 void client_disconnect(struct client *client, const char *reason);
 

@@ -164,6 +164,8 @@ static void cmd_list_append_list_flags(struct cmd_list_context *ctx,
 		str_append(str, "\\NonExistent ");
 	else if ((info->flags & MAILBOX_INFO_NOSELECT) != 0)
 		str_append(str, "\\Noselect ");
+	else if ((info->flags & MAILBOX_INFO_NOINFERIORS) != 0)
+		str_append(str, "\\NoInferiors ");
 	if (subscribed_shown && (info->flags & MAILBOX_INFO_SUBSCRIBED) != 0)
 		str_append(str, "\\Subscribed ");
 	if (children_shown && (info->flags & MAILBOX_INFO_CHILDREN) != 0)

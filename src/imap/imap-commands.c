@@ -12,6 +12,7 @@ static const struct imap_command imap_commands[] = {
 	{ "CAPABILITY", cmd_capability, 0 },
 	{ "CHECK", cmd_check, IMAP_CMD_FLAG_SELECTED },
 	{ "CLOSE", cmd_close, IMAP_CMD_FLAG_SELECTED },
+	{ "COMPRESS", cmd_compress, 0 },
 	{ "COPY", cmd_copy, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID },
 	{ "CREATE", cmd_create, 0 },
 	{ "DELETE", cmd_delete, 0 },
@@ -28,6 +29,7 @@ static const struct imap_command imap_commands[] = {
 	{ "MOVE", cmd_move, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID },
 	{ "NAMESPACE", cmd_namespace, 0 },
 	{ "NOOP", cmd_noop, 0 },
+	{ "NOTIFY", cmd_notify, 0 },
 	{ "RENAME", cmd_rename, 0 },
 	{ "SEARCH", cmd_search, IMAP_CMD_FLAG_SELECTED | IMAP_CMD_FLAG_UID |
 		IMAP_CMD_FLAG_NO_EXPUNGES },

@@ -34,6 +34,7 @@ void client_command_run(struct client *client, const char *tag,
 			const struct imap_arg *args);
 
 bool cmd_capability(struct client_command_context *cmd);
+bool cmd_compress(struct client_command_context *cmd);
 bool cmd_cancelupdate(struct client_command_context *cmd);
 bool cmd_noop(struct client_command_context *cmd);
 bool cmd_logout(struct client_command_context *cmd);
@@ -63,5 +64,6 @@ bool cmd_list(struct client_command_context *cmd);
 bool cmd_lsub(struct client_command_context *cmd);
 bool cmd_namespace(struct client_command_context *cmd);
 bool cmd_status(struct client_command_context *cmd);
+bool cmd_notify(struct client_command_context *cmd);
 
 #endif

@@ -9,6 +9,7 @@
 #include "lib.h"
 #include "str.h"
 #include "imap-commands.h"
+#include "imap-condstore.h"
 
 #include <strings.h>
 
@@ -20,6 +21,8 @@ struct imap_enable_feature {
 };
 
 static const struct imap_enable_feature imap_enable_features[] = {
+	{ "CONDSTORE", imap_condstore_enable },
+	{ "QRESYNC", imap_qresync_enable },
 	{ NULL, NULL }
 };
 

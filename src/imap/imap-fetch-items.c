@@ -5,6 +5,7 @@
 #include "lib.h"
 #include "array.h"
 #include "imap-parser.h"
+#include "imap-modseq.h"
 #include "imap-fetch.h"
 
 #include <strings.h>
@@ -28,6 +29,7 @@ static const struct {
 	{ "ENVELOPE", IMAP_FETCH_FIELD_ENVELOPE },
 	{ "BODY", IMAP_FETCH_FIELD_BODY },
 	{ "BODYSTRUCTURE", IMAP_FETCH_FIELD_BODYSTRUCTURE },
+	{ "MODSEQ", IMAP_FETCH_FIELD_MODSEQ },
 };
 
 /* The RFC822 forms (RFC 3501 6.4.5). */
@@ -341,6 +343,42 @@ static enum imap_fetch_field imap_fetch_macro_fields(const char *item)
 	return 0;
 }
 
+/* Parses the modifier list "(CHANGEDSINCE n [VANISHED])" (RFC 7162
+   3.1.4.1, 3.2.6). */
+static int imap_fetch_parse_modifiers(struct imap_fetch_request *req,
+				      const struct imap_arg *list,
+				      const char **error_r)
+{
+	const char *name, *value;
+
+	for (; !imap_arg_is_eol(list); list++) {
+		if (!imap_arg_get_atom(list, &name)) {
+			*error_r = "Invalid FETCH modifier";
+			return -1;
+		}
+		if (strcasecmp(name, "VANISHED") == 0 && !req->vanished) {
+			req->vanished = true;
+		} else if (strcasecmp(name, "CHANGEDSINCE") == 0 &&
+			   req->changedsince == 0) {
+			if (!imap_arg_get_atom(++list, &value) ||
+			    !imap_modseq_parse(value, false,
+					       &req->changedsince)) {
+				*error_r = "Invalid CHANGEDSINCE modseq";
+				return -1;
+			}
+			req->fields |= IMAP_FETCH_FIELD_MODSEQ;
+		} else {
+			*error_r = "Unknown FETCH modifier";
+			return -1;
+		}
+	}
+	if (req->vanished && req->changedsince == 0) {
+		*error_r = "VANISHED used without CHANGEDSINCE";
+		return -1;
+	}
+	return 0;
+}
+
 int imap_fetch_request_parse(const struct imap_arg *args, pool_t pool,
 			     struct imap_fetch_request *req_r,
 			     const char **error_r)
@@ -364,6 +402,10 @@ int imap_fetch_request_parse(const struct imap_arg *args, pool_t pool,
 	} else {
 		*error_r = "Invalid FETCH items";
 		return -1;
+	}
+	if (ret == 0 && imap_arg_get_list(&args[1], &list)) {
+		ret = imap_fetch_parse_modifiers(req_r, list, error_r);
+		args++;
 	}
 	if (ret == 0 && !imap_arg_is_eol(&args[1])) {
 		*error_r = "Unexpected arguments after FETCH items";

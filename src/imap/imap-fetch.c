@@ -9,7 +9,12 @@
 
    ENVELOPE, BODY, BODYSTRUCTURE and sections with part numbers need the
    message's MIME part tree: it is computed once per message per command
-   (imap_fetch_parts_get()) and kept until the next message. */
+   (imap_fetch_parts_get()) and kept until the next message.
+
+   CONDSTORE (RFC 7162 3.1.4): CHANGEDSINCE leaves out the messages whose
+   modseq is not above it; with QRESYNC, UID FETCH's VANISHED first sends
+   the UIDs of the set that were expunged (3.2.6). The flag changes of
+   \Seen get their modseqs once, when the command ends. */
 
 #include "lib.h"
 #include "array.h"
@@ -30,6 +35,7 @@
 #include "imap-envelope.h"
 #include "imap-bodystructure.h"
 #include "imap-commands.h"
+#include "imap-condstore.h"
 
 /* Stop producing while this much output is waiting for the client. */
 #define IMAP_FETCH_MAX_BUFFERED (128 * 1024)
@@ -53,8 +59,11 @@ struct imap_fetch_context {
 	/* Some item of the current message's reply was written. */
 	bool item_written;
 	/* The request needs the current message's part tree: parts (from
-	   parts_pool, NULL if it could not be read). */
+	   parts_pool, NULL if it could not be read); only loaded for the
+	   structure items when the cache does not have them all. */
 	bool need_parts;
+	/* A body section needs the part tree (for its part number). */
+	bool bodies_need_parts;
 	pool_t parts_pool;
 	struct message_part *parts;
 
@@ -65,6 +74,8 @@ struct imap_fetch_context {
 	bool failed;
 	/* BINARY met a part with an unknown Content-Transfer-Encoding */
 	bool unknown_cte;
+	/* \Seen was set on some message */
+	bool seen_changed;
 };
 
 static bool imap_fetch_next_seq(struct imap_fetch_context *ctx,
@@ -101,6 +112,8 @@ static bool imap_fetch_set_seen(struct imap_fetch_context *ctx, uint32_t seq)
 				   &error);
 	if (ret < 0)
 		i_error("FETCH: Setting \\Seen failed: %s", error);
+	if (ret > 0)
+		ctx->seen_changed = true;
 	return ret > 0;
 }
 
@@ -127,6 +140,10 @@ static void imap_fetch_write_fields(struct imap_fetch_context *ctx,
 		str_append(str, " FLAGS ");
 		imap_keywords_write_record(str, ctx->box, seq);
 	}
+	if ((fields & IMAP_FETCH_FIELD_MODSEQ) != 0) {
+		str_append_c(str, ' ');
+		imap_condstore_append_modseq(str, rec);
+	}
 	if ((fields & IMAP_FETCH_FIELD_INTERNALDATE) != 0) {
 		str_printfa(str, " INTERNALDATE \"%s\"",
 			    imap_date_format(rec->received_date));
@@ -141,17 +158,6 @@ static void imap_fetch_write_fields(struct imap_fetch_context *ctx,
 		str_delete(str, start, 1);
 }
 
-static void imap_fetch_write_bodystructure(struct imap_fetch_context *ctx,
-					   string_t *str, bool extended)
-{
-	if (ctx->parts == NULL) {
-		str_append(str, "NIL");
-		return;
-	}
-	str_append_c(str, '(');
-	imap_bodystructure_write(ctx->parts, str, extended);
-	str_append_c(str, ')');
-}
 
 /* Parses the message's part tree into ctx->parts (NULL on failure). */
 static void imap_fetch_load_parts(struct imap_fetch_context *ctx,
@@ -186,28 +192,97 @@ static void imap_fetch_item_name(struct imap_fetch_context *ctx,
 	str_append_c(str, ' ');
 }
 
-/* ENVELOPE, BODY and BODYSTRUCTURE (NIL if the message is unreadable). */
-static void imap_fetch_write_structure(struct imap_fetch_context *ctx,
-				       string_t *str)
-{
-	enum imap_fetch_field fields = ctx->req.fields;
+/* ENVELOPE, BODY and BODYSTRUCTURE, in this order: each is kept in the
+   mailbox's cache once computed. */
+static const struct imap_fetch_structure_item {
+	enum imap_fetch_field field;
+	enum mailbox_cache_field cache_field;
+	const char *name;
+} imap_fetch_structure_items[] = {
+	{ IMAP_FETCH_FIELD_ENVELOPE, MAILBOX_CACHE_FIELD_ENVELOPE,
+	  "ENVELOPE" },
+	{ IMAP_FETCH_FIELD_BODY, MAILBOX_CACHE_FIELD_BODY, "BODY" },
+	{ IMAP_FETCH_FIELD_BODYSTRUCTURE, MAILBOX_CACHE_FIELD_BODYSTRUCTURE,
+	  "BODYSTRUCTURE" },
+};
 
-	if ((fields & IMAP_FETCH_FIELD_ENVELOPE) != 0) {
-		imap_fetch_item_name(ctx, str, "ENVELOPE");
-		if (ctx->parts == NULL) {
-			str_append(str, "NIL");
-		} else {
-			imap_envelope_write(imap_bodystructure_get_envelope(
-						ctx->parts), str);
+/* Writes the requested structure items from the cache. Returns true if
+   all of them were cached; else str and ctx are left unchanged. */
+static bool imap_fetch_write_cached(struct imap_fetch_context *ctx,
+				    string_t *str, uint32_t seq)
+{
+	bool item_written = ctx->item_written;
+	size_t start = str_len(str);
+	const char *value, *error;
+	int ret;
+
+	for (unsigned int i = 0; i < N_ELEMENTS(imap_fetch_structure_items);
+	     i++) {
+		const struct imap_fetch_structure_item *item =
+			&imap_fetch_structure_items[i];
+
+		if ((ctx->req.fields & item->field) == 0)
+			continue;
+		ret = mailbox_cache_lookup(ctx->box, seq, item->cache_field,
+					   &value, &error);
+		if (ret < 0)
+			i_error("FETCH: Reading the cache failed: %s", error);
+		if (ret <= 0) {
+			str_truncate(str, start);
+			ctx->item_written = item_written;
+			return false;
 		}
+		imap_fetch_item_name(ctx, str, item->name);
+		str_append(str, value);
 	}
-	if ((fields & IMAP_FETCH_FIELD_BODY) != 0) {
-		imap_fetch_item_name(ctx, str, "BODY");
-		imap_fetch_write_bodystructure(ctx, str, false);
+	return true;
+}
+
+/* Writes item from the part tree (NIL if the message is unreadable) and
+   caches it. */
+static void
+imap_fetch_write_computed(struct imap_fetch_context *ctx, string_t *str,
+			  uint32_t seq,
+			  const struct imap_fetch_structure_item *item)
+{
+	const char *error;
+	size_t start;
+
+	imap_fetch_item_name(ctx, str, item->name);
+	if (ctx->parts == NULL) {
+		str_append(str, "NIL");
+		return;
 	}
-	if ((fields & IMAP_FETCH_FIELD_BODYSTRUCTURE) != 0) {
-		imap_fetch_item_name(ctx, str, "BODYSTRUCTURE");
-		imap_fetch_write_bodystructure(ctx, str, true);
+	start = str_len(str);
+	if (item->field == IMAP_FETCH_FIELD_ENVELOPE) {
+		imap_envelope_write(imap_bodystructure_get_envelope(
+					ctx->parts), str);
+	} else {
+		str_append_c(str, '(');
+		imap_bodystructure_write(ctx->parts, str,
+			item->field == IMAP_FETCH_FIELD_BODYSTRUCTURE);
+		str_append_c(str, ')');
+	}
+	if (mailbox_cache_add(ctx->box, seq, item->cache_field,
+			      str_c(str) + start, &error) < 0)
+		i_error("FETCH: Writing the cache failed: %s", error);
+}
+
+/* The requested structure items, from the cache when it has them all
+   and the part tree is not needed for a body section anyway. */
+static void imap_fetch_write_structure(struct imap_fetch_context *ctx,
+				       string_t *str, uint32_t seq)
+{
+	if (!ctx->bodies_need_parts && imap_fetch_write_cached(ctx, str, seq))
+		return;
+	imap_fetch_load_parts(ctx, seq);
+	for (unsigned int i = 0; i < N_ELEMENTS(imap_fetch_structure_items);
+	     i++) {
+		const struct imap_fetch_structure_item *item =
+			&imap_fetch_structure_items[i];
+
+		if ((ctx->req.fields & item->field) != 0)
+			imap_fetch_write_computed(ctx, str, seq, item);
 	}
 }
 
@@ -221,10 +296,8 @@ static void imap_fetch_start_message(struct imap_fetch_context *ctx,
 	flags_changed = imap_fetch_set_seen(ctx, seq);
 	str_printfa(str, "* %u FETCH (", seq);
 	imap_fetch_write_fields(ctx, str, seq, flags_changed);
-	if (ctx->need_parts) {
-		imap_fetch_load_parts(ctx, seq);
-		imap_fetch_write_structure(ctx, str);
-	}
+	if (ctx->need_parts)
+		imap_fetch_write_structure(ctx, str, seq);
 	o_stream_nsend(ctx->cmd->client->worker.output, str_data(str),
 		       str_len(str));
 	ctx->cur_seq = seq;
@@ -495,6 +568,12 @@ static bool imap_fetch_step(struct imap_fetch_context *ctx)
 
 static void imap_fetch_set_reply(struct imap_fetch_context *ctx)
 {
+	const char *error;
+
+	if (ctx->seen_changed && mailbox_flags_commit(ctx->box, &error) < 0)
+		i_error("FETCH: Committing flag changes failed: %s", error);
+	if (mailbox_cache_commit(ctx->box, &error) < 0)
+		i_error("FETCH: Writing the cache failed: %s", error);
 	if (ctx->failed) {
 		client_cmd_storage_error(ctx->cmd, "Reading messages failed");
 	} else if (ctx->expunged) {
@@ -535,17 +614,67 @@ static void imap_fetch_deinit(struct client_command_context *cmd)
 		pool_unref(&ctx->parts_pool);
 }
 
-/* Whether the request needs the part tree of each message. */
-static bool imap_fetch_request_needs_parts(const struct imap_fetch_request *req)
+/* Whether a body section of the request needs the part tree. */
+static bool imap_fetch_bodies_need_parts(const struct imap_fetch_request *req)
 {
-	if ((req->fields & (IMAP_FETCH_FIELD_ENVELOPE | IMAP_FETCH_FIELD_BODY |
-			    IMAP_FETCH_FIELD_BODYSTRUCTURE)) != 0)
-		return true;
 	array_foreach(&req->bodies, body) {
 		if (body->part != NULL)
 			return true;
 	}
 	return false;
+}
+
+/* Keeps only the messages whose modseq is above the CHANGEDSINCE. */
+static void imap_fetch_filter_changed(struct imap_fetch_context *ctx)
+{
+	ARRAY_TYPE(seq_range) changed;
+	uint32_t seq;
+
+	p_array_init(&changed, ctx->cmd->pool, 8);
+	array_foreach(&ctx->seqs, range) {
+		for (seq = range->seq1; seq <= range->seq2; seq++) {
+			if (mailbox_get_record_flags(ctx->box, seq)->modseq >
+			    ctx->req.changedsince)
+				imap_seqset_append(&changed, seq);
+		}
+	}
+	ctx->seqs = changed;
+}
+
+/* The CONDSTORE parts of the request. Returns 0, or -1 with error_r. */
+static int imap_fetch_condstore(struct imap_fetch_context *ctx,
+				const char *set, const char **error_r)
+{
+	struct client *client = ctx->cmd->client;
+	ARRAY_TYPE(seq_range) uids;
+	struct mailbox_status status;
+
+	/* RFC 7162 3.1: MODSEQ and CHANGEDSINCE enable CONDSTORE */
+	if ((ctx->req.fields & IMAP_FETCH_FIELD_MODSEQ) != 0) {
+		if (!imap_condstore_check_modseqs(client, error_r))
+			return -1;
+		imap_condstore_turn_on(client);
+	}
+	if (ctx->req.vanished) {
+		if (!client->qresync_enabled) {
+			*error_r = "QRESYNC not enabled";
+			return -1;
+		}
+		if (!ctx->cmd->uid) {
+			*error_r = "VANISHED can only be used with UID FETCH";
+			return -1;
+		}
+		mailbox_get_status(ctx->box, &status);
+		t_array_init(&uids, 8);
+		if (imap_seqset_parse(set, status.uidnext - 1, &uids,
+				      error_r) < 0)
+			return -1;
+		imap_condstore_send_vanished_earlier(client, &uids,
+						     ctx->req.changedsince);
+	}
+	if (ctx->req.changedsince != 0)
+		imap_fetch_filter_changed(ctx);
+	return 0;
 }
 
 bool cmd_fetch(struct client_command_context *cmd)
@@ -564,13 +693,18 @@ bool cmd_fetch(struct client_command_context *cmd)
 	if (imap_msgset_parse(cmd->client, cmd->uid, set, &ctx->seqs,
 			      &error) < 0 ||
 	    imap_fetch_request_parse(&cmd->args[1], cmd->pool, &ctx->req,
-				     &error) < 0) {
+				     &error) < 0 ||
+	    imap_fetch_condstore(ctx, set, &error) < 0) {
 		client_cmd_bad(cmd, error);
 		return true;
 	}
 	if (cmd->uid)
 		ctx->req.fields |= IMAP_FETCH_FIELD_UID;
-	ctx->need_parts = imap_fetch_request_needs_parts(&ctx->req);
+	ctx->bodies_need_parts = imap_fetch_bodies_need_parts(&ctx->req);
+	ctx->need_parts = ctx->bodies_need_parts ||
+		(ctx->req.fields & (IMAP_FETCH_FIELD_ENVELOPE |
+				    IMAP_FETCH_FIELD_BODY |
+				    IMAP_FETCH_FIELD_BODYSTRUCTURE)) != 0;
 	cmd->context = ctx;
 	cmd->func = imap_fetch_continue;
 	cmd->deinit = imap_fetch_deinit;

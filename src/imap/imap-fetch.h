@@ -22,6 +22,8 @@ enum imap_fetch_field {
 	IMAP_FETCH_FIELD_ENVELOPE	= 0x10,
 	IMAP_FETCH_FIELD_BODY		= 0x20,
 	IMAP_FETCH_FIELD_BODYSTRUCTURE	= 0x40,
+	/* RFC 7162 3.1.4 */
+	IMAP_FETCH_FIELD_MODSEQ		= 0x80,
 };
 
 enum imap_fetch_section {
@@ -58,6 +60,10 @@ struct imap_fetch_request {
 	ARRAY_TYPE(imap_fetch_body) bodies;
 	/* Some body item is fetched without .PEEK: set \Seen. */
 	bool set_seen;
+	/* RFC 7162 3.1.4.1 CHANGEDSINCE modifier (0: none; it adds the
+	   MODSEQ field), and 3.2.6 VANISHED (only with CHANGEDSINCE). */
+	uint64_t changedsince;
+	bool vanished;
 };
 
 /* Parses a section-spec (what is between "[" and "]" of BODY[...])
@@ -67,8 +73,9 @@ struct imap_fetch_request {
 int imap_fetch_parse_section(const char *section, pool_t pool,
 			     struct imap_fetch_body *body);
 /* Parses the FETCH items: args is the argument after the sequence set
-   (an atom or a list), followed by EOL. The bodies array is allocated
-   from pool. Returns 0, or -1 with error_r. */
+   (an atom or a list), followed by an optional list of modifiers
+   ("(CHANGEDSINCE n [VANISHED])") and EOL. The bodies array is
+   allocated from pool. Returns 0, or -1 with error_r. */
 int imap_fetch_request_parse(const struct imap_arg *args, pool_t pool,
 			     struct imap_fetch_request *req_r,
 			     const char **error_r);

@@ -16,6 +16,7 @@
 #include "imap-settings.h"
 #include "imap-sync.h"
 #include "imap-commands.h"
+#include "imap-notify.h"
 
 #include <malloc.h>
 #include <strings.h>
@@ -92,7 +93,9 @@ bool cmd_idle(struct client_command_context *cmd)
 	cmd->input = imap_idle_input;
 
 	client_send_line(client, "+ idling");
-	/* changes that happened before IDLE are sent at once */
+	/* changes that happened before IDLE are sent at once (and those of
+	   the mailboxes NOTIFY watches, which imap-notify.c sends) */
+	imap_notify_flush(client);
 	if (client->mailbox != NULL) {
 		imap_sync_mailbox(client);
 		mailbox_notify_changes(client->mailbox,

@@ -7,6 +7,7 @@
 #include "lib.h"
 #include "strfuncs.h"
 #include "imap-parser.h"
+#include "imap-modseq.h"
 #include "message-date.h"
 #include "imap-search-args.h"
 
@@ -23,6 +24,8 @@ enum imap_search_param {
 	IMAP_SEARCH_PARAM_NUMBER,
 	IMAP_SEARCH_PARAM_KEYWORD,
 	IMAP_SEARCH_PARAM_SEQSET,
+	/* [entry-name entry-type] mod-sequence-valzer */
+	IMAP_SEARCH_PARAM_MODSEQ,
 };
 
 struct imap_search_key_def {
@@ -86,6 +89,8 @@ static const struct imap_search_key_def imap_search_keys[] = {
 	{ "SMALLER", IMAP_SEARCH_ARG_SMALLER, IMAP_SEARCH_PARAM_NUMBER,
 	  0, NULL, false },
 	{ "UID", IMAP_SEARCH_ARG_UIDSET, IMAP_SEARCH_PARAM_SEQSET,
+	  0, NULL, false },
+	{ "MODSEQ", IMAP_SEARCH_ARG_MODSEQ, IMAP_SEARCH_PARAM_MODSEQ,
 	  0, NULL, false },
 };
 
@@ -186,6 +191,31 @@ static int imap_search_parse_seqset(struct imap_search_parser *parser,
 	return 0;
 }
 
+/* "[entry-name entry-type-req] mod-sequence-valzer" (RFC 7162 3.1.5):
+   the entry name is a quoted string, its type priv, shared or all. */
+static int imap_search_parse_modseq(struct imap_search_parser *parser,
+				    const struct imap_arg **args,
+				    struct imap_search_arg *arg)
+{
+	const char *str, *type;
+
+	if (!imap_arg_get_atom(*args, &str) &&
+	    imap_arg_get_string(*args, &str)) {
+		if (!imap_arg_get_atom(*args + 1, &type) ||
+		    (strcasecmp(type, "priv") != 0 &&
+		     strcasecmp(type, "shared") != 0 &&
+		     strcasecmp(type, "all") != 0))
+			return imap_search_error(parser,
+						 "Invalid MODSEQ entry type");
+		*args += 2;
+	}
+	if (!imap_arg_get_atom(*args, &str) ||
+	    !imap_modseq_parse(str, true, &arg->modseq))
+		return imap_search_error(parser, "Invalid MODSEQ value");
+	(*args)++;
+	return 0;
+}
+
 static int imap_search_parse_param(struct imap_search_parser *parser,
 				   const struct imap_search_key_def *def,
 				   const struct imap_arg **args,
@@ -197,6 +227,8 @@ static int imap_search_parse_param(struct imap_search_parser *parser,
 	arg->hdr_name = def->hdr_name;
 	if (def->param == IMAP_SEARCH_PARAM_NONE)
 		return 0;
+	if (def->param == IMAP_SEARCH_PARAM_MODSEQ)
+		return imap_search_parse_modseq(parser, args, arg);
 	if (def->param == IMAP_SEARCH_PARAM_HEADER &&
 	    imap_search_read_string(parser, def->name, args,
 				    &arg->hdr_name) < 0)

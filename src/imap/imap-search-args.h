@@ -48,6 +48,10 @@ enum imap_search_arg_type {
 	/* str: the body (text parts), or header or body, contains str */
 	IMAP_SEARCH_ARG_BODY,
 	IMAP_SEARCH_ARG_TEXT,
+	/* modseq: the message's mod-sequence is at least modseq (RFC 7162
+	   3.1.5; an entry name is accepted and ignored: a message has one
+	   mod-sequence for all its flags) */
+	IMAP_SEARCH_ARG_MODSEQ,
 };
 
 struct imap_search_arg {
@@ -60,6 +64,7 @@ struct imap_search_arg {
 	enum mail_flags flags;
 	uoff_t size;
 	time_t date;
+	uint64_t modseq;
 	const char *hdr_name;
 	const char *str;
 

@@ -1,6 +1,7 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
-/* SELECT, EXAMINE (RFC 3501 6.3.1-2) and CLOSE (6.4.2). */
+/* SELECT, EXAMINE (RFC 3501 6.3.1-2), with the CONDSTORE and QRESYNC
+   parameters (RFC 7162 3.1.8, 3.2.5), and CLOSE (6.4.2). */
 
 #include "lib.h"
 #include "str.h"
@@ -8,6 +9,7 @@
 #include "imap-keywords.h"
 #include "imap-sync.h"
 #include "imap-commands.h"
+#include "imap-condstore.h"
 #include "imap-cmd-mailbox.h"
 
 static void cmd_select_send_status(struct client *client)
@@ -32,20 +34,32 @@ static bool cmd_select_full(struct client_command_context *cmd,
 			    bool examine)
 {
 	struct client *client = cmd->client;
+	struct imap_condstore_select sel;
 	const char *name, *error;
 	bool readonly;
 	int ret;
 
-	if (imap_arg_is_eol(&cmd->args[0]) ||
-	    !imap_arg_is_eol(&cmd->args[1])) {
+	if (imap_arg_is_eol(&cmd->args[0])) {
 		client_cmd_bad(cmd, "Invalid arguments.");
 		return true;
 	}
 	if (!imap_mailbox_arg_get(cmd, &cmd->args[0], &name))
 		return true;
 	/* RFC 3501 6.3.1: the old mailbox is deselected even if the new
-	   one cannot be selected */
+	   one cannot be selected; RFC 7162 3.2.11: QRESYNC clients are
+	   told so */
+	if (client->mailbox != NULL && client->qresync_enabled) {
+		client_send_line(client,
+				 "* OK [CLOSED] Previous mailbox closed.");
+	}
 	client_close_mailbox(client);
+	if (imap_condstore_select_parse(client, &cmd->args[1], &sel,
+					&error) < 0) {
+		client_cmd_bad(cmd, error);
+		return true;
+	}
+	if (sel.condstore)
+		client->condstore_enabled = true;
 	ret = mailbox_open(client->worker.user, name,
 			   examine ? MAILBOX_FLAG_READONLY : 0,
 			   &client->mailbox, &error);
@@ -60,6 +74,7 @@ static bool cmd_select_full(struct client_command_context *cmd,
 	client->state = CLIENT_STATE_SELECTED;
 	readonly = mailbox_is_readonly(client->mailbox);
 	cmd_select_send_status(client);
+	imap_condstore_select_send(client, &sel);
 	client_cmd_reply(cmd, t_strdup_printf("OK [%s] %s completed.",
 		readonly ? "READ-ONLY" : "READ-WRITE",
 		examine ? "Examine" : "Select"));

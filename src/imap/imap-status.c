@@ -6,6 +6,7 @@
 #include "str.h"
 #include "imap-commands.h"
 #include "imap-cmd-mailbox.h"
+#include "imap-condstore.h"
 #include "imap-status.h"
 
 #include <strings.h>
@@ -19,6 +20,7 @@ static const struct {
 	{ "UIDNEXT", IMAP_STATUS_UIDNEXT },
 	{ "UIDVALIDITY", IMAP_STATUS_UIDVALIDITY },
 	{ "UNSEEN", IMAP_STATUS_UNSEEN },
+	{ "HIGHESTMODSEQ", IMAP_STATUS_HIGHESTMODSEQ },
 };
 
 static enum imap_status_items imap_status_item_find(const char *name)
@@ -57,9 +59,9 @@ static void imap_status_append(string_t *str,
 			       const struct mailbox_status *status,
 			       enum imap_status_items items)
 {
-	const uint32_t values[] = {
+	const uint64_t values[] = {
 		status->messages, status->recent, status->uidnext,
-		status->uidvalidity, status->unseen,
+		status->uidvalidity, status->unseen, status->highest_modseq,
 	};
 	size_t start = str_len(str);
 
@@ -68,8 +70,8 @@ static void imap_status_append(string_t *str,
 			continue;
 		if (str_len(str) > start)
 			str_append_c(str, ' ');
-		str_printfa(str, "%s %u", imap_status_item_names[i].name,
-			    values[i]);
+		str_printfa(str, "%s %llu", imap_status_item_names[i].name,
+			    (unsigned long long)values[i]);
 	}
 }
 
@@ -77,7 +79,6 @@ int imap_status_send(struct client *client, const char *vname,
 		     enum imap_status_items items, const char **error_r)
 {
 	struct mailbox_status status;
-	string_t *str;
 	int ret;
 
 	if (imap_mailbox_is_selected(client, vname)) {
@@ -89,14 +90,22 @@ int imap_status_send(struct client *client, const char *vname,
 		if (ret <= 0)
 			return ret;
 	}
-	str = t_str_new(128);
+	imap_status_send_values(client, vname, &status, items);
+	return 1;
+}
+
+void imap_status_send_values(struct client *client, const char *vname,
+			     const struct mailbox_status *status,
+			     enum imap_status_items items)
+{
+	string_t *str = t_str_new(128);
+
 	str_append(str, "* STATUS ");
 	imap_mailbox_append_name(str, vname);
 	str_append(str, " (");
-	imap_status_append(str, &status, items);
+	imap_status_append(str, status, items);
 	str_append_c(str, ')');
 	client_send_line(client, str_c(str));
-	return 1;
 }
 
 bool cmd_status(struct client_command_context *cmd)
@@ -116,6 +125,9 @@ bool cmd_status(struct client_command_context *cmd)
 		client_cmd_bad(cmd, error);
 		return true;
 	}
+	/* RFC 7162 3.1: a CONDSTORE enabling command */
+	if ((items & IMAP_STATUS_HIGHESTMODSEQ) != 0)
+		imap_condstore_turn_on(cmd->client);
 	if (!imap_mailbox_arg_get(cmd, &cmd->args[0], &vname))
 		return true;
 	ret = imap_status_send(cmd->client, vname, items, &error);

@@ -6,12 +6,16 @@
 
 #include "imap-client.h"
 
+struct mailbox_status;
+
 enum imap_status_items {
 	IMAP_STATUS_MESSAGES	= 0x01,
 	IMAP_STATUS_RECENT	= 0x02,
 	IMAP_STATUS_UIDNEXT	= 0x04,
 	IMAP_STATUS_UIDVALIDITY	= 0x08,
 	IMAP_STATUS_UNSEEN	= 0x10,
+	/* RFC 7162 3.1.9: 0 for a mailbox without mod-sequences */
+	IMAP_STATUS_HIGHESTMODSEQ = 0x20,
 };
 
 /* Parses the list of status items. Returns false with error_r (for a BAD
@@ -25,5 +29,9 @@ bool imap_status_parse_items(const struct imap_arg *list,
    error. */
 int imap_status_send(struct client *client, const char *vname,
 		     enum imap_status_items items, const char **error_r);
+/* Sends "* STATUS name (...)" with the items of status. */
+void imap_status_send_values(struct client *client, const char *vname,
+			     const struct mailbox_status *status,
+			     enum imap_status_items items);
 
 #endif

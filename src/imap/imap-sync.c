@@ -2,7 +2,9 @@
 
 /* Reports mailbox changes made by other sessions. Order matters: the
    EXPUNGEs first (each renumbers the messages after it), then EXISTS for
-   new messages, then FETCH FLAGS with the final sequence numbers. */
+   new messages, then FETCH FLAGS with the final sequence numbers. With
+   QRESYNC (RFC 7162 3.2.10) the expunges are one VANISHED of their UIDs
+   instead; with CONDSTORE the FETCH replies carry MODSEQ. */
 
 #include "lib.h"
 #include "array.h"
@@ -11,21 +13,63 @@
 #include "imap-keywords.h"
 #include "imap-commands.h"
 #include "imap-search-update.h"
+#include "imap-condstore.h"
 #include "imap-sync.h"
 
 struct imap_sync_context {
 	struct client *client;
 	ARRAY(uint32_t) changed;
+	/* QRESYNC: the expunged UIDs, highest first */
+	ARRAY(uint32_t) vanished;
 };
+
+static void imap_sync_context_init(struct imap_sync_context *ctx,
+				   struct client *client)
+{
+	i_zero(ctx);
+	ctx->client = client;
+	t_array_init(&ctx->changed, 8);
+	t_array_init(&ctx->vanished, 8);
+}
 
 static void imap_sync_expunge(uint32_t seq, void *context)
 {
 	struct imap_sync_context *ctx = context;
+	const struct mail_record *rec;
 
 	imap_search_update_expunge(ctx->client, seq);
-	client_send_line(ctx->client, t_strdup_printf("* %u EXPUNGE", seq));
+	if (ctx->client->qresync_enabled) {
+		/* expunges come highest first: seq is still the record's */
+		rec = mailbox_get_record_flags(ctx->client->mailbox, seq);
+		array_push_back(&ctx->vanished, &rec->uid);
+	} else {
+		client_send_line(ctx->client,
+				 t_strdup_printf("* %u EXPUNGE", seq));
+	}
 	i_assert(ctx->client->messages_count > 0);
 	ctx->client->messages_count--;
+}
+
+/* Sends the VANISHED of the collected UIDs. */
+static void imap_sync_send_vanished(struct imap_sync_context *ctx)
+{
+	struct imap_condstore_set set;
+	const uint32_t *uids;
+	unsigned int count;
+	string_t *str;
+
+	uids = array_get(&ctx->vanished, &count);
+	if (count == 0)
+		return;
+	str = t_str_new(128);
+	str_append(str, "* VANISHED ");
+	imap_condstore_set_init(&set, str);
+	while (count > 0)
+		imap_condstore_set_add(&set, uids[--count]);
+	(void)imap_condstore_set_finish(&set);
+	client_send_line(ctx->client, str_c(str));
+	ctx->client->vanished_sent = true;
+	array_clear(&ctx->vanished);
 }
 
 static void imap_sync_flags_changed(uint32_t seq, void *context)
@@ -59,9 +103,19 @@ void imap_sync_send_counts(struct client *client, bool force)
 
 static void imap_sync_send_flags(struct client *client, uint32_t seq)
 {
+	const struct mail_record *rec;
 	string_t *str = t_str_new(64);
 
-	str_printfa(str, "* %u FETCH (FLAGS ", seq);
+	rec = mailbox_get_record_flags(client->mailbox, seq);
+	str_printfa(str, "* %u FETCH (", seq);
+	/* RFC 7162 3.2.4: with QRESYNC every FETCH reply has the UID */
+	if (client->qresync_enabled)
+		str_printfa(str, "UID %u ", rec->uid);
+	if (client->condstore_enabled) {
+		imap_condstore_append_modseq(str, rec);
+		str_append_c(str, ' ');
+	}
+	str_append(str, "FLAGS ");
 	imap_keywords_write_record(str, client->mailbox, seq);
 	str_append_c(str, ')');
 	client_send_line(client, str_c(str));
@@ -80,16 +134,17 @@ void imap_sync_command(struct client_command_context *cmd)
 
 void imap_sync_mailbox(struct client *client)
 {
-	struct imap_sync_context ctx = { .client = client };
+	struct imap_sync_context ctx;
 	const char *error;
 
-	t_array_init(&ctx.changed, 8);
+	imap_sync_context_init(&ctx, client);
 	if (mailbox_sync(client->mailbox, &imap_sync_callbacks, &ctx,
 			 &error) < 0) {
 		i_error("Syncing mailbox %s failed: %s",
 			mailbox_get_vname(client->mailbox), error);
 		return;
 	}
+	imap_sync_send_vanished(&ctx);
 	imap_sync_send_counts(client, false);
 	imap_keywords_send(client, false);
 	array_foreach(&ctx.changed, seq) {
@@ -101,19 +156,25 @@ void imap_sync_mailbox(struct client *client)
 
 int imap_sync_expunge_deleted(struct client *client, const char **error_r)
 {
-	struct imap_sync_context ctx = { .client = client };
+	struct imap_sync_context ctx;
+	int ret;
 
-	t_array_init(&ctx.changed, 1);
-	return mailbox_expunge_deleted(client->mailbox, &imap_sync_callbacks,
-				       &ctx, error_r);
+	imap_sync_context_init(&ctx, client);
+	ret = mailbox_expunge_deleted(client->mailbox, &imap_sync_callbacks,
+				      &ctx, error_r);
+	imap_sync_send_vanished(&ctx);
+	return ret;
 }
 
 int imap_sync_expunge_marked(struct client *client, const bool *marked,
 			     const char **error_r)
 {
-	struct imap_sync_context ctx = { .client = client };
+	struct imap_sync_context ctx;
+	int ret;
 
-	t_array_init(&ctx.changed, 1);
-	return mailbox_expunge_marked(client->mailbox, marked,
-				      &imap_sync_callbacks, &ctx, error_r);
+	imap_sync_context_init(&ctx, client);
+	ret = mailbox_expunge_marked(client->mailbox, marked,
+				     &imap_sync_callbacks, &ctx, error_r);
+	imap_sync_send_vanished(&ctx);
+	return ret;
 }

@@ -24,6 +24,12 @@ static const char *test_fetch_request_str(const struct imap_fetch_request *req)
 		str_append_c(str, ',');
 	}
 	str_append(str, req->set_seen ? ";seen" : ";peek");
+	if (req->changedsince != 0) {
+		str_printfa(str, ";since=%llu",
+			    (unsigned long long)req->changedsince);
+	}
+	if (req->vanished)
+		str_append(str, ";vanished");
 	return str_c(str);
 }
 
@@ -93,6 +99,24 @@ static const struct {
 	{ "\"FLAGS\"", NULL },
 	{ "FLAGS UID", NULL },
 	{ "", NULL },
+	/* RFC 7162 modifiers */
+	{ "MODSEQ", "80;;peek" },
+	{ "(UID modseq)", "81;;peek" },
+	{ "FLAGS (CHANGEDSINCE 5)", "82;;peek;since=5" },
+	{ "(FLAGS) (changedsince 9223372036854775807 vanished)",
+	  "82;;peek;since=9223372036854775807;vanished" },
+	{ "FLAGS (VANISHED CHANGEDSINCE 1)", "82;;peek;since=1;vanished" },
+	{ "FLAGS (CHANGEDSINCE 0)", NULL },
+	{ "FLAGS (CHANGEDSINCE 9223372036854775808)", NULL },
+	{ "FLAGS (CHANGEDSINCE x)", NULL },
+	{ "FLAGS (CHANGEDSINCE)", NULL },
+	{ "FLAGS (CHANGEDSINCE 1 CHANGEDSINCE 2)", NULL },
+	{ "FLAGS (VANISHED)", NULL },
+	{ "FLAGS (CHANGEDSINCE 1 VANISHED VANISHED)", NULL },
+	{ "FLAGS (FOO)", NULL },
+	{ "FLAGS ()", "2;;peek" },
+	{ "FLAGS (CHANGEDSINCE 1) UID", NULL },
+	{ "FLAGS (CHANGEDSINCE 1) (VANISHED)", NULL },
 };
 
 /* The number of body items is bounded. */

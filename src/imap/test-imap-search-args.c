@@ -38,7 +38,7 @@ static void test_search_dump(string_t *str, const struct imap_search_arg *arg)
 		"AND", "OR", "NOT", "ALL", "SEQ", "UID", "SAVED", "FLAGS",
 		"KEYWORD",
 		"LARGER", "SMALLER", "BEFORE", "ON", "SINCE", "SENTBEFORE",
-		"SENTON", "SENTSINCE", "HEADER", "BODY", "TEXT",
+		"SENTON", "SENTSINCE", "HEADER", "BODY", "TEXT", "MODSEQ",
 	};
 
 	str_printfa(str, "(%s", names[arg->type]);
@@ -75,6 +75,9 @@ static void test_search_dump(string_t *str, const struct imap_search_arg *arg)
 	case IMAP_SEARCH_ARG_TEXT:
 		str_printfa(str, " [%s]", arg->str);
 		break;
+	case IMAP_SEARCH_ARG_MODSEQ:
+		str_printfa(str, " %llu", (unsigned long long)arg->modseq);
+		break;
 	case IMAP_SEARCH_ARG_ALL:
 	case IMAP_SEARCH_ARG_SAVED:
 		break;
@@ -110,6 +113,11 @@ void test_imap_search_args_parse(void)
 		  "SENTSINCE 31-Dec-1969",
 		  "(AND (SENTBEFORE 0) (SENTON 86400) (SENTSINCE -86400))" },
 		{ "LARGER 100 SMALLER 0", "(AND (LARGER 100) (SMALLER 0))" },
+		{ "MODSEQ 0 modseq 9223372036854775807",
+		  "(AND (MODSEQ 0) (MODSEQ 9223372036854775807))" },
+		{ "MODSEQ \"/flags/\\\\seen\" all 5 MODSEQ \"/flags/x\" PRIV 6 "
+		  "MODSEQ \"/flags/y\" shared 7",
+		  "(AND (MODSEQ 5) (MODSEQ 6) (MODSEQ 7))" },
 		{ "1:3,5 *", "(AND (SEQ 1-3 5-5) (SEQ 10-10))" },
 		{ "1000 12:*", "(AND (SEQ 1000-1000) (SEQ 10-12))" },
 		{ "UID 5:* UID 1,7", "(AND (UID 5-100) (UID 1-1 7-7))" },
@@ -169,6 +177,13 @@ void test_imap_search_args_errors(void)
 		{ "SINCE 1-Foo-1994", "Invalid date for SINCE: 1-Foo-1994" },
 		{ "SENTON 1-Feb-94", "Invalid date for SENTON: 1-Feb-94" },
 		{ "LARGER x", "Invalid number for LARGER: x" },
+		{ "MODSEQ", "Invalid MODSEQ value" },
+		{ "MODSEQ x", "Invalid MODSEQ value" },
+		{ "MODSEQ -1", "Invalid MODSEQ value" },
+		{ "MODSEQ 9223372036854775808", "Invalid MODSEQ value" },
+		{ "MODSEQ \"/flags/x\" 5", "Invalid MODSEQ entry type" },
+		{ "MODSEQ \"/flags/x\" foo 5", "Invalid MODSEQ entry type" },
+		{ "MODSEQ \"/flags/x\" all", "Invalid MODSEQ value" },
 		{ "SMALLER -1", "Invalid number for SMALLER: -1" },
 		{ "LARGER 99999999999999999999999",
 		  "Invalid number for LARGER: 99999999999999999999999" },

@@ -409,6 +409,13 @@ auth_client_request_line(string_t *str, unsigned int id,
 	auth_client_append_field(str, "service", info->service);
 	if (info->secured)
 		str_append(str, "\tsecured");
+	if (info->no_penalty)
+		str_append(str, "\tno-penalty");
+	if (info->valid_client_cert)
+		str_append(str, "\tvalid-client-cert");
+	if (info->cert_username != NULL)
+		auth_client_append_field(str, "cert_username",
+					 info->cert_username);
 	if (info->session_id != NULL)
 		auth_client_append_field(str, "session", info->session_id);
 	if (info->local_ip.family != 0)

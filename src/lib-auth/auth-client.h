@@ -34,6 +34,14 @@ struct auth_request_info {
 	const char *initial_resp_base64;
 	/* The connection is TLS or otherwise secure (loopback, trusted). */
 	bool secured;
+	/* The client is in login_trusted_networks: its failed logins do
+	   not count against its address ("no-penalty"). */
+	bool no_penalty;
+	/* The TLS client's certificate verified against ssl_ca
+	   ("valid-client-cert"); cert_username is its subject's name
+	   (ssl_cert_username_field), or NULL. */
+	bool valid_client_cert;
+	const char *cert_username;
 };
 
 /* For OK and FAIL, args holds the reply's fields ("user=alice",

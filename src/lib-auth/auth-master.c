@@ -296,3 +296,37 @@ int auth_master_user_list(const char *socket_path, const char *mask,
 	*users_r = array_front(&users);
 	return 0;
 }
+
+int auth_master_cache_flush(const char *socket_path, const char *username,
+			    unsigned int *count_r, const char **error_r)
+{
+	long long deadline = auth_master_now_msecs() +
+		AUTH_MASTER_TIMEOUT_MSECS;
+	struct istream *input;
+	const char *line, *const *args, *error;
+	int ret = -1;
+
+	input = auth_master_send(socket_path, t_strdup_printf(
+		"VERSION\t1\t0\nCACHE-FLUSH\t" AUTH_MASTER_REQUEST_ID "%s%s\n",
+		username == NULL ? "" : "\t",
+		username == NULL ? "" : str_tabescape(username)), error_r);
+	if (input == NULL)
+		return -1;
+	line = auth_master_read_line(input, deadline, &error);
+	if (line != NULL) {
+		args = t_strsplit_tabescaped(line);
+		if (args[0] != NULL && strcmp(args[0], "OK") == 0 &&
+		    args[1] != NULL &&
+		    strcmp(args[1], AUTH_MASTER_REQUEST_ID) == 0 &&
+		    args[2] != NULL && str_to_uint(args[2], count_r) == 0)
+			ret = 0;
+		else {
+			error = t_strdup_printf("Unexpected reply: %s",
+						str_tabescape(line));
+		}
+	}
+	i_stream_destroy(&input);
+	if (ret < 0)
+		*error_r = t_strdup_printf("%s: %s", socket_path, error);
+	return ret;
+}

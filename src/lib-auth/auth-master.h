@@ -12,6 +12,7 @@
      C: USER\tID\tNAME\tservice=S   -> userdb lookup
      C: PASS\tID\tNAME\tservice=S   -> passdb lookup (auth-master only)
      C: LIST\tID\tuser=MASK         -> LIST\tID\tNAME lines, then DONE\tID
+     C: CACHE-FLUSH\tID[\tNAME]      -> OK\tID\tCOUNT
      S: USER\tID\tNAME\tuid=..\tgid=..\thome=..[\tmail=..][\tk=v...]
      S: PASS\tID\tNAME[\tk=v...]
      S: NOTFOUND\tID
@@ -55,5 +56,11 @@ int auth_master_pass_lookup(const char *socket_path, const char *username,
 int auth_master_user_list(const char *socket_path, const char *mask,
 			  pool_t pool, const char *const **users_r,
 			  const char **error_r);
+
+/* Drops the auth cache's entries about username (NULL: all of them);
+   *count_r is the number dropped (0 also when there is no cache).
+   Returns 0, or -1 with error_r. */
+int auth_master_cache_flush(const char *socket_path, const char *username,
+			    unsigned int *count_r, const char **error_r);
 
 #endif

@@ -106,6 +106,22 @@ int imap_seqset_parse(const char *str, uint32_t star_value,
 	return 0;
 }
 
+void imap_seqset_append(ARRAY_TYPE(seq_range) *ranges, uint32_t num)
+{
+	struct seq_range *last;
+	struct seq_range range = { num, num };
+
+	if (array_count(ranges) > 0) {
+		last = array_idx_modifiable(ranges, array_count(ranges) - 1);
+		i_assert(num > last->seq2);
+		if (last->seq2 + 1 == num) {
+			last->seq2 = num;
+			return;
+		}
+	}
+	array_push_back(ranges, &range);
+}
+
 static int seq_range_search_cmp(const uint32_t *seq,
 				const struct seq_range *range)
 {

@@ -25,6 +25,9 @@ ARRAY_DEFINE_TYPE(seq_range, struct seq_range);
 int imap_seqset_parse(const char *str, uint32_t star_value,
 		      ARRAY_TYPE(seq_range) *dest, const char **error_r);
 
+/* Appends num, which must be above every number in ranges, extending
+   the last range when num follows it. */
+void imap_seqset_append(ARRAY_TYPE(seq_range) *ranges, uint32_t num);
 /* Returns true if seq is in the (parsed, sorted) ranges. */
 bool imap_seqset_contains(const ARRAY_TYPE(seq_range) *ranges, uint32_t seq);
 

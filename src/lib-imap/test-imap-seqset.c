@@ -92,6 +92,17 @@ void test_imap_seqset_contains(void)
 	test_assert(imap_seqset_contains(&ranges, 20));
 	test_assert(!imap_seqset_contains(&ranges, 21));
 
+	/* appending extends the last range or starts one */
+	array_clear(&ranges);
+	imap_seqset_append(&ranges, 3);
+	imap_seqset_append(&ranges, 4);
+	imap_seqset_append(&ranges, 6);
+	test_assert(array_count(&ranges) == 2);
+	test_assert(array_idx(&ranges, 0)->seq1 == 3 &&
+		    array_idx(&ranges, 0)->seq2 == 4);
+	test_assert(array_idx(&ranges, 1)->seq1 == 6 &&
+		    array_idx(&ranges, 1)->seq2 == 6);
+
 	/* the number of ranges is bounded */
 	for (i = 1; i <= IMAP_SEQSET_MAX_RANGES; i++)
 		str_printfa(str, "%u,", i * 2);

@@ -66,3 +66,41 @@ int message_copy_crlf(struct istream *input, struct ostream *output,
 	}
 	return 0;
 }
+
+void message_lf_convert(struct message_lf_converter *conv,
+			const unsigned char *data, size_t size,
+			message_lf_output_t *output, void *context)
+{
+	size_t i, start = 0;
+
+	if (size == 0)
+		return;
+	if (conv->pending_cr) {
+		conv->pending_cr = false;
+		if (data[0] != '\n')
+			output(context, (const unsigned char *)"\r", 1);
+	}
+	for (i = 0; i < size; i++) {
+		if (data[i] != '\r')
+			continue;
+		if (i + 1 == size)
+			conv->pending_cr = true;
+		else if (data[i + 1] != '\n')
+			continue;
+		/* drop the CR of CRLF (or hold it until the next piece) */
+		if (i > start)
+			output(context, data + start, i - start);
+		start = i + 1;
+	}
+	if (size > start)
+		output(context, data + start, size - start);
+}
+
+void message_lf_convert_end(struct message_lf_converter *conv,
+			    message_lf_output_t *output, void *context)
+{
+	if (conv->pending_cr) {
+		conv->pending_cr = false;
+		output(context, (const unsigned char *)"\r", 1);
+	}
+}

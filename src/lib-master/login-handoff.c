@@ -119,6 +119,10 @@ int login_handoff_send(const char *socket_path, int client_fd,
 		*error_r = t_strdup_printf("%s: %s", socket_path, *error_r);
 	else if (strcmp(reply, "OK") == 0)
 		ret = 0;
+	else if (str_begins(reply, "LIMIT\t")) {
+		*error_r = str_tabunescape(reply + 6);
+		ret = 1;
+	}
 	else if (str_begins(reply, "FAIL\t"))
 		*error_r = t_strdup_printf("%s: Worker failed: %s",
 					   socket_path, reply + 5);
@@ -223,11 +227,20 @@ int login_handoff_receive(int sock, pool_t pool,
 	return 0;
 }
 
-void login_handoff_reply(int sock, bool success, const char *reason)
+static void login_handoff_write(int sock, const char *line)
 {
-	const char *line = success ? "OK\n" :
-		t_strdup_printf("FAIL\t%s\n", str_tabescape(reason));
-
 	if (write(sock, line, strlen(line)) < 0)
 		i_error("login handoff: write() failed: %m");
+}
+
+void login_handoff_reply(int sock, bool success, const char *reason)
+{
+	login_handoff_write(sock, success ? "OK\n" :
+		t_strdup_printf("FAIL\t%s\n", str_tabescape(reason)));
+}
+
+void login_handoff_refuse(int sock, const char *reason)
+{
+	login_handoff_write(sock, t_strdup_printf("LIMIT\t%s\n",
+						  str_tabescape(reason)));
 }

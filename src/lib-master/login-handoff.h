@@ -13,7 +13,10 @@
    All values tab-escaped; tag is the IMAP command tag whose OK the worker
    sends; input is client data the login process read past the login
    command (pipelined commands). The worker answers "OK\n" once it owns the
-   fd, or "FAIL\treason\n". The record is at most LOGIN_HANDOFF_MAX_SIZE. */
+   fd, "LIMIT\treason\n" when a limit (mail_max_userip_connections) refuses
+   the session (the login process tells the client the reason and
+   disconnects it), or "FAIL\treason\n". The record is at most
+   LOGIN_HANDOFF_MAX_SIZE. */
 
 #include "net.h"
 
@@ -32,8 +35,9 @@ struct login_handoff {
 
 /* Login side: connects to socket_path, sends the record with client_fd,
    waits (bounded by timeout_msecs) for the answer. Returns 0 when the
-   worker took the client (the caller closes its copy of client_fd), -1
-   with error_r. Blocking; the socket is local and the answer immediate. */
+   worker took the client (the caller closes its copy of client_fd), 1
+   when a limit refused it (error_r: the reason, for the client), -1 with
+   error_r. Blocking; the socket is local and the answer immediate. */
 int login_handoff_send(const char *socket_path, int client_fd,
 		       const struct login_handoff *handoff,
 		       unsigned int timeout_msecs, const char **error_r);
@@ -45,5 +49,7 @@ int login_handoff_receive(int sock, pool_t pool,
 			  struct login_handoff *handoff_r, int *client_fd_r,
 			  unsigned int timeout_msecs, const char **error_r);
 void login_handoff_reply(int sock, bool success, const char *reason);
+/* Refuses the session because of a limit; reason goes to the client. */
+void login_handoff_refuse(int sock, const char *reason);
 
 #endif

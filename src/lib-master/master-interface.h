@@ -22,6 +22,12 @@
                           master_service_init_finish() (after reading its
                           config, before touching client data)
          COVE_DEBUG       "1" to enable debug logging
+         COVE_MASTER_FD   (listening services only) an fd after the
+                          listeners: the read end of a pipe whose write
+                          end only the master holds. It becomes readable
+                          (EOF) when the master dies; the service then
+                          stops as on SIGTERM, so that a restarted master
+                          can bind the listeners again.
 
    A per-connection service (imap, pop3 workers) serves its one
    connection and exits. A listening service (imap-login, auth, lmtp)
@@ -40,6 +46,7 @@
 #define MASTER_ENV_RESTRICT_GID "COVE_RESTRICT_GID"
 #define MASTER_ENV_RESTRICT_CHROOT "COVE_RESTRICT_CHROOT"
 #define MASTER_ENV_DEBUG "COVE_DEBUG"
+#define MASTER_ENV_MASTER_FD "COVE_MASTER_FD"
 
 /* Paths of internal sockets, relative to base_dir. The login directory
    is what login processes chroot into: it holds nothing but these. */

@@ -23,6 +23,7 @@ static const struct setting_define master_service_setting_defines[] = {
 	DEF(SET_STR, postmaster_address),
 	DEF(SET_UINT, default_process_limit),
 	DEF(SET_UINT, default_client_limit),
+	DEF(SET_UINT, mail_max_userip_connections),
 	SETTING_DEFINE_LIST_END
 };
 
@@ -38,6 +39,7 @@ static const struct master_service_settings master_service_default_settings = {
 	.postmaster_address = "",
 	.default_process_limit = 100,
 	.default_client_limit = 1000,
+	.mail_max_userip_connections = 10,
 };
 
 static bool

@@ -18,6 +18,9 @@ struct master_service_settings {
 	const char *postmaster_address;
 	unsigned int default_process_limit;
 	unsigned int default_client_limit;
+	/* Sessions of one user from one IP per protocol (the post-login
+	   worker refuses more); 0: no limit. */
+	unsigned int mail_max_userip_connections;
 };
 
 extern const struct setting_parser_info master_service_setting_parser_info;

@@ -37,6 +37,8 @@ struct master_service {
 	unsigned int client_count;
 	/* Supplementary group kept after the privilege drop, or -1. */
 	gid_t extra_gid;
+	/* MASTER_ENV_MASTER_FD: readable once the master is gone. */
+	struct io *io_master;
 	bool per_connection;
 	bool listening;
 	bool stopping;
@@ -269,8 +271,17 @@ static void master_service_new_connection(struct master_service *service,
 	master_service_fill_connection(&conn);
 	conn.unix_socket = l->unix_socket;
 	conn.ssl = l->ssl;
-	if (++service->client_count >= service->client_limit)
+	if (++service->client_count >= service->client_limit &&
+	    !service->per_connection) {
+		/* a process that serves one client at a time (lmtp) is
+		   full with each one: nothing to warn about */
+		if (service->client_limit > 1) {
+			i_warning("client_limit (%u) reached: new connections "
+				  "wait until a client leaves",
+				  service->client_limit);
+		}
 		master_service_listen_stop(service);
+	}
 	T_BEGIN {
 		service->callback(&conn);
 	} T_END;
@@ -327,6 +338,29 @@ static void master_service_sig_die(const siginfo_t *si ATTR_UNUSED,
 	master_service_stop(service);
 }
 
+static void master_service_master_died(struct master_service *service)
+{
+	i_error("The master process died: stopping");
+	io_remove(&service->io_master);
+	service->stopping = true;
+	master_service_stop(service);
+}
+
+static void master_service_watch_master(struct master_service *service)
+{
+	const char *env = getenv(MASTER_ENV_MASTER_FD);
+	unsigned int fd;
+
+	if (env == NULL)
+		return;
+	if (str_to_uint(env, &fd) < 0 || fd < MASTER_LISTEN_FD_FIRST ||
+	    fd > INT_MAX)
+		i_fatal("Invalid %s: %s", MASTER_ENV_MASTER_FD, env);
+	fd_close_on_exec((int)fd, true);
+	service->io_master = io_add((int)fd, IO_READ,
+				    master_service_master_died, service);
+}
+
 void master_service_run(struct master_service *service,
 			master_service_connection_callback_t *callback)
 {
@@ -346,11 +380,13 @@ void master_service_run(struct master_service *service,
 		fd_set_nonblock(l->fd, false);
 		master_service_new_connection(service, l, l->fd);
 	} else {
+		master_service_watch_master(service);
 		master_service_listen_start(service);
 	}
 	if (!service->stopping)
 		io_loop_run(service->ioloop);
 	master_service_listen_stop(service);
+	io_remove(&service->io_master);
 }
 
 void master_service_stop(struct master_service *service)

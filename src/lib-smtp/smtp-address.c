@@ -9,6 +9,8 @@
 #include "str.h"
 #include "smtp-address.h"
 
+#include <strings.h>
+
 /* RFC 5322 atext, plus 8-bit bytes when utf8 is set. */
 static bool smtp_char_is_atext(unsigned char c, bool utf8)
 {
@@ -237,6 +239,22 @@ int smtp_address_parse_path(pool_t pool, const char *str,
 bool smtp_address_is_null(const struct smtp_address *address)
 {
 	return address->localpart[0] == '\0' && address->domain == NULL;
+}
+
+bool smtp_address_is_users(const struct smtp_address *address,
+			   const char *username)
+{
+	const char *at = strchr(username, '@');
+
+	if (smtp_address_is_null(address))
+		return true;
+	if (at == NULL)
+		return strcasecmp(address->localpart, username) == 0;
+	return address->domain != NULL &&
+		strlen(address->localpart) == (size_t)(at - username) &&
+		strncasecmp(address->localpart, username,
+			    at - username) == 0 &&
+		strcasecmp(address->domain, at + 1) == 0;
 }
 
 static bool smtp_localpart_is_dot_string(const char *localpart)

@@ -41,6 +41,13 @@ bool smtp_address_is_null(const struct smtp_address *address);
    dot-string; "" for the null path. Temporary frame. */
 const char *smtp_address_encode(const struct smtp_address *address);
 
+/* True if address belongs to the login user name: "local@domain" equal
+   to username when username has a domain, else a local part equal to
+   username (with any domain, or none). Compared case-insensitively. The
+   null path belongs to everyone (bounces and MDNs, RFC 8098 3). */
+bool smtp_address_is_users(const struct smtp_address *address,
+			   const char *username);
+
 /* Splits the local part at the first character in delimiters (Dovecot's
    recipient_delimiter, "+" or a set such as "+-"): "user+box" gives
    "user" and "box". With no delimiter present (or empty delimiters),

@@ -3,7 +3,8 @@
 #define SMTP_CLIENT_H
 
 /* A small blocking SMTP client (RFC 5321) for relaying: connect, send a
-   command line, read its reply, send a message as DATA with dot-stuffing.
+   command line, read its reply, send a message as DATA with dot-stuffing,
+   with TLS (STARTTLS or SMTPS) and AUTH PLAIN when asked.
    Connecting is bounded by one timeout, each read and write after it by
    another, and a
    reply by SMTP_CLIENT_MAX_REPLY_LINES lines of SMTP_CLIENT_MAX_LINE_LENGTH
@@ -51,6 +52,23 @@ int smtp_client_send_data(struct smtp_client *client,
 			  const unsigned char *data, size_t size,
 			  struct smtp_client_reply *reply_r,
 			  const char **error_r);
+
+/* Starts TLS on the connection: after the server's 220 to STARTTLS
+   (RFC 3207), or at once after connecting for SMTPS (RFC 8314). With
+   verify the server's certificate must chain to the system's CAs or to
+   one in ca_file (a PEM path, may be "") and name host (a host name or an
+   IP address). Refuses a server that sent anything past the 220. Returns
+   0, or -1 with error_r; the connection is unusable after -1. */
+int smtp_client_start_tls(struct smtp_client *client, const char *host,
+			  const char *ca_file, bool verify,
+			  const char **error_r);
+/* AUTH PLAIN (RFC 4954, RFC 4616) with the initial response; the reply
+   (235 on success) is returned as smtp_client_command() does. The
+   credentials are wiped from the buffers used. */
+int smtp_client_auth_plain(struct smtp_client *client, const char *user,
+			   const char *password,
+			   struct smtp_client_reply *reply_r,
+			   const char **error_r);
 
 /* Parses one reply line: its code, whether it is the last line of the
    reply (a space after the code, or nothing), and checks that it is

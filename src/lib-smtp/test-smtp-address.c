@@ -13,6 +13,7 @@
 void test_smtp_address_parse(void);
 void test_smtp_address_encode(void);
 void test_smtp_address_split_detail(void);
+void test_smtp_address_is_users(void);
 
 static const struct {
 	const char *input;
@@ -151,4 +152,37 @@ void test_smtp_address_split_detail(void)
 	}
 	test_end();
 	pool_unref(&pool);
+}
+
+void test_smtp_address_is_users(void)
+{
+	static const struct {
+		const char *localpart, *domain, *username;
+		bool result;
+	} tests[] = {
+		{ "u1", "example.org", "u1", true },
+		{ "U1", "other.example", "u1", true },
+		{ "u1", NULL, "u1", true },
+		{ "u10", "example.org", "u1", false },
+		{ "u", "example.org", "u1", false },
+		{ "", NULL, "u1", true },
+		{ "u1", "example.org", "u1@example.org", true },
+		{ "u1", "EXAMPLE.org", "U1@example.org", true },
+		{ "u1", "example.com", "u1@example.org", false },
+		{ "u1", NULL, "u1@example.org", false },
+		{ "u", "example.org", "u1@example.org", false },
+		{ "u12", "example.org", "u1@example.org", false },
+		{ "", NULL, "u1@example.org", true },
+	};
+
+	test_begin("smtp address is user's");
+	for (unsigned int i = 0; i < N_ELEMENTS(tests); i++) {
+		struct smtp_address address = {
+			.localpart = tests[i].localpart,
+			.domain = tests[i].domain,
+		};
+		test_assert_idx(smtp_address_is_users(&address,
+			tests[i].username) == tests[i].result, i);
+	}
+	test_end();
 }

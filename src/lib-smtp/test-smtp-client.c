@@ -1,7 +1,9 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
 /* Tests for smtp-client.c: reply lines, replies read over a socket
-   (multi-line, malformed, disconnect) and DATA's dot-stuffing. */
+   (multi-line, malformed, disconnect), DATA's dot-stuffing, AUTH PLAIN's
+   line, and TLS refused before a handshake (successful handshakes are
+   in tests/test_submission_tls.py). */
 
 #include "lib.h"
 #include "test-common.h"
@@ -13,6 +15,8 @@
 void test_smtp_client_reply_line(void);
 void test_smtp_client_read_reply(void);
 void test_smtp_client_send_data(void);
+void test_smtp_client_auth_plain(void);
+void test_smtp_client_start_tls_refused(void);
 
 void test_smtp_client_reply_line(void)
 {
@@ -138,5 +142,68 @@ void test_smtp_client_send_data(void)
 		test_assert_idx(strcmp(buf, tests[i].wire) == 0, i);
 		i_close_fd(&peer);
 	}
+	test_end();
+}
+
+void test_smtp_client_auth_plain(void)
+{
+	static const char wire[] = "AUTH PLAIN AHUxAHAgdw==\r\n";
+	struct smtp_client_reply reply;
+	struct smtp_client *client;
+	const char *error;
+	char buf[256];
+	ssize_t ret;
+	int peer;
+
+	test_begin("smtp client auth plain");
+	client = test_client_create("535 5.7.8 No\r\n", false, &peer);
+	test_assert(smtp_client_auth_plain(client, "u1", "p w", &reply,
+					   &error) == 0);
+	test_assert(reply.code == 535);
+	smtp_client_destroy(&client);
+	ret = read(peer, buf, sizeof(buf) - 1);
+	test_assert(ret == (ssize_t)strlen(wire));
+	buf[ret < 0 ? 0 : ret] = '\0';
+	test_assert_strcmp(buf, wire);
+	i_close_fd(&peer);
+	test_end();
+}
+
+void test_smtp_client_start_tls_refused(void)
+{
+	struct smtp_client_reply reply;
+	struct smtp_client *client;
+	const char *error;
+	int peer;
+
+	test_begin("smtp client start tls refused");
+	/* a reply pipelined after the 220 would count as sent over TLS */
+	client = test_client_create("220 Go\r\n250 Injected\r\n", true,
+				    &peer);
+	test_assert(smtp_client_read_reply(client, &reply, &error) == 0);
+	test_assert(smtp_client_start_tls(client, "localhost", "", true,
+					  &error) == -1);
+	test_assert_strcmp(error, "Server sent data before TLS started");
+	smtp_client_destroy(&client);
+
+	/* the server answers the handshake in plaintext */
+	client = test_client_create("220 Go\r\n", false, &peer);
+	test_assert(smtp_client_read_reply(client, &reply, &error) == 0);
+	if (write(peer, "500 What?\r\n", 11) != 11)
+		i_fatal("write() failed: %m");
+	test_assert(smtp_client_start_tls(client, "127.0.0.1", "", false,
+					  &error) == -1);
+	test_assert(strncmp(error, "TLS handshake failed: ", 22) == 0);
+	smtp_client_destroy(&client);
+	i_close_fd(&peer);
+
+	/* an unreadable CA file */
+	client = test_client_create("", true, &peer);
+	test_assert(smtp_client_start_tls(client, "localhost",
+					  "/nonexistent/ca.pem", true,
+					  &error) == -1);
+	test_assert(strncmp(error, "Can't load CA file /nonexistent/ca.pem",
+			    38) == 0);
+	smtp_client_destroy(&client);
 	test_end();
 }

@@ -14,8 +14,27 @@ struct file_dotlock;
 /* A lock not modified for this long is stale. */
 #define FILE_DOTLOCK_STALE_SECS 120
 
-/* Locks path by creating path.lock, waiting up to timeout_secs. Returns 1
-   locked, 0 timed out (error_r says who holds it), -1 error. */
+/* Called after a stale lock was removed; reason says why it was stale. */
+typedef void file_dotlock_stale_callback_t(const char *lock_path,
+					   const char *reason, void *context);
+
+struct file_dotlock_settings {
+	/* How long to wait for a lock held by someone else. */
+	unsigned int timeout_secs;
+	/* A lock not modified for this long is stale. */
+	unsigned int stale_secs;
+	/* NULL: stale locks are removed silently. */
+	file_dotlock_stale_callback_t *stale_callback;
+	void *context;
+};
+
+/* Locks path by creating path.lock, waiting up to set->timeout_secs.
+   Returns 1 locked, 0 timed out (error_r names the lock and its holder),
+   -1 error. */
+int file_dotlock_create_set(const char *path,
+			    const struct file_dotlock_settings *set,
+			    struct file_dotlock **lock_r, const char **error_r);
+/* The same with FILE_DOTLOCK_STALE_SECS and no stale callback. */
 int file_dotlock_create(const char *path, unsigned int timeout_secs,
 			struct file_dotlock **lock_r, const char **error_r);
 /* Sets the lock file's mtime to now, so that a lock held longer than

@@ -49,31 +49,85 @@ mail_deliver_header_value(const unsigned char *p, const unsigned char *end)
 	return str_c(value);
 }
 
-const char *mail_deliver_get_msgid(struct smtp_spool *spool)
+/* The value (after the colon) of the first header called name (with
+   its colon) at or after p, or NULL when the header section between p
+   and end has none more. p must be at the start of a line. */
+static const unsigned char *
+mail_deliver_find_header(const unsigned char *p, const unsigned char *end,
+			 const char *name)
 {
-	static const char name[] = "Message-ID:";
-	const unsigned char *data, *p, *end;
-	const char *error;
-	size_t size;
+	size_t name_len = strlen(name);
 
-	if (smtp_spool_read(spool, 0, &data, &size, &error) <= 0)
-		return "unspecified";
-	end = data + I_MIN(size, MAIL_DELIVER_MSGID_SEARCH_SIZE);
-	for (p = data; p < end; ) {
+	while (p < end) {
 		const unsigned char *lf = memchr(p, '\n', end - p);
 
 		/* an empty line ends the header section */
 		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n'))
 			break;
-		if ((size_t)(end - p) >= sizeof(name) - 1 &&
-		    strncasecmp((const char *)p, name, sizeof(name) - 1) == 0)
-			return mail_deliver_header_value(p + sizeof(name) - 1,
-							 end);
+		if ((size_t)(end - p) >= name_len &&
+		    strncasecmp((const char *)p, name, name_len) == 0)
+			return p + name_len;
 		if (lf == NULL)
 			break;
 		p = lf + 1;
 	}
-	return "unspecified";
+	return NULL;
+}
+
+/* The start of the spooled message, up to MAIL_DELIVER_MSGID_SEARCH_SIZE
+   bytes, in data_r and end_r. Returns false if nothing can be read. */
+static bool mail_deliver_spool_head(struct smtp_spool *spool,
+				    const unsigned char **data_r,
+				    const unsigned char **end_r)
+{
+	const char *error;
+	size_t size;
+
+	if (smtp_spool_read(spool, 0, data_r, &size, &error) <= 0)
+		return false;
+	*end_r = *data_r + I_MIN(size, MAIL_DELIVER_MSGID_SEARCH_SIZE);
+	return true;
+}
+
+const char *mail_deliver_get_msgid(struct smtp_spool *spool)
+{
+	const unsigned char *data, *end, *value;
+
+	if (!mail_deliver_spool_head(spool, &data, &end))
+		return "unspecified";
+	value = mail_deliver_find_header(data, end, "Message-ID:");
+	return value == NULL ? "unspecified" :
+		mail_deliver_header_value(value, end);
+}
+
+bool mail_deliver_has_delivered_to(struct smtp_spool *spool,
+				   const char *address)
+{
+	const unsigned char *data, *end, *value, *lf;
+	const char *text;
+	size_t len;
+
+	if (!mail_deliver_spool_head(spool, &data, &end))
+		return false;
+	while ((value = mail_deliver_find_header(data, end,
+						 "Delivered-To:")) != NULL) {
+		text = mail_deliver_header_value(value, end);
+		len = strlen(text);
+		while (len > 0 && text[len - 1] == ' ')
+			len--;
+		if (len >= 2 && text[0] == '<' && text[len - 1] == '>') {
+			text++;
+			len -= 2;
+		}
+		if (len == strlen(address) &&
+		    strncasecmp(text, address, len) == 0)
+			return true;
+		lf = memchr(value, '\n', end - value);
+		if (lf == NULL)
+			break;
+		data = lf + 1;
+	}
+	return false;
 }
 
 /* RFC 5322 date-time of the local time (the C locale's day and month
@@ -117,8 +171,9 @@ static int mail_deliver_save_write(const struct mail_deliver_context *ctx,
 	size_t size;
 	int ret;
 
-	str_printfa(headers, "Return-Path: <%s>\r\nDelivered-To: %s\r\n",
-		    ctx->sender, ctx->rcpt_to);
+	str_printfa(headers, "Return-Path: <%s>\r\n", ctx->sender);
+	if (ctx->rcpt_to != NULL)
+		str_printfa(headers, "Delivered-To: %s\r\n", ctx->rcpt_to);
 	if (ctx->received != NULL)
 		str_append(headers, ctx->received);
 	if (mailbox_save_write(save_ctx, str_data(headers), str_len(headers),
@@ -236,7 +291,7 @@ static int mail_deliver_as_user(const struct mail_deliver_context *ctx,
 	if (mail_user_login_get_ids(user, ctx->mail_set, &rset, error_r) < 0)
 		return -1;
 	if (restrict_access_temp(rset.username, rset.uid, rset.gid,
-				 error_r) < 0)
+				 rset.extra_gid, error_r) < 0)
 		ret = -1;
 	else
 		ret = mail_deliver_user(ctx, user, mailbox_r, error_r);

@@ -23,7 +23,7 @@ struct mail_deliver_context {
 	/* Return-Path address without the brackets; "" for the null
 	   sender */
 	const char *sender;
-	/* Delivered-To address */
+	/* Delivered-To address, or NULL to add no Delivered-To */
 	const char *rcpt_to;
 	/* The whole Received header (name, folded value and final CRLF),
 	   or NULL for none */
@@ -38,6 +38,13 @@ struct mail_deliver_context {
 /* The Message-ID of the spooled message, sanitised for logging, or
    "unspecified". */
 const char *mail_deliver_get_msgid(struct smtp_spool *spool);
+
+/* True if the header of the spooled message (its first 64 KB) has a
+   Delivered-To for address ("addr" or "<addr>", compared
+   case-insensitively): the MTA added it already (Postfix's local, or
+   pipe with flag D). */
+bool mail_deliver_has_delivered_to(struct smtp_spool *spool,
+				   const char *address);
 
 /* A Received header for an LMTP delivery:
    "Received: from HELO ([IP])\r\n\tby HOSTNAME with LMTP id ID\r\n"

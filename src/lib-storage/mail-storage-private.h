@@ -29,6 +29,9 @@ struct mail_location {
 	const char *inbox_path;
 	/* LAYOUT= value, or NULL for the backend's default. */
 	const char *layout;
+	/* INDEX= path (mbox: the root of the index directories), or NULL
+	   for the backend's default. */
+	const char *index_path;
 };
 
 struct mail_user {
@@ -49,8 +52,9 @@ struct mail_user {
 	bool autocreated;
 };
 
-/* A mailbox as the backend lists it: its storage name (UTF-8, '.'
-   separated, without the namespace prefix; never INBOX). */
+/* A mailbox as the backend lists it: its storage name (UTF-8, separated
+   by the backend's name_sep, without the namespace prefix; never
+   INBOX). */
 struct mailbox_list_entry {
 	const char *name;
 	/* A directory kept for children, without messages of its own. */
@@ -70,6 +74,11 @@ struct mailbox_list_vfuncs {
 	/* Creates a mailbox that does not exist (or is NOSELECT). */
 	int (*create)(struct mail_user *user, const char *name,
 		      const char **error_r);
+	/* Optional: creates name as a directory only for children (CREATE
+	   with a trailing separator, RFC 3501 6.3.3), for backends whose
+	   mailboxes cannot have children; NULL: create() is used. */
+	int (*create_dir)(struct mail_user *user, const char *name,
+			  const char **error_r);
 	/* Deletes an existing mailbox: its messages only when
 	   keep_dir (it has children), else everything. */
 	int (*delete)(struct mail_user *user, const char *name,
@@ -103,16 +112,18 @@ struct mailbox_vfuncs {
 	int (*update_flags)(struct mailbox *box, unsigned int idx,
 			    enum modify_type modify, enum mail_flags flags,
 			    const uint32_t *keywords, const char **error_r);
+	/* Optional (NULL: no mod-sequences, every modseq stays 0): see
+	   mailbox_flags_commit(). mbox: writes the pending flag changes
+	   (and has no mod-sequences). */
+	int (*flags_commit)(struct mailbox *box, const char **error_r);
 	/* See mailbox_get_keywords() and mailbox_keywords_lookup(). */
 	const char *const *(*get_keywords)(struct mailbox *box,
 					   unsigned int *count_r);
 	int (*keywords_lookup)(struct mailbox *box, const char *const *names,
 			       unsigned int count, uint32_t *keywords_r,
 			       const char **error_r);
-	int (*expunge_deleted)(struct mailbox *box,
-			       const struct mailbox_sync_callbacks *cb,
-			       void *context, const char **error_r);
-	/* Removes the records whose marked[idx] is true. */
+	/* Removes the records whose marked[idx] is true (also what
+	   mailbox_expunge_deleted() does). */
 	int (*expunge_marked)(struct mailbox *box, const bool *marked,
 			      const struct mailbox_sync_callbacks *cb,
 			      void *context, const char **error_r);
@@ -143,6 +154,13 @@ struct mailbox_vfuncs {
 
 struct mail_storage_backend {
 	const char *name;
+	/* The hierarchy separator of storage names: '.' (Maildir++), '/'
+	   (mbox: the names are paths under the root). Also the namespace's
+	   separator when the config sets none. */
+	char name_sep;
+	/* The subscriptions file's name in the root (where it must not
+	   look like a mailbox). */
+	const char *subscriptions_name;
 	/* Checks the location (e.g. LAYOUT). Returns 0 or -1. */
 	int (*location_check)(const struct mail_location *location,
 			      const char **error_r);
@@ -169,8 +187,14 @@ struct mailbox {
 	ARRAY(bool) record_filled;
 	uint32_t uidvalidity;
 	uint32_t uidnext;
+	/* Set by backends with mod-sequences (see struct mailbox_status
+	   and mailbox_get_expunge_modseq()); 0 without. */
+	uint64_t highest_modseq;
+	uint64_t expunge_modseq;
 	/* mailbox_notify_changes() state; NULL when not watching. */
 	struct mailbox_notify *notify;
+	/* mailbox_cache_*() (mail-cache.h); NULL until first used. */
+	struct mail_cache *cache;
 };
 
 struct mail_save_context {
@@ -183,8 +207,12 @@ struct mail_save_context {
 
 extern const struct mail_storage_backend maildir_storage_backend;
 extern const struct mailbox_list_vfuncs maildir_list_vfuncs;
+extern const struct mailbox_list_vfuncs mbox_list_vfuncs;
+extern const struct mail_storage_backend mbox_storage_backend;
 
-/* In the mail root: one subscribed storage name per line. */
+/* In the mail root: one subscribed storage name per line. Maildir's
+   name (struct mail_storage_backend.subscriptions_name); mbox uses
+   Dovecot's ".subscriptions". */
 #define MAILBOX_LIST_SUBSCRIPTIONS_FILE "subscriptions"
 /* mailbox-list.c: appends the subscribed storage names (from the
    temporary frame). Returns 0, or -1 with error_r. */
@@ -221,6 +249,11 @@ enum mail_flags mail_flags_modify(enum mail_flags old_flags,
 /* Returns the keyword mask old changed by modify/keywords. */
 uint32_t mail_keywords_modify(uint32_t old, enum modify_type modify,
 			      uint32_t keywords);
+
+/* mailbox-cache.c: writes the pending values, compacts the cache if
+   needed (logging a failure) and frees it; called at close, while the
+   view is still there. */
+void mailbox_cache_deinit(struct mailbox *box);
 
 /* Generic view helpers for backends. */
 /* Returns the index of the first record with UID >= uid (the record

@@ -6,6 +6,7 @@
 
 #include "lib.h"
 #include "mail-storage-settings.h"
+#include "mbox/mbox-lock.h"
 
 #include <stddef.h>
 #include <strings.h>
@@ -160,6 +161,12 @@ static const struct setting_define mail_storage_setting_defines[] = {
 	SETTING_DEFINE(SET_BOOL, mail_debug, struct mail_storage_settings),
 	SETTING_DEFINE(SET_BOOL, lda_mailbox_autocreate,
 		       struct mail_storage_settings),
+	SETTING_DEFINE(SET_STR, mbox_read_locks, struct mail_storage_settings),
+	SETTING_DEFINE(SET_STR, mbox_write_locks, struct mail_storage_settings),
+	SETTING_DEFINE(SET_TIME, mbox_lock_timeout,
+		       struct mail_storage_settings),
+	SETTING_DEFINE(SET_TIME, mbox_dotlock_change_timeout,
+		       struct mail_storage_settings),
 	SETTING_DEFINE_DEFLIST(namespaces, "namespace",
 			       struct mail_storage_settings,
 			       &mail_namespace_setting_parser_info),
@@ -179,6 +186,10 @@ static const struct mail_storage_settings mail_storage_default_settings = {
 	.mail_temp_dir = "/tmp",
 	.mail_debug = false,
 	.lda_mailbox_autocreate = false,
+	.mbox_read_locks = "fcntl",
+	.mbox_write_locks = "dotlock fcntl",
+	.mbox_lock_timeout = 5 * 60,
+	.mbox_dotlock_change_timeout = 2 * 60,
 	.namespaces = { { NULL, 0 } },
 };
 
@@ -186,6 +197,7 @@ static bool mail_storage_settings_check(void *_set, pool_t pool ATTR_UNUSED,
 					const char **error_r)
 {
 	struct mail_storage_settings *set = _set;
+	const char *error;
 
 	if (set->last_valid_uid != 0 &&
 	    set->last_valid_uid < set->first_valid_uid) {
@@ -199,6 +211,12 @@ static bool mail_storage_settings_check(void *_set, pool_t pool ATTR_UNUSED,
 	}
 	if (set->mail_temp_dir[0] != '/') {
 		*error_r = "mail_temp_dir must be an absolute path";
+		return false;
+	}
+	if (mbox_lock_methods_check(set->mbox_read_locks, &error) < 0 ||
+	    mbox_lock_methods_check(set->mbox_write_locks, &error) < 0) {
+		*error_r = t_strdup_printf("mbox_read_locks/mbox_write_locks: %s",
+					   error);
 		return false;
 	}
 	return true;

@@ -27,7 +27,8 @@ struct mail_namespace_settings {
 	const char *name;
 	/* "private" (the only one supported), "shared" or "public". */
 	const char *type;
-	/* Hierarchy separator shown to clients; "" = '.' (Maildir++). */
+	/* Hierarchy separator shown to clients; "" = the storage's
+	   (mail_storage_backend.name_sep: '.' Maildir++, '/' mbox). */
 	const char *separator;
 	/* Prefix of every mailbox name except INBOX; "" or ends with the
 	   separator. */
@@ -61,6 +62,13 @@ struct mail_storage_settings {
 	/* LMTP: create a missing destination mailbox instead of falling
 	   back to INBOX. */
 	bool lda_mailbox_autocreate;
+	/* mbox locking, see mbox/mbox-lock.h: space-separated methods
+	   ("dotlock", "dotlock_try", "fcntl", "flock"), the total wait and
+	   the age of a stale dotlock, in seconds. */
+	const char *mbox_read_locks;
+	const char *mbox_write_locks;
+	unsigned int mbox_lock_timeout;
+	unsigned int mbox_dotlock_change_timeout;
 	ARRAY_TYPE(mail_namespace_settings) namespaces;
 };
 

@@ -51,6 +51,10 @@ enum mailbox_flags {
 	   once (IMAP APPEND and COPY report them: RFC 4315 UIDPLUS), and
 	   mailbox_get_status() then has the UIDVALIDITY they belong to. */
 	MAILBOX_FLAG_SAVE_UIDS	= 0x04,
+	/* coveadm force-resync: the backend's index (a cache) is not read;
+	   the view is rebuilt from the files (UIDs, flags) and the index is
+	   rewritten from it when the mailbox is closed. */
+	MAILBOX_FLAG_REBUILD_INDEX = 0x08,
 };
 
 struct mail_user;
@@ -65,6 +69,11 @@ struct mailbox_status {
 	uint32_t first_unseen_seq;
 	uint32_t uidvalidity;
 	uint32_t uidnext;
+	/* RFC 7162 HIGHESTMODSEQ of the view: at least the mod-sequence of
+	   every record and of every expunge the view has seen, and below
+	   that of any change the view has not seen. 0: the mailbox has no
+	   mod-sequences (IMAP NOMODSEQ). */
+	uint64_t highest_modseq;
 };
 
 struct mailbox_sync_callbacks {
@@ -85,6 +94,11 @@ struct mail_record {
 	/* Bit i set: the message has keyword i of
 	   mailbox_get_keywords(). */
 	uint32_t keywords;
+	/* RFC 7162 mod-sequence: set when the message was saved and raised
+	   above every earlier one at each flag or keyword change (also by
+	   another session or process). Shared by all sessions and kept
+	   across restarts; 0 if the mailbox has no mod-sequences. */
+	uint64_t modseq;
 };
 
 /* Creates the user. mail_location NULL means set->mail_location; the
@@ -135,9 +149,9 @@ uint32_t mailbox_get_count(const struct mailbox *box);
 /* seq is 1..count. The record is valid until the next sync or expunge. */
 const struct mail_record *
 mailbox_get_record(const struct mailbox *box, uint32_t seq);
-/* Like mailbox_get_record() but without I/O: only uid, flags and keywords
-   are sure to be valid (the sizes and received_date may not be filled
-   in yet). */
+/* Like mailbox_get_record() but without I/O: only uid, flags, keywords
+   and modseq are sure to be valid (the sizes and received_date may not
+   be filled in yet). */
 const struct mail_record *
 mailbox_get_record_flags(const struct mailbox *box, uint32_t seq);
 /* The sequence range of the messages with uid1 <= UID <= uid2; returns
@@ -149,6 +163,34 @@ bool mailbox_get_seq_range(const struct mailbox *box, uint32_t uid1,
    -1 error. */
 int mailbox_open_mail_stream(struct mailbox *box, uint32_t seq,
 			     struct istream **input_r, const char **error_r);
+
+/* The mailbox's cache of values computed from messages (mail-cache.h:
+   a file beside the index, shared by all sessions). */
+enum mailbox_cache_field {
+	MAILBOX_CACHE_FIELD_ENVELOPE,
+	/* BODY: the non-extensible BODYSTRUCTURE */
+	MAILBOX_CACHE_FIELD_BODY,
+	MAILBOX_CACHE_FIELD_BODYSTRUCTURE,
+
+	MAILBOX_CACHE_FIELD_COUNT
+};
+/* Looks up the cached value of field for message seq. Returns 1 with
+   value_r (from the temporary frame), 0 if not cached, -1 with error_r
+   on I/O error (the cache is then off for the rest of the session:
+   later calls return 0). */
+int mailbox_cache_lookup(struct mailbox *box, uint32_t seq,
+			 enum mailbox_cache_field field, const char **value_r,
+			 const char **error_r);
+/* Caches value (the IMAP string as sent) for message seq; values too long
+   to cache are left out. Lookups in this session find it at once; other
+   sessions after mailbox_cache_commit() (or when enough values are
+   pending, or at close). Returns 0, or -1 with error_r as above. */
+int mailbox_cache_add(struct mailbox *box, uint32_t seq,
+		      enum mailbox_cache_field field, const char *value,
+		      const char **error_r);
+/* Writes the added values to the cache file in one go (at the end of a
+   command). Returns 0, or -1 with error_r as above. */
+int mailbox_cache_commit(struct mailbox *box, const char **error_r);
 /* Changes the flags of message seq (MAIL_RECENT is ignored). The change
    applies to the message's current flags, so flags set by others since
    the last sync are kept (and show in the record afterwards). Returns 1
@@ -163,6 +205,18 @@ int mailbox_update_flags_keywords(struct mailbox *box, uint32_t seq,
 				  enum modify_type modify,
 				  enum mail_flags flags, uint32_t keywords,
 				  const char **error_r);
+/* Gives the flag and keyword changes made with mailbox_update_flags*()
+   since the last sync or commit their mod-sequences (records' modseq and
+   the status's highest_modseq); a sync does this too. A mailbox without
+   mod-sequences only writes the changes it keeps pending, if any (mbox).
+   Returns 0 or -1. */
+int mailbox_flags_commit(struct mailbox *box, const char **error_r);
+/* The highest mod-sequence of an expunge in the mailbox, as of the last
+   sync (0 if none is known, or no mod-sequences). The UIDs of the
+   expunged messages are not kept: a QRESYNC client that knows an older
+   mod-sequence is sent every UID it may know that is not in the view
+   (RFC 7162 3.2.5.2 allows that). */
+uint64_t mailbox_get_expunge_modseq(const struct mailbox *box);
 /* The mailbox's keyword names by index (NULL for an unused index below
    count), as of the last sync or lookup; valid until the next one. */
 const char *const *mailbox_get_keywords(struct mailbox *box,
@@ -298,6 +352,9 @@ enum mailbox_info_flags {
 	MAILBOX_INFO_SUBSCRIBED		= 0x10,
 	/* A child (at any depth) is subscribed (RFC 5258 CHILDINFO). */
 	MAILBOX_INFO_CHILD_SUBSCRIBED	= 0x20,
+	/* Can never have children (an mbox file); set instead of
+	   NOCHILDREN. */
+	MAILBOX_INFO_NOINFERIORS	= 0x40,
 };
 
 enum mailbox_list_iter_flags {

@@ -8,6 +8,8 @@
 #include "restrict-access.h"
 #include "master-interface.h"
 #include "login-handoff.h"
+#include "master-service.h"
+#include "master-session.h"
 #include "auth-master.h"
 #include "auth-client.h"
 #include "mail-storage-settings.h"
@@ -223,17 +225,64 @@ int mail_user_login_by_name(const char *base_dir, const char *username,
 				      user_r, error_r);
 }
 
+/* The reason to refuse the session when the user already has
+   mail_max_userip_connections sessions of this protocol from this IP
+   (counted from the published sessions, see master-session.h), or NULL. */
+static const char *
+mail_user_login_userip_limit(const char *base_dir, pool_t pool,
+			     const struct login_handoff *handoff)
+{
+	unsigned int limit = master_service_get_common_settings(
+		master_service)->mail_max_userip_connections;
+	const char *protocol = master_service_get_name(master_service);
+	const char *ip = net_ip2addr(&handoff->remote_ip);
+	ARRAY_TYPE(master_session) sessions;
+	const char *error;
+	unsigned int count = 0;
+
+	if (limit == 0)
+		return NULL;
+	p_array_init(&sessions, pool, 16);
+	if (master_session_list(base_dir, pool, &sessions, &error) < 0) {
+		i_error("%s", error);
+		return NULL;
+	}
+	array_foreach(&sessions, s) {
+		if (strcmp(s->username, handoff->username) == 0 &&
+		    strcmp(s->protocol, protocol) == 0 &&
+		    strcmp(s->remote_ip, ip) == 0)
+			count++;
+	}
+	if (count < limit)
+		return NULL;
+	return t_strdup_printf("Maximum number of connections from user+IP "
+			       "exceeded (mail_max_userip_connections=%u)",
+			       limit);
+}
+
 int mail_user_login_handoff(int login_fd, pool_t pool, const char *base_dir,
 			    const struct mail_storage_settings *set,
 			    struct login_handoff *handoff_r, int *client_fd_r,
 			    struct mail_user **user_r, const char **error_r)
 {
-	const char *error = NULL;
+	const char *error = NULL, *refusal;
 	int ret;
 
 	ret = login_handoff_receive(login_fd, pool, handoff_r, client_fd_r,
 				    MAIL_USER_LOGIN_HANDOFF_TIMEOUT_MSECS,
 				    &error);
+	refusal = ret < 0 ? NULL :
+		mail_user_login_userip_limit(base_dir, pool, handoff_r);
+	if (refusal != NULL) {
+		login_handoff_refuse(login_fd, refusal);
+		(void)close(login_fd);
+		(void)close(*client_fd_r);
+		*error_r = t_strdup_printf("Login of %s from %s refused: %s",
+					   handoff_r->username,
+					   net_ip2addr(&handoff_r->remote_ip),
+					   refusal);
+		return 0;
+	}
 	login_handoff_reply(login_fd, ret == 0, error);
 	(void)close(login_fd);
 	if (ret < 0) {

@@ -48,9 +48,11 @@ int mail_user_login_by_name(const char *base_dir, const char *username,
 /* The whole start of a worker's session: receives the handoff record
    from login_fd (into pool), answers it and closes login_fd, then does
    mail_user_login(). Returns 1 with client_fd_r, handoff_r and user_r; 0
-   if the handoff failed (no client fd: error_r is for the log); -1 if the
-   login failed after the client fd was received (client_fd_r is set: the
-   caller tells the client and closes it; error_r is for the log). */
+   if the handoff failed or mail_max_userip_connections refused the
+   session (the login process tells the client; no client fd: error_r is
+   for the log); -1 if the login failed after the client fd was received
+   (client_fd_r is set: the caller tells the client and closes it;
+   error_r is for the log). */
 int mail_user_login_handoff(int login_fd, pool_t pool, const char *base_dir,
 			    const struct mail_storage_settings *set,
 			    struct login_handoff *handoff_r, int *client_fd_r,

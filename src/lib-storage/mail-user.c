@@ -10,12 +10,13 @@
 
 static const struct mail_storage_backend *const mail_storage_backends[] = {
 	&maildir_storage_backend,
+	&mbox_storage_backend,
 };
 
-/* Dovecot location parameters Cove accepts and ignores (index files and
-   the like do not exist here). */
+/* Dovecot location parameters Cove accepts and ignores (directories for
+   files that Cove keeps elsewhere or does not have). */
 static const char *const mail_location_ignored_params[] = {
-	"INDEX", "CONTROL", "VOLATILEDIR", "ITERINDEX", "SUBSCRIPTIONS",
+	"CONTROL", "VOLATILEDIR", "ITERINDEX", "SUBSCRIPTIONS",
 	"UTF8", "NO-NOSELECT", "FULLDIRNAME", "DIRNAME", "ALT",
 };
 
@@ -91,6 +92,9 @@ static int mail_location_param(struct mail_location *loc, pool_t pool,
 	if (strcmp(key, "INBOX") == 0) {
 		value = mail_location_expand_home(value, home);
 		loc->inbox_path = p_strdup(pool, value);
+	} else if (strcmp(key, "INDEX") == 0) {
+		value = mail_location_expand_home(value, home);
+		loc->index_path = p_strdup(pool, value);
 	} else if (strcmp(key, "LAYOUT") == 0) {
 		loc->layout = p_strdup(pool, value);
 	} else {

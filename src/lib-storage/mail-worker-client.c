@@ -90,6 +90,29 @@ void mail_worker_client_init(struct mail_worker_client *client,
 				      mail_worker_client_idle_timeout, client);
 }
 
+void mail_worker_client_replace_fd(struct mail_worker_client *client,
+				   int fd)
+{
+	size_t max_line_length = i_stream_get_max_buffer_size(client->input);
+	bool reading = client->io != NULL;
+
+	if (reading)
+		io_remove(&client->io);
+	o_stream_destroy(&client->output);
+	i_stream_destroy(&client->input);
+	i_close_fd(&client->fd);
+	client->fd = fd;
+	fd_set_nonblock(fd, true);
+	client->input = i_stream_create_fd(fd, max_line_length, false);
+	client->output = o_stream_create_fd(fd, false);
+	o_stream_set_flush_callback(client->output, mail_worker_client_output,
+				    client);
+	if (reading) {
+		client->io = io_add(fd, IO_READ, mail_worker_client_input,
+				    client);
+	}
+}
+
 void mail_worker_client_deinit(struct mail_worker_client *client)
 {
 	mail_user_deinit(&client->user);

@@ -56,6 +56,12 @@ void mail_worker_client_init(struct mail_worker_client *client,
    client afterwards. */
 void mail_worker_client_deinit(struct mail_worker_client *client);
 
+/* Continues the connection on fd (a filter's end, e.g. COMPRESS): the
+   old fd is closed and its streams destroyed, pending output and
+   buffered input dropped (take them first). */
+void mail_worker_client_replace_fd(struct mail_worker_client *client,
+				   int fd);
+
 /* Starts reading input and runs the commands already buffered. */
 void mail_worker_client_start_input(struct mail_worker_client *client);
 /* Stops reading input until def->output_more() says the command has

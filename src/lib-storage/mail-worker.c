@@ -7,7 +7,9 @@
 #include "lib.h"
 #include "ioloop.h"
 #include "master-service.h"
+#include "master-session.h"
 #include "login-handoff.h"
+#include "mail-storage.h"
 #include "mail-storage-settings.h"
 #include "mail-user-login.h"
 #include "mail-worker-client.h"
@@ -55,6 +57,11 @@ static void mail_worker_login(void *context ATTR_UNUSED)
 			mail_worker_client_fail(client_fd);
 		master_service_client_connection_destroyed(master_service);
 	} else {
+		/* for coveadm who and kick */
+		if (master_session_publish(mset->base_dir, worker->name,
+					   mail_user_get_username(user),
+					   &handoff.remote_ip, &error) < 0)
+			i_error("%s", error);
 		worker_client = worker->client_start(client_fd, worker_set,
 						     user, &handoff);
 	}
@@ -100,6 +107,7 @@ int mail_worker_main(const struct mail_worker *_worker, int argc,
 	master_service_run(master_service, mail_worker_connected);
 
 	mail_worker_shutdown();
+	master_session_unpublish();
 	if (to_login != NULL)
 		timeout_remove(&to_login);
 	master_service_deinit(&master_service);

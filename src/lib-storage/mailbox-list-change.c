@@ -101,7 +101,8 @@ static int mailbox_list_subscriptions_change(struct mail_user *user,
 					     const char **error_r)
 {
 	const char *path = t_strconcat(user->location.root, "/",
-				       MAILBOX_LIST_SUBSCRIPTIONS_FILE, NULL);
+				       user->backend->subscriptions_name,
+				       NULL);
 	struct file_dotlock *lock;
 	int ret;
 
@@ -143,12 +144,59 @@ static int mailbox_list_get_state(struct mail_user *user, const char *name,
 			*noselect_r = entry->noselect;
 			ret = entry->noselect ? 0 : 1;
 		} else if (strncmp(entry->name, name, len) == 0 &&
-			   entry->name[len] == '.') {
+			   entry->name[len] == user->backend->name_sep) {
 			*children_r = true;
 		}
 	}
 	pool_unref(&pool);
 	return ret;
+}
+
+/* Returns 1 if a parent of name is a mailbox that cannot have children
+   (an mbox file: backends with create_dir), 0 if not, -1 error. */
+static int mailbox_list_parent_is_leaf(struct mail_user *user,
+				       const char *name, const char **error_r)
+{
+	ARRAY_TYPE(mailbox_list_entry) entries;
+	pool_t pool;
+	int ret = 0;
+
+	if (user->backend->list_v->create_dir == NULL)
+		return 0;
+	pool = pool_alloconly_create("mailbox list parents", 1024);
+	t_array_init(&entries, 32);
+	if (user->backend->list_v->get_entries(user, pool, &entries,
+					       error_r) < 0)
+		ret = -1;
+	array_foreach(&entries, entry) {
+		size_t len = strlen(entry->name);
+
+		if (ret == 0 && !entry->noselect &&
+		    strncmp(entry->name, name, len) == 0 &&
+		    name[len] == user->backend->name_sep)
+			ret = 1;
+	}
+	pool_unref(&pool);
+	return ret;
+}
+
+/* Checks that name can be created where it is. Returns 0, or -1 with
+   error_code_r and error_r. */
+static int mailbox_list_check_parent(struct mail_user *user, const char *name,
+				     enum mail_error *error_code_r,
+				     const char **error_r)
+{
+	int ret = mailbox_list_parent_is_leaf(user, name, error_r);
+
+	if (ret == 0)
+		return 0;
+	if (ret > 0) {
+		*error_code_r = MAIL_ERROR_PARAMS;
+		*error_r = "Mailbox doesn't allow inferior mailboxes";
+	} else {
+		*error_code_r = MAIL_ERROR_TEMP;
+	}
+	return -1;
 }
 
 /* vname -> storage name for the change functions. */
@@ -163,22 +211,33 @@ static int mailbox_list_get_name(struct mail_user *user, const char *vname,
 	return -1;
 }
 
+/* Creates name, as a directory only for children if dir_only. */
 static int mailbox_list_create_name(struct mail_user *user, const char *name,
+				    bool dir_only,
 				    enum mail_error *error_code_r,
 				    const char **error_r)
 {
+	const struct mailbox_list_vfuncs *list_v = user->backend->list_v;
 	bool noselect, children;
 	int ret;
 
 	ret = mailbox_list_get_state(user, name, &noselect, &children,
 				     error_r);
+	/* a directory cannot become a mailbox where mailboxes have no
+	   children (create_dir set) */
+	if (ret == 0 && noselect &&
+	    (dir_only || list_v->create_dir != NULL))
+		ret = 1;
 	if (ret != 0) {
 		*error_code_r = ret < 0 ? MAIL_ERROR_TEMP : MAIL_ERROR_EXISTS;
 		if (ret > 0)
 			*error_r = "Mailbox already exists";
 		return -1;
 	}
-	if (user->backend->list_v->create(user, name, error_r) < 0) {
+	if (mailbox_list_check_parent(user, name, error_code_r, error_r) < 0)
+		return -1;
+	if ((dir_only ? list_v->create_dir(user, name, error_r) :
+	     list_v->create(user, name, error_r)) < 0) {
 		*error_code_r = MAIL_ERROR_TEMP;
 		return -1;
 	}
@@ -202,7 +261,7 @@ int mailbox_list_autocreate(struct mail_user *user, const char **error_r)
 			user->list_prefix, set->name, NULL), &name,
 			&error) <= 0)
 			continue;
-		if (mailbox_list_create_name(user, name, &error_code,
+		if (mailbox_list_create_name(user, name, false, &error_code,
 					     error_r) < 0 &&
 		    error_code != MAIL_ERROR_EXISTS)
 			return -1;
@@ -219,11 +278,14 @@ int mailbox_create(struct mail_user *user, const char *vname,
 {
 	size_t len = strlen(vname);
 	const char *name;
+	bool dir_only = false;
 
 	*error_code_r = MAIL_ERROR_NONE;
 	/* RFC 3501 6.3.3: a trailing separator only declares a hierarchy */
-	if (len > 1 && vname[len - 1] == user->list_sep)
+	if (len > 1 && vname[len - 1] == user->list_sep) {
 		vname = t_strndup(vname, len - 1);
+		dir_only = user->backend->list_v->create_dir != NULL;
+	}
 	if (mailbox_list_autocreate(user, error_r) < 0) {
 		*error_code_r = MAIL_ERROR_TEMP;
 		return -1;
@@ -231,7 +293,8 @@ int mailbox_create(struct mail_user *user, const char *vname,
 	if (mailbox_list_get_name(user, vname, &name, error_code_r,
 				  error_r) < 0)
 		return -1;
-	return mailbox_list_create_name(user, name, error_code_r, error_r);
+	return mailbox_list_create_name(user, name, dir_only, error_code_r,
+					error_r);
 }
 
 int mailbox_delete(struct mail_user *user, const char *vname,
@@ -291,7 +354,8 @@ int mailbox_rename(struct mail_user *user, const char *old_vname,
 		return -1;
 	old_len = strlen(old_name);
 	if (strncmp(new_name, old_name, old_len) == 0 &&
-	    (new_name[old_len] == '.' || new_name[old_len] == '\0') &&
+	    (new_name[old_len] == user->backend->name_sep ||
+	     new_name[old_len] == '\0') &&
 	    strcmp(old_name, "INBOX") != 0) {
 		*error_code_r = MAIL_ERROR_PARAMS;
 		*error_r = "Can't rename mailbox under itself.";
@@ -318,6 +382,9 @@ int mailbox_rename(struct mail_user *user, const char *old_vname,
 		*error_r = "Target mailbox already exists";
 		return -1;
 	}
+	if (mailbox_list_check_parent(user, new_name, error_code_r,
+				      error_r) < 0)
+		return -1;
 	if (user->backend->list_v->rename(user, old_name, new_name,
 					  error_r) < 0) {
 		*error_code_r = MAIL_ERROR_TEMP;

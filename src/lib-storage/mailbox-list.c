@@ -6,10 +6,12 @@
    special-use flags from the namespace settings. Changes to the list are
    in mailbox-list-change.c.
 
-   Storage names use '.' as the separator whatever the namespace's
-   separator is, so a name containing '.' is refused when the separator
-   is another character. The subscriptions file "<root>/subscriptions"
-   holds one storage name per line. */
+   Storage names use the backend's name_sep ('.' for Maildir++, '/' for
+   mbox) whatever the namespace's separator is, so a name containing
+   name_sep is refused when the namespace's separator is another
+   character; '/' and a component starting with '.' (a dotfile, "..")
+   never reach the disk. The subscriptions file (the backend's
+   subscriptions_name in the root) holds one storage name per line. */
 
 #include "lib.h"
 #include "array.h"
@@ -55,8 +57,8 @@ void mailbox_list_user_init(struct mail_user *user)
 		mail_storage_settings_get_namespace(user->set);
 
 	user->ns = ns;
-	user->list_sep = ns == NULL || ns->separator[0] == '\0' ? '.' :
-		ns->separator[0];
+	user->list_sep = ns == NULL || ns->separator[0] == '\0' ?
+		user->backend->name_sep : ns->separator[0];
 	user->list_prefix = ns == NULL ? "" : ns->prefix;
 }
 
@@ -71,10 +73,10 @@ const char *mailbox_list_get_prefix(const struct mail_user *user)
 }
 
 /* The first component "inbox" in any case is INBOX. */
-static const char *mailbox_list_fix_inbox(const char *name)
+static const char *mailbox_list_fix_inbox(const char *name, char name_sep)
 {
 	if (strncasecmp(name, "INBOX", 5) == 0 &&
-	    (name[5] == '\0' || name[5] == '.') &&
+	    (name[5] == '\0' || name[5] == name_sep) &&
 	    strncmp(name, "INBOX", 5) != 0)
 		return t_strconcat("INBOX", name + 5, NULL);
 	return name;
@@ -84,7 +86,7 @@ int mailbox_list_vname_to_name(struct mail_user *user, const char *vname,
 			       const char **name_r, const char **error_r)
 {
 	size_t prefix_len = strlen(user->list_prefix);
-	char sep = user->list_sep;
+	char sep = user->list_sep, name_sep = user->backend->name_sep;
 	string_t *str;
 	const char *p;
 
@@ -109,13 +111,20 @@ int mailbox_list_vname_to_name(struct mail_user *user, const char *vname,
 					"invalid place in mailbox name";
 				return 0;
 			}
-			str_append_c(str, '.');
-		} else if (*p == '.' || *p == '/' ||
+			str_append_c(str, name_sep);
+		} else if (*p == name_sep || *p == '/' ||
 			   (unsigned char)*p < 0x20 || *p == 0x7f) {
-			/* '.' is the separator on disk, '/' the path's */
+			/* name_sep is the separator on disk, '/' the
+			   path's */
 			*error_r = t_strdup_printf(
 				"Character not allowed in mailbox name: "
 				"'%c'", (unsigned char)*p < 0x20 ? '?' : *p);
+			return 0;
+		} else if (*p == '.' && (p == vname + prefix_len ||
+					 p[-1] == sep)) {
+			/* a dotfile on disk, or ".." */
+			*error_r = "Mailbox name component may not begin "
+				"with '.'";
 			return 0;
 		} else {
 			str_append_c(str, *p);
@@ -125,7 +134,7 @@ int mailbox_list_vname_to_name(struct mail_user *user, const char *vname,
 		*error_r = "Empty mailbox name";
 		return 0;
 	}
-	*name_r = mailbox_list_fix_inbox(str_c(str));
+	*name_r = mailbox_list_fix_inbox(str_c(str), name_sep);
 	return 1;
 }
 
@@ -140,7 +149,8 @@ static const char *mailbox_list_name_to_vname(struct mail_user *user,
 	str = t_str_new(strlen(name) + 16);
 	str_append(str, user->list_prefix);
 	for (; *name != '\0'; name++)
-		str_append_c(str, *name == '.' ? user->list_sep : *name);
+		str_append_c(str, *name == user->backend->name_sep ?
+			     user->list_sep : *name);
 	return str_c(str);
 }
 
@@ -235,10 +245,11 @@ mailbox_list_node_get(struct mailbox_list_iter *iter, const char *name,
 static void mailbox_list_add_parents(struct mailbox_list_iter *iter,
 				     const char *name)
 {
-	const char *p = strrchr(name, '.');
+	char name_sep = iter->user->backend->name_sep;
+	const char *p = strrchr(name, name_sep);
 	struct mailbox_list_node *node;
 
-	for (; p != NULL; p = strrchr(name, '.')) {
+	for (; p != NULL; p = strrchr(name, name_sep)) {
 		name = t_strndup(name, p - name);
 		node = mailbox_list_node_get(iter, name,
 			MAILBOX_INFO_NOSELECT | MAILBOX_INFO_NONEXISTENT);
@@ -246,29 +257,33 @@ static void mailbox_list_add_parents(struct mailbox_list_iter *iter,
 	}
 }
 
-static const char *mailbox_list_tabs_to_dots(const char *line)
+static const char *mailbox_list_tabs_to_sep(const char *line, char name_sep)
 {
 	char *name = t_strdup_noconst(line);
 
 	for (char *p = name; *p != '\0'; p++) {
 		if (*p == '\t')
-			*p = '.';
+			*p = name_sep;
 	}
 	return name;
 }
 
 /* Returns true if name is a storage name that a client could create:
-   UTF-8 without control characters, no empty components. */
-static bool mailbox_list_name_is_valid(const char *name)
+   UTF-8 without control characters, no empty components, none starting
+   with '.', no '/' but as name_sep. */
+static bool mailbox_list_name_is_valid(const char *name, char name_sep)
 {
 	size_t len = strlen(name);
 
 	if (len == 0 || len > MAILBOX_LIST_NAME_MAX_LENGTH ||
-	    name[0] == '.' || name[len - 1] == '.' ||
-	    strstr(name, "..") != NULL || strchr(name, '/') != NULL)
+	    name[len - 1] == name_sep)
 		return false;
 	for (const char *p = name; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		bool component_start = p == name || p[-1] == name_sep;
+
+		if ((unsigned char)*p < 0x20 || *p == 0x7f ||
+		    (*p == '/' && name_sep != '/') ||
+		    (component_start && (*p == '.' || *p == name_sep)))
 			return false;
 	}
 	return imap_utf8_to_utf7(name, t_str_new(len * 2)) == 0;
@@ -279,7 +294,8 @@ int mailbox_list_subscriptions_read(struct mail_user *user,
 				    const char **error_r)
 {
 	const char *path = t_strconcat(user->location.root, "/",
-				       MAILBOX_LIST_SUBSCRIPTIONS_FILE, NULL);
+				       user->backend->subscriptions_name,
+				       NULL);
 	const char *const *lines;
 	buffer_t *buf;
 	bool enoent;
@@ -295,9 +311,10 @@ int mailbox_list_subscriptions_read(struct mail_user *user,
 		/* Dovecot's version line, and its tab separators */
 		if ((*lines)[0] == '\0' || str_begins(*lines, "V\t"))
 			continue;
-		name = mailbox_list_tabs_to_dots(*lines);
+		name = mailbox_list_tabs_to_sep(*lines,
+						user->backend->name_sep);
 		/* a damaged line is no name anybody could have subscribed */
-		if (mailbox_list_name_is_valid(name))
+		if (mailbox_list_name_is_valid(name, user->backend->name_sep))
 			array_push_back(names, &name);
 	}
 	return 0;
@@ -371,7 +388,8 @@ static int mailbox_list_iter_fill(struct mailbox_list_iter *iter,
 		bool matched = mailbox_list_iter_match(iter,
 			mailbox_list_name_to_vname(user, parent));
 
-		while ((p = strrchr(parent, '.')) != NULL) {
+		while ((p = strrchr(parent, user->backend->name_sep)) !=
+		       NULL) {
 			parent = t_strndup(parent, p - parent);
 			node = mailbox_list_node_get(iter, parent,
 				MAILBOX_INFO_NOSELECT |
@@ -399,11 +417,15 @@ static bool mailbox_list_iter_selected(struct mailbox_list_iter *iter,
 			  MAILBOX_LIST_ITER_SELECT_RECURSIVEMATCH) != 0 &&
 			 node->child_subscribed_unmatched);
 	}
-	/* a subscription, or a parent directory left without children,
-	   is not a mailbox */
-	return (flags & (MAILBOX_INFO_NONEXISTENT |
-			 MAILBOX_INFO_NOSELECT)) == 0 ||
-		(flags & MAILBOX_INFO_CHILDREN) != 0;
+	/* a subscription is not a mailbox, nor is a parent directory left
+	   without children, unless directories are made on purpose
+	   (create_dir) */
+	if ((flags & MAILBOX_INFO_CHILDREN) != 0)
+		return true;
+	if ((flags & MAILBOX_INFO_NONEXISTENT) != 0)
+		return false;
+	return (flags & MAILBOX_INFO_NOSELECT) == 0 ||
+		iter->user->backend->list_v->create_dir != NULL;
 }
 
 static int mailbox_list_node_cmp(struct mailbox_list_node *const *n1,
@@ -415,6 +437,17 @@ static int mailbox_list_node_cmp(struct mailbox_list_node *const *n1,
 	if (inbox1 != inbox2)
 		return inbox1 ? -1 : 1;
 	return strcmp((*n1)->info.vname, (*n2)->info.vname);
+}
+
+/* Whether node is a mailbox that cannot have children: a selectable one
+   (not INBOX) of a backend whose mailboxes are files (create_dir). */
+static bool mailbox_list_node_is_leaf(struct mailbox_list_iter *iter,
+				      const struct mailbox_list_node *node)
+{
+	return iter->user->backend->list_v->create_dir != NULL &&
+		(node->info.flags & (MAILBOX_INFO_NOSELECT |
+				     MAILBOX_INFO_NONEXISTENT)) == 0 &&
+		strcmp(node->name, "INBOX") != 0;
 }
 
 /* Sets the vnames and the remaining flags and picks the nodes to list. */
@@ -429,8 +462,12 @@ static void mailbox_list_iter_select(struct mailbox_list_iter *iter)
 	hctx = hash_table_iterate_init(iter->nodes);
 	while (hash_table_iterate(hctx, &key, &value)) {
 		node = value;
-		if ((node->info.flags & MAILBOX_INFO_CHILDREN) == 0)
-			node->info.flags |= MAILBOX_INFO_NOCHILDREN;
+		if ((node->info.flags & MAILBOX_INFO_CHILDREN) == 0) {
+			node->info.flags |=
+				mailbox_list_node_is_leaf(iter, node) ?
+				MAILBOX_INFO_NOINFERIORS :
+				MAILBOX_INFO_NOCHILDREN;
+		}
 		node->info.vname = p_strdup(iter->pool,
 			mailbox_list_name_to_vname(iter->user, node->name));
 		set = mailbox_list_get_settings(iter->user, node->name);

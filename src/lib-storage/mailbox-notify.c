@@ -21,8 +21,9 @@
 #define MAILBOX_NOTIFY_DEBOUNCE_MSECS 100
 /* How often the callback runs when the files cannot be watched. */
 #define MAILBOX_NOTIFY_POLL_MSECS (5 * 1000)
+/* IN_MODIFY: an mbox file in a watched directory is written to */
 #define MAILBOX_NOTIFY_INOTIFY_MASK \
-	(IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)
+	(IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_MODIFY)
 
 struct mailbox_notify {
 	mailbox_notify_callback_t *callback;

@@ -68,6 +68,7 @@ void mailbox_close(struct mailbox **_box)
 
 	*_box = NULL;
 	mailbox_notify_changes_stop(box);
+	mailbox_cache_deinit(box);
 	box->v->close(box);
 	box->user->open_mailboxes--;
 	mailbox_free(box);
@@ -89,6 +90,7 @@ void mailbox_get_status(struct mailbox *box, struct mailbox_status *status_r)
 	status_r->messages = array_count(&box->records);
 	status_r->uidvalidity = box->uidvalidity;
 	status_r->uidnext = box->uidnext;
+	status_r->highest_modseq = box->highest_modseq;
 	array_foreach(&box->records, rec) {
 		if ((rec->flags & MAIL_RECENT) != 0)
 			status_r->recent++;
@@ -243,6 +245,18 @@ int mailbox_update_flags_keywords(struct mailbox *box, uint32_t seq,
 	return mailbox_update(box, seq, modify, flags, &keywords, error_r);
 }
 
+int mailbox_flags_commit(struct mailbox *box, const char **error_r)
+{
+	if (box->v->flags_commit == NULL)
+		return 0;
+	return box->v->flags_commit(box, error_r);
+}
+
+uint64_t mailbox_get_expunge_modseq(const struct mailbox *box)
+{
+	return box->expunge_modseq;
+}
+
 const char *const *mailbox_get_keywords(struct mailbox *box,
 					unsigned int *count_r)
 {
@@ -264,11 +278,18 @@ int mailbox_expunge_deleted(struct mailbox *box,
 			    const struct mailbox_sync_callbacks *cb,
 			    void *context, const char **error_r)
 {
-	if (mailbox_is_readonly(box)) {
-		*error_r = "Mailbox is read-only";
-		return -1;
-	}
-	return box->v->expunge_deleted(box, cb, context, error_r);
+	const struct mail_record *recs;
+	unsigned int i, count;
+	bool *marked;
+	int ret;
+
+	recs = array_get(&box->records, &count);
+	marked = i_new(bool, count + 1);
+	for (i = 0; i < count; i++)
+		marked[i] = (recs[i].flags & MAIL_DELETED) != 0;
+	ret = mailbox_expunge_marked(box, marked, cb, context, error_r);
+	i_free(marked);
+	return ret;
 }
 
 int mailbox_expunge_marked(struct mailbox *box, const bool *marked,

@@ -77,3 +77,51 @@ void test_file_dotlock(void)
 	test_storage_rmdir(dir);
 	test_end();
 }
+
+static void test_file_dotlock_stale_cb(const char *lock_path,
+				       const char *reason, void *context)
+{
+	const char **reason_r = context;
+
+	*reason_r = t_strconcat(lock_path, ": ", reason, NULL);
+}
+
+void test_file_dotlock_stale_secs(void)
+{
+	struct file_dotlock *lock;
+	const char *dir, *path, *lock_path, *error, *reason = NULL;
+	struct file_dotlock_settings set = {
+		.timeout_secs = 0,
+		.stale_secs = 30,
+		.stale_callback = test_file_dotlock_stale_cb,
+		.context = &reason,
+	};
+
+	test_begin("file dotlock stale_secs");
+	dir = test_storage_mkdtemp();
+	path = t_strconcat(dir, "/file", NULL);
+	lock_path = t_strconcat(path, ".lock", NULL);
+
+	test_storage_write_file(lock_path, "1:otherhost\n", time(NULL) - 20);
+	test_assert(file_dotlock_create_set(path, &set, &lock, &error) == 0);
+	test_assert_strcmp(error, t_strdup_printf(
+		"Timed out waiting for lock %s (held by 1:otherhost)",
+		lock_path));
+	test_assert(reason == NULL);
+	test_storage_write_file(lock_path, "1:otherhost\n", time(NULL) - 40);
+	test_assert(file_dotlock_create_set(path, &set, &lock, &error) == 1);
+	test_assert(reason != NULL && str_begins(reason, lock_path) &&
+		    strstr(reason, ": not modified for ") != NULL);
+	test_assert(file_dotlock_delete(&lock, &error) == 0);
+
+	reason = NULL;
+	test_storage_write_file(lock_path, t_strdup_printf("%ld:%s\n",
+		(long)test_dead_pid(), test_hostname()), 0);
+	test_assert(file_dotlock_create_set(path, &set, &lock, &error) == 1);
+	test_assert(reason != NULL &&
+		    strstr(reason, "no longer exists") != NULL);
+	test_assert(file_dotlock_delete(&lock, &error) == 0);
+
+	test_storage_rmdir(dir);
+	test_end();
+}

@@ -1,7 +1,8 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
 /* Tests for the parts of mail-deliver that need no storage or userdb:
-   the Message-ID for the log and LMTP's Received header. */
+   the Message-ID for the log, finding a Delivered-To and LMTP's Received
+   header. */
 
 #include "lib.h"
 #include "str.h"
@@ -81,8 +82,47 @@ static void test_mail_deliver_lmtp_received(void)
 	test_end();
 }
 
+static void test_mail_deliver_has_delivered_to(void)
+{
+	static const struct {
+		const char *input;
+		bool result;
+	} tests[] = {
+		{ "Delivered-To: u1@localhost\r\n\r\nbody\r\n", true },
+		{ "delivered-to:U1@LocalHost\n\n", true },
+		{ "Delivered-To: <u1@localhost> \r\n\r\n", true },
+		{ "Delivered-To: other@localhost\r\n"
+		  "X-Original-To: u1@localhost\r\n"
+		  "Delivered-To: u1@localhost\r\n\r\n", true },
+		{ "Delivered-To: other@localhost\r\n\r\n", false },
+		{ "Delivered-To: u1@localhost.example\r\n\r\n", false },
+		{ "Delivered-To: xu1@localhost\r\n\r\n", false },
+		{ "X-Delivered-To: u1@localhost\r\n\r\n", false },
+		{ "Subject: x\r\n\r\nDelivered-To: u1@localhost\r\n",
+		  false },
+		{ "Delivered-To:\r\n\r\n", false },
+		{ "", false },
+	};
+	const char *error;
+
+	test_begin("mail_deliver_has_delivered_to");
+	for (unsigned int i = 0; i < N_ELEMENTS(tests); i++) T_BEGIN {
+		struct smtp_spool *spool = smtp_spool_create("/tmp", 4096);
+
+		test_assert_idx(tests[i].input[0] == '\0' ||
+				smtp_spool_append(spool, tests[i].input,
+						  strlen(tests[i].input),
+						  &error) == 0, i);
+		test_assert_idx(mail_deliver_has_delivered_to(spool,
+			"u1@localhost") == tests[i].result, i);
+		smtp_spool_destroy(&spool);
+	} T_END;
+	test_end();
+}
+
 void test_mail_deliver(void)
 {
 	test_mail_deliver_msgid();
+	test_mail_deliver_has_delivered_to();
 	test_mail_deliver_lmtp_received();
 }

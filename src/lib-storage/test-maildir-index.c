@@ -236,3 +236,88 @@ void test_maildir_index_same_second(void)
 	test_index_env_deinit(&env);
 	test_end();
 }
+
+/* "H<highest> X<expunge> uid:modseq ..." of a box. */
+static const char *test_index_modseqs(struct mailbox *box)
+{
+	struct mailbox_status status;
+	string_t *str = t_str_new(128);
+
+	mailbox_get_status(box, &status);
+	str_printfa(str, "H%llu X%llu",
+		    (unsigned long long)status.highest_modseq,
+		    (unsigned long long)mailbox_get_expunge_modseq(box));
+	for (uint32_t seq = 1; seq <= mailbox_get_count(box); seq++) {
+		str_printfa(str, " %u:%llu", mailbox_get_record(box, seq)->uid,
+			    (unsigned long long)
+			    mailbox_get_record(box, seq)->modseq);
+	}
+	return str_c(str);
+}
+
+/* test_index_modseqs() of INBOX as a new session sees it. */
+static const char *test_index_open_modseqs(struct test_index_env *env)
+{
+	struct mailbox *box;
+	const char *error, *ret;
+
+	test_index_set_dir_mtimes(env, TEST_OLD_TIME);
+	if (mailbox_open(env->user, "INBOX", 0, &box, &error) <= 0)
+		i_fatal("mailbox_open() failed: %s", error);
+	ret = test_index_modseqs(box);
+	mailbox_close(&box);
+	return ret;
+}
+
+void test_maildir_index_modseqs(void)
+{
+	struct test_index_env env;
+	struct mailbox *box1, *box2;
+	const char *error;
+
+	test_begin("maildir index modseqs");
+	test_index_env_init(&env);
+	/* each new message gets its own, after the empty mailbox's 1 */
+	test_assert_strcmp(test_index_open_modseqs(&env),
+			   "H5 X0 1:2 2:3 3:4 4:5");
+	/* from the index, and from the uidlist without it */
+	test_assert_strcmp(test_index_open_modseqs(&env),
+			   "H5 X0 1:2 2:3 3:4 4:5");
+	test_assert(unlink(env.index_path) == 0);
+	test_assert_strcmp(test_index_open_modseqs(&env),
+			   "H5 X0 1:2 2:3 3:4 4:5");
+	/* another program's flag change, found by the rebuild */
+	test_index_hidden_rename(&env, "1001.M1P1.host,S=5,W=6:2,S",
+				 "1001.M1P1.host,S=5,W=6:2,FS");
+	test_assert(unlink(env.index_path) == 0);
+	test_assert_strcmp(test_index_open_modseqs(&env),
+			   "H6 X0 1:2 2:6 3:4 4:5");
+
+	/* a session's changes: one modseq per commit, seen by others */
+	if (mailbox_open(env.user, "INBOX", 0, &box1, &error) <= 0 ||
+	    mailbox_open(env.user, "INBOX", 0, &box2, &error) <= 0)
+		i_fatal("mailbox_open() failed: %s", error);
+	test_assert(mailbox_update_flags(box1, 1, MODIFY_ADD, MAIL_SEEN,
+					 &error) == 1);
+	test_assert(mailbox_update_flags(box1, 3, MODIFY_ADD, MAIL_DELETED,
+					 &error) == 1);
+	test_assert(mailbox_flags_commit(box1, &error) == 0);
+	test_assert_strcmp(test_index_modseqs(box1),
+			   "H7 X0 1:7 2:6 3:7 4:5");
+	test_assert(mailbox_sync(box2, NULL, NULL, &error) == 0);
+	test_assert_strcmp(test_index_modseqs(box2),
+			   "H7 X0 1:7 2:6 3:7 4:5");
+	/* an expunge: the next one */
+	test_assert(mailbox_expunge_deleted(box1, NULL, NULL, &error) == 0);
+	test_assert_strcmp(test_index_modseqs(box1), "H8 X8 1:7 2:6 4:5");
+	test_assert(mailbox_sync(box2, NULL, NULL, &error) == 0);
+	test_assert_strcmp(test_index_modseqs(box2), "H8 X8 1:7 2:6 4:5");
+	/* nothing changed: a sync keeps them */
+	test_assert(mailbox_sync(box1, NULL, NULL, &error) == 0);
+	test_assert_strcmp(test_index_modseqs(box1), "H8 X8 1:7 2:6 4:5");
+	mailbox_close(&box1);
+	mailbox_close(&box2);
+	test_assert_strcmp(test_index_open_modseqs(&env), "H8 X8 1:7 2:6 4:5");
+	test_index_env_deinit(&env);
+	test_end();
+}

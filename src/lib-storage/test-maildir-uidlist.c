@@ -31,15 +31,26 @@ static void test_uidlist_write_read(const char *dir)
 	test_assert(maildir_uidlist_get_next_uid(uidlist) == 1);
 	test_assert(maildir_uidlist_is_dirty(uidlist));
 
+	test_assert(maildir_uidlist_get_highest_modseq(uidlist) == 1);
 	test_assert(maildir_uidlist_lock(uidlist, &error) == 1);
-	test_assert(maildir_uidlist_add(uidlist, "a") == 1);
-	test_assert(maildir_uidlist_add(uidlist, "b") == 2);
-	test_assert(maildir_uidlist_add(uidlist, "c") == 3);
+	test_assert(maildir_uidlist_add(uidlist, "a", 0) == 1);
+	test_assert(maildir_uidlist_add(uidlist, "b", 1) == 2);
+	test_assert(maildir_uidlist_add(uidlist, "c", 0x21) == 3);
 	maildir_uidlist_drop(uidlist, 1);
+	test_assert(maildir_uidlist_get_expunge_modseq(uidlist) == 5);
+	/* the same state keeps its modseq, another gets the next */
+	test_assert(maildir_uidlist_set_state(uidlist, 0, 0) == 2);
+	test_assert(maildir_uidlist_set_state(uidlist, 2, 0x8) == 5);
 	test_assert(maildir_uidlist_unlock(uidlist, &error) == 0);
 	test_assert(!maildir_uidlist_is_dirty(uidlist));
 	test_assert_strcmp(test_storage_read_file(path), t_strdup_printf(
-		"V%u N4\n1 a\n3 c\n", uidvalidity));
+		"V%u N4 M5 X5\n1 2 0 a\n3 5 8 c\n", uidvalidity));
+	/* the next lock takes the next modseq (the dropped record is gone
+	   from the list now) */
+	test_assert(maildir_uidlist_lock(uidlist, &error) == 1);
+	test_assert(maildir_uidlist_set_state(uidlist, 0, 0x1) == 6);
+	test_assert(maildir_uidlist_set_state(uidlist, 1, 0x2) == 6);
+	test_assert(maildir_uidlist_unlock(uidlist, &error) == 0);
 	/* our own write is not reread */
 	test_assert(maildir_uidlist_refresh(uidlist, &error) == 0);
 
@@ -51,14 +62,19 @@ static void test_uidlist_write_read(const char *dir)
 	test_assert(maildir_uidlist_lookup(uidlist2, "c") == 3);
 	recs = maildir_uidlist_get_recs(uidlist2, &count);
 	test_assert(count == 2 && recs[0].uid == 1 && recs[1].uid == 3);
+	test_assert(recs[0].modseq == 6 && recs[0].state == 0x1);
+	test_assert(recs[1].modseq == 6 && recs[1].state == 0x2);
+	test_assert(maildir_uidlist_get_highest_modseq(uidlist2) == 6);
+	test_assert(maildir_uidlist_get_expunge_modseq(uidlist2) == 5);
 
 	/* the second instance adds; the first sees it */
 	test_assert(maildir_uidlist_lock(uidlist2, &error) == 1);
-	test_assert(maildir_uidlist_add(uidlist2, "d") == 4);
+	test_assert(maildir_uidlist_add(uidlist2, "d", 0) == 4);
 	test_assert(maildir_uidlist_unlock(uidlist2, &error) == 0);
 	test_assert(maildir_uidlist_refresh(uidlist, &error) == 1);
 	test_assert(maildir_uidlist_lookup(uidlist, "d") == 4);
 	test_assert(maildir_uidlist_get_next_uid(uidlist) == 5);
+	test_assert(maildir_uidlist_get_highest_modseq(uidlist) == 7);
 	maildir_uidlist_deinit(&uidlist);
 	maildir_uidlist_deinit(&uidlist2);
 }
@@ -86,6 +102,14 @@ static const struct uidlist_corrupt_test uidlist_corrupt_tests[] = {
 	{ "V123 N9\n5 a\n6 b", 123, 9, "a=5", true },
 	/* no newline at all */
 	{ "V123 N9", 0, 1, "", true },
+	/* with modseqs: a modseq above M, a bad modseq or state, a missing
+	   field are skipped */
+	{ "V123 N9 M10 X4\n5 7 1f a\n6 11 0 b\n7 x 0 c\n8 3 g d\n"
+	  "9 3 e\n10 3 123456789 f\n11 10 Ab g\n12 10 ab h\n", 123, 13,
+	  "a=5 h=12", true },
+	{ "V123 N9 M10 X4\n5 7 1f a\n", 123, 9, "a=5", false },
+	/* an expunge above the highest modseq */
+	{ "V123 N9 M10 X11\n5 7 1f a\n", 0, 1, "", true },
 };
 
 static void test_uidlist_corrupt(const char *dir)

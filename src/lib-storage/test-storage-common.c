@@ -105,6 +105,10 @@ const struct mail_storage_settings *test_storage_settings(void)
 		.first_valid_gid = 1,
 		.mail_fsync = "never",
 		.mail_temp_dir = "/tmp",
+		.mbox_read_locks = "fcntl",
+		.mbox_write_locks = "dotlock fcntl",
+		.mbox_lock_timeout = 5 * 60,
+		.mbox_dotlock_change_timeout = 2 * 60,
 	};
 	return &set;
 }

@@ -29,4 +29,20 @@
 			(item)->next->prev = (item)->prev; \
 	} STMT_END
 
+/* The same for a list that also keeps its tail item (*tail, NULL when
+   empty), for LRUs: prepend the newest, take the oldest at the tail. */
+#define DLLIST2_PREPEND(head, tail, item) \
+	STMT_START { \
+		if (*(head) == NULL) \
+			*(tail) = (item); \
+		DLLIST_PREPEND(head, item); \
+	} STMT_END
+
+#define DLLIST2_REMOVE(head, tail, item) \
+	STMT_START { \
+		if ((item)->next == NULL) \
+			*(tail) = (item)->prev; \
+		DLLIST_REMOVE(head, item); \
+	} STMT_END
+
 #endif

@@ -131,7 +131,7 @@ int restrict_access(const struct restrict_access_settings *set,
 }
 
 int restrict_access_temp(const char *username, uid_t uid, gid_t gid,
-			 const char **error_r)
+			 gid_t extra_gid, const char **error_r)
 {
 	if (getuid() != 0) {
 		*error_r = "restrict_access_temp(): real uid is not root";
@@ -142,7 +142,7 @@ int restrict_access_temp(const char *username, uid_t uid, gid_t gid,
 		*error_r = t_strdup_printf("seteuid(0) failed: %m");
 		return -1;
 	}
-	if (restrict_access_groups(username, gid, (gid_t)-1, error_r) < 0)
+	if (restrict_access_groups(username, gid, extra_gid, error_r) < 0)
 		return -1;
 	if (setegid(gid) < 0) {
 		*error_r = t_strdup_printf("setegid(%ld) failed: %m",

@@ -26,11 +26,12 @@ bool restrict_access_have_root(void);
    returns 0 when set->uid/gid are already ours, else -1. */
 int restrict_access(const struct restrict_access_settings *set,
 		    const char **error_r);
-/* Temporarily switches effective uid/gid (and groups) to uid/gid, keeping
-   the real uid root so that restrict_access_temp_end() can go back.
-   For LMTP writing as the recipient. */
+/* Temporarily switches effective uid/gid (and groups, with extra_gid as
+   in struct restrict_access_settings) to uid/gid, keeping the real uid
+   root so that restrict_access_temp_end() can go back. For LMTP writing
+   as the recipient. */
 int restrict_access_temp(const char *username, uid_t uid, gid_t gid,
-			 const char **error_r);
+			 gid_t extra_gid, const char **error_r);
 int restrict_access_temp_end(const char **error_r);
 
 /* Looks up a system user by name. Returns 1 found, 0 not found, -1 error

@@ -12,8 +12,10 @@ struct test_llist_item {
 };
 
 /* Checks that list holds exactly the ids of expected, in order, with
-   prev pointers that mirror next. */
+   prev pointers that mirror next, and that *tail (unless tail is NULL)
+   is its last item. */
 static void test_llist_check(struct test_llist_item *list,
+			     struct test_llist_item *const *tail,
 			     const char *expected)
 {
 	struct test_llist_item *prev = NULL;
@@ -25,6 +27,7 @@ static void test_llist_check(struct test_llist_item *list,
 		str_printfa(str, "%u", item->id);
 		prev = item;
 	}
+	test_assert(tail == NULL || *tail == prev);
 	test_assert_strcmp(str_c(str), expected);
 }
 
@@ -52,7 +55,8 @@ void test_llist(void)
 	struct test_llist_item items[3] = {
 		{ .id = 0 }, { .id = 1 }, { .id = 2 },
 	};
-	struct test_llist_item *list = NULL, *item;
+	struct test_llist_item *list = NULL, *list2 = NULL, *tail = NULL;
+	struct test_llist_item *item;
 
 	test_begin("llist");
 	for (unsigned int i = 0; i < N_ELEMENTS(ops); i++) {
@@ -61,8 +65,18 @@ void test_llist(void)
 			DLLIST_PREPEND(&list, item);
 		else
 			DLLIST_REMOVE(&list, item);
-		test_llist_check(list, ops[i].expected);
+		test_llist_check(list, NULL, ops[i].expected);
 	}
 	test_assert(list == NULL);
+	/* the same operations with a tail */
+	for (unsigned int i = 0; i < N_ELEMENTS(ops); i++) {
+		item = &items[ops[i].idx];
+		if (ops[i].prepend)
+			DLLIST2_PREPEND(&list2, &tail, item);
+		else
+			DLLIST2_REMOVE(&list2, &tail, item);
+		test_llist_check(list2, &tail, ops[i].expected);
+	}
+	test_assert(list2 == NULL && tail == NULL);
 	test_end();
 }

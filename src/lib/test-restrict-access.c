@@ -24,10 +24,11 @@ static int test_restrict_access_child(void)
 
 	/* temporary switch and back */
 	if (restrict_access_temp("cove-test-no-such-user", TEST_UNPRIV_ID,
-				 TEST_UNPRIV_ID, &error) < 0)
+				 TEST_UNPRIV_ID, 5, &error) < 0)
 		return 1;
 	if (geteuid() != TEST_UNPRIV_ID || getegid() != TEST_UNPRIV_ID ||
-	    getuid() != 0)
+	    getuid() != 0 || getgroups(N_ELEMENTS(groups), groups) != 2 ||
+	    groups[0] != 5)
 		return 2;
 	if (restrict_access_temp_end(&error) < 0 || geteuid() != 0 ||
 	    getegid() != getgid())

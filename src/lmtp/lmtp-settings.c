@@ -62,7 +62,14 @@ const struct service_defaults lmtp_service_defaults = {
 	.user = NULL,
 	.chroot = NULL,
 	.process_limit = 0,
+	/* a delivery blocks its process until the mail is fsynced: the
+	   processes are the delivery concurrency. The master keeps
+	   process_min_avail of them listening and starts none on demand,
+	   so this many MTA sessions are served at once (the rest wait in
+	   the listen queue); Postfix opens up to
+	   lmtp_destination_concurrency_limit, 20 by default. An idle one
+	   costs about 200 KB. */
 	.client_limit = 1,
-	.process_min_avail = 1,
+	.process_min_avail = 10,
 	.listeners = lmtp_listeners,
 };

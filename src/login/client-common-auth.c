@@ -17,6 +17,7 @@
 #include "login-handoff.h"
 #include "login-common.h"
 #include "login-sasl.h"
+#include "login-ssl.h"
 #include "client-common.h"
 
 static const char *const client_auth_result_texts[] = {
@@ -31,6 +32,10 @@ static const char *const client_auth_result_texts[] = {
 		"Plaintext authentication disallowed on non-secure (SSL/TLS) connections.",
 	[CLIENT_AUTH_RESULT_INTERNAL_ERROR] =
 		"Internal error occurred. Refer to server log for more information.",
+	[CLIENT_AUTH_RESULT_LIMIT] = "Connection limit reached.",
+	/* these two show auth's reason */
+	[CLIENT_AUTH_RESULT_AUTHFAILED_REASON] = "Authentication failed.",
+	[CLIENT_AUTH_RESULT_NOLOGIN] = "Login is disabled.",
 };
 
 static void client_auth_reply(struct client *client,
@@ -105,6 +110,7 @@ static void client_auth_success(struct client *client,
 	const char *user = auth_fields_find(args, "user");
 	const char *cookie = auth_fields_find(args, "cookie");
 	const char *error;
+	int ret;
 
 	if (user == NULL || *user == '\0' || cookie == NULL ||
 	    *cookie == '\0') {
@@ -113,10 +119,17 @@ static void client_auth_success(struct client *client,
 		return;
 	}
 	client_auth_set_user(client, user);
-	if (client_handoff(client, user, cookie, &error) < 0) {
+	ret = client_handoff(client, user, cookie, &error);
+	if (ret < 0) {
 		i_error("Handoff to %s failed: %s", login_binary->protocol,
 			error);
 		client_auth_reply(client, CLIENT_AUTH_RESULT_INTERNAL_ERROR);
+		return;
+	}
+	if (ret > 0) {
+		/* as Dovecot: the reason, then the connection ends */
+		client->v->auth_result(client, CLIENT_AUTH_RESULT_LIMIT, error);
+		client_destroy(client, error);
 		return;
 	}
 	client_log_login(client);
@@ -126,6 +139,7 @@ static void client_auth_success(struct client *client,
 static void client_auth_fail(struct client *client, const char *const *args)
 {
 	const char *user = auth_fields_find(args, "user");
+	const char *reason = auth_fields_find(args, "reason");
 
 	if (user != NULL && *user != '\0')
 		client_auth_set_user(client, user);
@@ -134,7 +148,18 @@ static void client_auth_fail(struct client *client, const char *const *args)
 		return;
 	}
 	client->auth_failures++;
-	client_auth_reply(client, CLIENT_AUTH_RESULT_AUTHFAILED);
+	/* as Dovecot: auth's reason is for the user */
+	if (auth_fields_find(args, "nologin") != NULL) {
+		client->v->auth_result(client, CLIENT_AUTH_RESULT_NOLOGIN,
+			reason != NULL && *reason != '\0' ? reason :
+			client_auth_result_texts[CLIENT_AUTH_RESULT_NOLOGIN]);
+	} else if (reason != NULL && *reason != '\0') {
+		client->v->auth_result(client,
+				       CLIENT_AUTH_RESULT_AUTHFAILED_REASON,
+				       reason);
+	} else {
+		client_auth_reply(client, CLIENT_AUTH_RESULT_AUTHFAILED);
+	}
 	if (client->auth_failures >= LOGIN_MAX_AUTH_FAILURES) {
 		client_disconnect(client, "Too many authentication failures.",
 				  "Too many authentication failures");
@@ -197,8 +222,15 @@ static void client_auth_request(struct client *client, const char *mech,
 		.remote_port = client->remote_port,
 		.initial_resp_base64 = initial_resp_base64,
 		.secured = client->secured,
+		.no_penalty = client->trusted,
 	};
 	struct auth_client_request *request;
+
+	if (client->ssl && login_set->ssl_verify_client_cert) {
+		info.valid_client_cert = login_ssl_proxy_get_client_cert(
+			client->fd, login_set->ssl_cert_username_field,
+			&info.cert_username);
+	}
 
 	i_assert(client->auth_state == CLIENT_AUTH_STATE_NONE);
 	i_free(client->auth_mech);

@@ -48,13 +48,13 @@ static bool client_is_local(const struct client *client)
 		net_ip_compare(&client->remote_ip, &client->local_ip);
 }
 
-static bool client_is_secured(const struct client *client)
+static bool client_is_trusted(const struct client *client)
 {
 	const char *error;
 	int ret;
 
-	if (client->ssl || client_is_local(client))
-		return true;
+	if (client->remote_ip.family == 0)
+		return false;
 	ret = login_settings_ip_in_networks(login_set->login_trusted_networks,
 					    &client->remote_ip, &error);
 	if (ret < 0)
@@ -154,7 +154,9 @@ struct client *client_create(const struct master_service_connection *_conn,
 	client->created = ioloop_time;
 	client->session_id = client_session_id_create(pool);
 	client->ssl = conn->ssl;
-	client->secured = client_is_secured(client);
+	client->trusted = client_is_trusted(client);
+	client->secured = client->ssl || client_is_local(client) ||
+		client->trusted;
 
 	client_streams_create(client);
 	client->to_login = timeout_add(I_MIN(login_set->login_timeout,

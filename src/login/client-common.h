@@ -33,6 +33,14 @@ enum client_auth_result {
 	CLIENT_AUTH_RESULT_SSL_REQUIRED,
 	/* Handoff failed, or the OK reply lacked fields: logged */
 	CLIENT_AUTH_RESULT_INTERNAL_ERROR,
+	/* The worker refused the session (mail_max_userip_connections); the
+	   text is its reason */
+	CLIENT_AUTH_RESULT_LIMIT,
+	/* Failed with a reason from auth for the user (the text) */
+	CLIENT_AUTH_RESULT_AUTHFAILED_REASON,
+	/* The passdb disabled the user's logins (nologin); the text is its
+	   reason */
+	CLIENT_AUTH_RESULT_NOLOGIN,
 };
 
 struct client_vfuncs {
@@ -92,6 +100,8 @@ struct client {
 	/* Remote is this host (remote IP = local IP), trusted, or the
 	   connection is TLS. */
 	bool secured;
+	/* Remote is in login_trusted_networks. */
+	bool trusted;
 	/* The connection is TLS (fd is the plaintext end of the proxy). */
 	bool ssl;
 

@@ -21,6 +21,10 @@ static const struct setting_define login_setting_defines[] = {
 	SETTING_DEFINE(SET_STR, ssl_cipher_list, struct login_settings),
 	SETTING_DEFINE(SET_BOOL, ssl_prefer_server_ciphers,
 		       struct login_settings),
+	SETTING_DEFINE(SET_BOOL, ssl_verify_client_cert,
+		       struct login_settings),
+	SETTING_DEFINE(SET_STR, ssl_cert_username_field,
+		       struct login_settings),
 	SETTING_DEFINE_LIST_END
 };
 
@@ -45,6 +49,8 @@ static const struct login_settings login_default_settings = {
 	.ssl_cipher_list = "ALL:!kRSA:!SRP:!kDHd:!DSS:!aNULL:!eNULL:!EXPORT:"
 		"!DES:!3DES:!MD5:!PSK:!RC4:!ADH:!LOW@STRENGTH",
 	.ssl_prefer_server_ciphers = false,
+	.ssl_verify_client_cert = false,
+	.ssl_cert_username_field = "commonName",
 };
 
 int login_settings_ip_in_networks(const char *networks,

@@ -35,6 +35,11 @@ struct login_settings {
 	/* OpenSSL cipher list for TLS 1.2 and older */
 	const char *ssl_cipher_list;
 	bool ssl_prefer_server_ciphers;
+	/* Ask TLS clients for a certificate and check it against ssl_ca;
+	   the subject's ssl_cert_username_field is the user's name for
+	   EXTERNAL and auth_ssl_username_from_cert. */
+	bool ssl_verify_client_cert;
+	const char *ssl_cert_username_field;
 };
 
 extern const struct setting_parser_info login_setting_parser_info;

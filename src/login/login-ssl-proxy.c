@@ -26,6 +26,8 @@ struct login_ssl_proxy {
 	struct login_ssl_proxy *prev, *next;
 	SSL *ssl;
 	int ssl_fd, plain_fd;
+	/* the other end of plain_fd, the login client's */
+	int client_fd;
 	struct io *ssl_io_read, *ssl_io_write;
 	struct io *plain_io_read, *plain_io_write;
 
@@ -212,8 +214,46 @@ int login_ssl_proxy_create(SSL_CTX *ctx, int client_fd, int *plain_fd_r,
 	DLLIST_PREPEND(&login_ssl_proxies, proxy);
 
 	login_ssl_proxy_step(proxy);
+	proxy->client_fd = sfd[1];
 	*plain_fd_r = sfd[1];
 	return 0;
+}
+
+bool login_ssl_proxy_get_client_cert(int plain_fd, const char *field,
+				     const char **username_r)
+{
+	struct login_ssl_proxy *proxy;
+	X509 *cert;
+	int len;
+	bool valid;
+
+	*username_r = NULL;
+	/* newest first: a reused fd number is found in its newest proxy */
+	for (proxy = login_ssl_proxies; proxy != NULL; proxy = proxy->next) {
+		if (proxy->client_fd == plain_fd)
+			break;
+	}
+	if (proxy == NULL || !proxy->handshaked)
+		return false;
+	cert = SSL_get1_peer_certificate(proxy->ssl);
+	if (cert == NULL)
+		return false;
+	valid = SSL_get_verify_result(proxy->ssl) == X509_V_OK;
+	len = X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
+					OBJ_txt2nid(field), NULL, 0);
+	if (valid && len > 0) {
+		char *name = t_malloc(len + 1);
+
+		(void)X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
+						OBJ_txt2nid(field), name,
+						len + 1);
+		/* a NUL inside the field would cut the name short */
+		if (strlen(name) == (size_t)len)
+			*username_r = name;
+	}
+	X509_free(cert);
+	ERR_clear_error();
+	return valid;
 }
 
 void login_ssl_proxy_deinit_all(void)

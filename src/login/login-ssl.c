@@ -152,6 +152,33 @@ static int login_ssl_load_dh(SSL_CTX *ctx, const char *pem,
 	return 0;
 }
 
+/* Accepts every certificate during the handshake: the result is kept
+   (SSL_get_verify_result()), and a login that needs a valid one fails
+   later with a reason, as in Dovecot. */
+static int login_ssl_verify_accept(int preverify_ok ATTR_UNUSED,
+				   X509_STORE_CTX *ctx ATTR_UNUSED)
+{
+	return 1;
+}
+
+static int login_ssl_verify_client_cert(SSL_CTX *ctx,
+					const struct login_settings *set,
+					const char **error_r)
+{
+	if (*set->ssl_ca == '\0') {
+		*error_r = "ssl_verify_client_cert: ssl_ca is not set";
+		return -1;
+	}
+	if (OBJ_txt2nid(set->ssl_cert_username_field) == NID_undef) {
+		*error_r = t_strdup_printf(
+			"ssl_cert_username_field: Unknown field '%s'",
+			set->ssl_cert_username_field);
+		return -1;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, login_ssl_verify_accept);
+	return 0;
+}
+
 static int login_ssl_min_protocol(const char *name, int *version_r)
 {
 	for (unsigned int i = 0; i < N_ELEMENTS(login_ssl_protocols); i++) {
@@ -203,6 +230,9 @@ static int login_ssl_ctx_setup(SSL_CTX *ctx, const struct login_settings *set,
 		return -1;
 	if (*set->ssl_ca != '\0' &&
 	    login_ssl_load_ca(ctx, set->ssl_ca, error_r) < 0)
+		return -1;
+	if (set->ssl_verify_client_cert &&
+	    login_ssl_verify_client_cert(ctx, set, error_r) < 0)
 		return -1;
 	return login_ssl_load_dh(ctx, set->ssl_dh, error_r);
 }

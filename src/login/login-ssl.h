@@ -34,6 +34,12 @@ extern SSL_CTX *login_ssl_ctx;
    with error_r (client_fd stays the caller's). */
 int login_ssl_proxy_create(SSL_CTX *ctx, int client_fd, int *plain_fd_r,
 			   const char **error_r);
+/* For the client whose plaintext end is plain_fd: returns true if its
+   TLS peer sent a certificate that verified against ssl_ca, with
+   *username_r the value of the subject's field (a name such as
+   "commonName"; NULL if the subject has none). */
+bool login_ssl_proxy_get_client_cert(int plain_fd, const char *field,
+				     const char **username_r);
 /* Frees every proxy (at process exit). */
 void login_ssl_proxy_deinit_all(void);
 

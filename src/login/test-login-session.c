@@ -39,6 +39,8 @@ struct session_env {
 	bool auth_handshake_done;
 	/* see test_login_session_set_extra_mech() */
 	const char *extra_mech;
+	/* see test_login_session_set_worker_refusal() */
+	const char *worker_refusal;
 	string_t *last_auth;
 
 	int client_fd;
@@ -207,6 +209,9 @@ static void session_handoff_accept(void)
 				  SESSION_TIMEOUT_MSECS, &error) < 0) {
 		test_assert_strcmp(error, "");
 		login_handoff_reply(sock, false, "test");
+	} else if (env.worker_refusal != NULL) {
+		login_handoff_refuse(sock, env.worker_refusal);
+		(void)close(client_fd);
 	} else {
 		login_handoff_reply(sock, true, NULL);
 		T_BEGIN {
@@ -309,6 +314,11 @@ const char *test_login_session_read_line(void)
 void test_login_session_set_extra_mech(const char *mech)
 {
 	env.extra_mech = mech;
+}
+
+void test_login_session_set_worker_refusal(const char *reason)
+{
+	env.worker_refusal = reason;
 }
 
 const char *test_login_session_get_last_auth(void)
@@ -460,10 +470,12 @@ static void session_start_login(const char *config)
 void test_login_session_init(const char *protocol, const char *config)
 {
 	const char *extra_mech = env.extra_mech;
+	const char *worker_refusal = env.worker_refusal;
 
 	i_zero(&env);
 	env.protocol = protocol;
 	env.extra_mech = extra_mech;
+	env.worker_refusal = worker_refusal;
 	env.last_auth = str_new(default_pool, 256);
 	env.auth_fd = -1;
 	env.client_fd = -1;
@@ -513,6 +525,7 @@ const char *test_login_session_deinit(void)
 	str_free(&env.client_input);
 	str_free(&env.last_auth);
 	env.extra_mech = NULL;
+	env.worker_refusal = NULL;
 	return t_strndup(log->data, log->used);
 }
 

@@ -30,6 +30,10 @@
    mech ("APOP") after the usual ones; test_login_session_deinit() resets
    it. */
 void test_login_session_set_extra_mech(const char *mech);
+/* Makes the fake worker of the next test_login_session_init() refuse
+   every handoff with LIMIT and reason (as mail_max_userip_connections
+   does); test_login_session_deinit() resets it. */
+void test_login_session_set_worker_refusal(const char *reason);
 /* Starts protocol's login binary ("imap": imap-login in the test
    program's directory, listener and handoff socket "imap") with config
    (cove.conf text) and waits until it has connected to the fake auth

@@ -263,9 +263,18 @@ static void sig_die(const siginfo_t *si, void *context ATTR_UNUSED)
 	master_stop();
 }
 
+static int master_log_reopen_file(const char **error_r)
+{
+	if (master_log_reopen(services->set->log_path, error_r) < 0)
+		return -1;
+	i_info("Log reopened through the admin socket");
+	return 0;
+}
+
 static const struct master_admin_callbacks admin_callbacks = {
 	.stop = master_stop,
 	.reload = master_reload,
+	.log_reopen = master_log_reopen_file,
 };
 
 static void master_startup(bool foreground)

@@ -44,20 +44,32 @@ static void admin_reply(struct admin_connection *conn, const char *reply)
 		i_error("admin: write() failed: %m");
 }
 
+/* "OK" if ret is 0, else "FAIL<TAB>error". */
+static void admin_reply_result(struct admin_connection *conn, int ret,
+			       const char *error)
+{
+	if (ret == 0)
+		admin_reply(conn, "OK");
+	else
+		admin_reply(conn, t_strdup_printf("FAIL\t%s",
+						  str_tabescape(error)));
+}
+
 static void admin_command(struct admin_connection *conn, const char *line)
 {
-	const char *error;
+	const char *error = NULL;
+	int ret;
 
 	if (strcmp(line, "STOP") == 0) {
 		i_info("Stop requested through the admin socket");
 		admin_reply(conn, "OK");
 		admin_callbacks->stop();
 	} else if (strcmp(line, "RELOAD") == 0) {
-		if (admin_callbacks->reload(&error) == 0)
-			admin_reply(conn, "OK");
-		else
-			admin_reply(conn, t_strdup_printf("FAIL\t%s",
-							  str_tabescape(error)));
+		ret = admin_callbacks->reload(&error);
+		admin_reply_result(conn, ret, error);
+	} else if (strcmp(line, "LOG-REOPEN") == 0) {
+		ret = admin_callbacks->log_reopen(&error);
+		admin_reply_result(conn, ret, error);
 	} else {
 		admin_reply(conn, "FAIL\tUnknown command");
 	}

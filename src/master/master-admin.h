@@ -7,6 +7,7 @@
 
      C: STOP\n      S: OK\n                      (then the master stops)
      C: RELOAD\n    S: OK\n | FAIL\t<error>\n
+     C: LOG-REOPEN\n S: OK\n | FAIL\t<error>\n
 
    Unknown commands get "FAIL\tUnknown command". Documented in
    doc/protocols.md. */
@@ -15,6 +16,8 @@ struct master_admin_callbacks {
 	void (*stop)(void);
 	/* Returns 0, or -1 with error_r. */
 	int (*reload)(const char **error_r);
+	/* Returns 0, or -1 with error_r. */
+	int (*log_reopen)(const char **error_r);
 };
 
 /* Listens on path (replacing a stale socket). Returns 0, or -1 with

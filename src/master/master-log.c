@@ -34,6 +34,13 @@ void master_log_open(const char *log_path, bool foreground)
 	(void)foreground;
 }
 
+int master_log_reopen(const char *log_path, const char **error_r)
+{
+	if (master_log_is_syslog(log_path))
+		return 0;
+	return log_open_file(log_path, error_r);
+}
+
 static void master_log_forward(bool eof)
 {
 	const char *line;

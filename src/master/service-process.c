@@ -10,6 +10,7 @@
 #include "str.h"
 #include "ioloop.h"
 #include "lib-signals.h"
+#include "net.h"
 #include "master-interface.h"
 #include "master-service-settings.h"
 #include "service.h"
@@ -34,6 +35,9 @@ struct service_process {
 };
 
 static struct hash_table *service_pids;
+/* The pipe of MASTER_ENV_MASTER_FD: listening services get the read end;
+   the write end stays in the master only (close-on-exec). */
+static int service_master_fd[2] = { -1, -1 };
 
 static void service_process_start_listening(struct service *service);
 
@@ -62,7 +66,7 @@ static void service_env_import(ARRAY_TYPE(const_string) *env)
 
 static const char *const *
 service_build_env(struct service *service, const char *listener_names,
-		  bool connection)
+		  bool connection, int master_fd)
 {
 	const struct service_list *list = service->list;
 	ARRAY_TYPE(const_string) env;
@@ -76,6 +80,9 @@ service_build_env(struct service *service, const char *listener_names,
 			t_strdup_printf("%u", service->client_limit));
 	if (connection)
 		service_env_add(&env, MASTER_ENV_CONNECTION, "1");
+	else
+		service_env_add(&env, MASTER_ENV_MASTER_FD,
+				t_strdup_printf("%d", master_fd));
 	if (service->uid != (uid_t)-1) {
 		service_env_add(&env, MASTER_ENV_RESTRICT_USER, service->user);
 		service_env_add(&env, MASTER_ENV_RESTRICT_UID,
@@ -167,8 +174,12 @@ static int service_process_spawn(struct service *service,
 			    (l->ssl ? "ssl" : "inet"));
 		array_push_back(&fds, conn_listener != NULL ? &conn_fd : &l->fd);
 	}
+	int master_fd = MASTER_LISTEN_FD_FIRST + (int)array_count(&fds);
+	if (conn_listener == NULL)
+		array_push_back(&fds, &service_master_fd[0]);
 	const char *const *env = service_build_env(service, str_c(names),
-						   conn_listener != NULL);
+						   conn_listener != NULL,
+						   master_fd);
 
 	/* Signals stay blocked until the child has reset its handlers: one
 	   arriving in between would run the master's inherited handler, and
@@ -261,7 +272,11 @@ static void service_process_exited(struct service_process *process,
 {
 	struct service *service = process->service;
 	struct service_list *list = service->list;
-	bool failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	/* SIGKILL comes from outside (an administrator, the OOM killer):
+	   the process did not fail by itself, so its restart is not
+	   throttled. */
+	bool failed = WIFSIGNALED(status) ? WTERMSIG(status) != SIGKILL :
+		WEXITSTATUS(status) != 0;
 
 	service_log_exit(process, status);
 	service->process_count--;
@@ -313,12 +328,18 @@ static void sig_chld(const siginfo_t *si ATTR_UNUSED,
 void service_processes_init(void)
 {
 	service_pids = hash_table_create_direct(default_pool);
+	if (pipe(service_master_fd) < 0)
+		i_fatal("pipe() failed: %m");
+	fd_close_on_exec(service_master_fd[0], true);
+	fd_close_on_exec(service_master_fd[1], true);
 	lib_signals_set_handler(SIGCHLD, sig_chld, NULL);
 }
 
 void service_processes_deinit(void)
 {
 	hash_table_destroy(&service_pids);
+	i_close_fd(&service_master_fd[0]);
+	i_close_fd(&service_master_fd[1]);
 }
 
 void service_list_start(struct service_list *list)

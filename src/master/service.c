@@ -9,6 +9,7 @@
 #include "file-util.h"
 #include "restrict-access.h"
 #include "master-interface.h"
+#include "master-session.h"
 #include "master-service-settings.h"
 #include "settings-parser.h"
 #include "master-settings.h"
@@ -427,10 +428,24 @@ int services_create_dirs(const struct service_list *list,
 {
 	const char *login_dir = t_strdup_printf("%s/%s", list->set->base_dir,
 						MASTER_LOGIN_DIR);
+	const char *sessions_dir = t_strdup_printf("%s/%s",
+		list->set->base_dir, MASTER_SESSIONS_DIR);
 
 	if (services_mkdir(list->set->base_dir, 0755, list->root, error_r) < 0 ||
 	    services_mkdir(login_dir, 0755, list->root, error_r) < 0)
 		return -1;
+	/* the workers write their session files as their users; the sticky
+	   bit keeps them from removing each other's (master-session.h) */
+	if (mkdir_parents(sessions_dir, 0700) < 0 && errno != EEXIST) {
+		*error_r = t_strdup_printf("mkdir(%s) failed: %m",
+					   sessions_dir);
+		return -1;
+	}
+	if (chmod(sessions_dir, 01733) < 0) {
+		*error_r = t_strdup_printf("chmod(%s) failed: %m",
+					   sessions_dir);
+		return -1;
+	}
 	if (list->set->state_dir[0] != '\0' &&
 	    mkdir_parents(list->set->state_dir, 0750) < 0 && errno != EEXIST) {
 		*error_r = t_strdup_printf("mkdir(%s) failed: %m",

@@ -134,6 +134,9 @@ static const char *const pop3_client_auth_result_prefixes[] = {
 	[CLIENT_AUTH_RESULT_MECH_INVALID] = "[AUTH] ",
 	[CLIENT_AUTH_RESULT_SSL_REQUIRED] = "[AUTH] ",
 	[CLIENT_AUTH_RESULT_INTERNAL_ERROR] = "[SYS/TEMP] ",
+	[CLIENT_AUTH_RESULT_LIMIT] = "[IN-USE] ",
+	[CLIENT_AUTH_RESULT_AUTHFAILED_REASON] = "[AUTH] ",
+	[CLIENT_AUTH_RESULT_NOLOGIN] = "[AUTH] ",
 };
 
 static void pop3_client_auth_result(struct client *client,

@@ -106,6 +106,9 @@ static const struct {
 	[CLIENT_AUTH_RESULT_MECH_INVALID] = { 504, "5.5.4" },
 	[CLIENT_AUTH_RESULT_SSL_REQUIRED] = { 538, "5.7.11" },
 	[CLIENT_AUTH_RESULT_INTERNAL_ERROR] = { 454, "4.7.0" },
+	[CLIENT_AUTH_RESULT_LIMIT] = { 454, "4.7.0" },
+	[CLIENT_AUTH_RESULT_AUTHFAILED_REASON] = { 535, "5.7.8" },
+	[CLIENT_AUTH_RESULT_NOLOGIN] = { 535, "5.7.8" },
 };
 
 static void submission_client_auth_result(struct client *client,
@@ -113,6 +116,13 @@ static void submission_client_auth_result(struct client *client,
 					  const char *text)
 {
 	i_assert(result < N_ELEMENTS(submission_client_auth_replies));
+	/* RFC 3207 4: what a server that wants TLS first says */
+	if (result == CLIENT_AUTH_RESULT_SSL_REQUIRED &&
+	    client_starttls_available(client)) {
+		submission_client_reply((struct submission_client *)client,
+			530, "5.7.0", "Must issue a STARTTLS command first");
+		return;
+	}
 	submission_client_reply((struct submission_client *)client,
 		submission_client_auth_replies[result].code,
 		submission_client_auth_replies[result].enhanced_code, text);

@@ -1,9 +1,8 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 /* SMTP commands before authentication: EHLO/HELO (RFC 5321 4.1.1.1),
-   AUTH (RFC 4954 4), STARTTLS (RFC 3207; not offered until TLS support
-   is there), RSET, NOOP and QUIT. The mail transaction commands need
-   authentication first (530 5.7.0, RFC 4954 6); anything else is
-   unknown. */
+   AUTH (RFC 4954 4), STARTTLS (RFC 3207), RSET, NOOP and QUIT. The mail
+   transaction commands need authentication first (530 5.7.0, RFC 4954
+   6); anything else is unknown. */
 
 #include "lib.h"
 #include "str.h"
@@ -20,14 +19,14 @@ struct submission_login_command {
 	void (*func)(struct submission_client *client, const char *args);
 };
 
-/* RFC 5321 4.1.1.1 and the extensions the worker serves. */
+/* RFC 5321 4.1.1.1 and the extensions the worker serves; STARTTLS
+   (RFC 3207) while TLS can still start, AUTH with the mechanisms usable
+   on this connection, if any. */
 static void cmd_ehlo(struct submission_client *client, const char *args)
 {
-	const char *lines[] = {
-		submission_client_hostname(), NULL, "PIPELINING", "SIZE",
-		"ENHANCEDSTATUSCODES", "8BITMIME", NULL
-	};
+	const char *lines[8];
 	const char *const *mechs;
+	unsigned int count = 0;
 	string_t *auth, *str;
 
 	if (*args == '\0') {
@@ -40,12 +39,21 @@ static void cmd_ehlo(struct submission_client *client, const char *args)
 	for (mechs = client_get_advertised_mechs(&client->common);
 	     *mechs != NULL; mechs++)
 		str_printfa(auth, " %s", *mechs);
-	/* no AUTH line while no mechanism may be used here: the host
-	   name moves into its slot */
-	lines[1] = str_len(auth) > strlen("AUTH") ? str_c(auth) : lines[0];
+
+	lines[count++] = submission_client_hostname();
+	if (str_len(auth) > strlen("AUTH"))
+		lines[count++] = str_c(auth);
+	lines[count++] = "PIPELINING";
+	lines[count++] = "SIZE";
+	lines[count++] = "ENHANCEDSTATUSCODES";
+	lines[count++] = "8BITMIME";
+	if (client_starttls_available(&client->common))
+		lines[count++] = "STARTTLS";
+	i_assert(count < N_ELEMENTS(lines));
+	lines[count] = NULL;
+
 	str = t_str_new(256);
-	smtp_reply_append_lines(str, 250, NULL, lines[1] == lines[0] ?
-				lines + 1 : lines);
+	smtp_reply_append_lines(str, 250, NULL, lines);
 	client_send_raw(&client->common, str_c(str));
 }
 
@@ -71,11 +79,27 @@ static void cmd_auth(struct submission_client *client, const char *args)
 	client_auth_begin_args(&client->common, args);
 }
 
-static void cmd_starttls(struct submission_client *client,
-			 const char *args ATTR_UNUSED)
+/* STARTTLS (RFC 3207 4): the 220 goes out in plaintext, then the
+   handshake; the client starts over with EHLO. */
+static void cmd_starttls(struct submission_client *client, const char *args)
 {
-	submission_client_reply(client, 454, "4.7.0",
-				"TLS not available");
+	if (*args != '\0') {
+		submission_client_reply_bad(client, 501, "5.5.4",
+					    "Invalid parameters");
+		return;
+	}
+	if (client->common.ssl) {
+		submission_client_reply_bad(client, 502, "5.5.1",
+					    "TLS is already active");
+		return;
+	}
+	if (!client_starttls_available(&client->common)) {
+		submission_client_reply(client, 454, "4.7.0",
+					"TLS not available");
+		return;
+	}
+	submission_client_reply(client, 220, "2.0.0", "Ready to start TLS");
+	client_starttls(&client->common);
 }
 
 static void cmd_need_auth(struct submission_client *client,

@@ -13,6 +13,8 @@
 #include "lib.h"
 #include "str.h"
 #include "buffer.h"
+#include "mail-storage.h"
+#include "smtp-address.h"
 #include "smtp-client.h"
 #include "smtp-command.h"
 #include "smtp-reply.h"
@@ -39,14 +41,94 @@ static void submission_relay_failed(struct client *client, const char *error)
 				"Remote server not answering");
 }
 
-/* Connects to the relay and greets it (EHLO, or HELO if it refuses
-   that). Returns 0, or -1 with the client told. */
+/* EHLO to the relay, or HELO if it refuses that. Returns 0, or -1 with
+   error_r. */
+static int submission_relay_ehlo(struct client *client, const char **error_r)
+{
+	struct smtp_client_reply reply;
+	const char *hostname = submission_client_hostname();
+
+	if (smtp_client_command(client->relay,
+				t_strconcat("EHLO ", hostname, NULL),
+				&reply, error_r) < 0)
+		return -1;
+	if (reply.code != 250 &&
+	    smtp_client_command(client->relay,
+				t_strconcat("HELO ", hostname, NULL),
+				&reply, error_r) < 0)
+		return -1;
+	if (reply.code != 250) {
+		*error_r = t_strconcat("EHLO: ", reply.text, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int submission_relay_start_tls(struct client *client,
+				      const char **error_r)
+{
+	const struct submission_settings *set = client->set;
+
+	return smtp_client_start_tls(client->relay,
+				     set->submission_relay_host,
+				     set->ssl_client_ca_file,
+				     set->submission_relay_ssl_verify,
+				     error_r);
+}
+
+/* The relay dialogue up to MAIL: TLS at once (smtps), the greeting, EHLO,
+   STARTTLS and EHLO again (starttls), AUTH PLAIN with
+   submission_relay_user. Returns 0, or -1 with error_r. */
+static int submission_relay_greet(struct client *client,
+				  const char **error_r)
+{
+	const struct submission_settings *set = client->set;
+	const char *ssl = set->submission_relay_ssl;
+	struct smtp_client_reply reply;
+
+	if (strcmp(ssl, "smtps") == 0 &&
+	    submission_relay_start_tls(client, error_r) < 0)
+		return -1;
+	if (smtp_client_read_reply(client->relay, &reply, error_r) < 0)
+		return -1;
+	if (reply.code != 220) {
+		*error_r = t_strconcat("Greeting: ", reply.text, NULL);
+		return -1;
+	}
+	if (submission_relay_ehlo(client, error_r) < 0)
+		return -1;
+	if (strcmp(ssl, "starttls") == 0) {
+		if (smtp_client_command(client->relay, "STARTTLS", &reply,
+					error_r) < 0)
+			return -1;
+		if (reply.code != 220) {
+			*error_r = t_strconcat("STARTTLS: ", reply.text, NULL);
+			return -1;
+		}
+		if (submission_relay_start_tls(client, error_r) < 0 ||
+		    submission_relay_ehlo(client, error_r) < 0)
+			return -1;
+	}
+	if (set->submission_relay_user[0] == '\0')
+		return 0;
+	if (smtp_client_auth_plain(client->relay, set->submission_relay_user,
+				   set->submission_relay_password, &reply,
+				   error_r) < 0)
+		return -1;
+	if (reply.code != 235) {
+		*error_r = t_strconcat("AUTH as ", set->submission_relay_user,
+				       ": ", reply.text, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Connects to the relay and gets it ready for MAIL. Returns 0, or -1 with
+   the client told. */
 static int submission_relay_open(struct client *client)
 {
 	const struct submission_settings *set = client->set;
-	struct smtp_client_reply reply;
-	const char *error, *hostname = submission_client_hostname();
-	int ret;
+	const char *error;
 
 	if (set->submission_relay_host[0] == '\0') {
 		i_error("submission_relay_host is not set");
@@ -59,26 +141,7 @@ static int submission_relay_open(struct client *client)
 				set->submission_relay_connect_timeout,
 				set->submission_relay_command_timeout,
 				&client->relay, &error) < 0 ||
-	    smtp_client_read_reply(client->relay, &reply, &error) < 0) {
-		submission_relay_failed(client, error);
-		return -1;
-	}
-	if (reply.code != 220) {
-		submission_relay_failed(client, t_strconcat(
-			"Greeting: ", reply.text, NULL));
-		return -1;
-	}
-	ret = smtp_client_command(client->relay,
-				  t_strconcat("EHLO ", hostname, NULL),
-				  &reply, &error);
-	if (ret == 0 && reply.code != 250) {
-		ret = smtp_client_command(client->relay,
-					  t_strconcat("HELO ", hostname, NULL),
-					  &reply, &error);
-	}
-	if (ret == 0 && reply.code != 250)
-		error = t_strconcat("EHLO: ", reply.text, NULL);
-	if (ret < 0 || reply.code != 250) {
+	    submission_relay_greet(client, &error) < 0) {
 		submission_relay_failed(client, error);
 		return -1;
 	}
@@ -155,9 +218,10 @@ static int cmd_helo(struct client *client, const char *args)
 }
 
 /* MAIL FROM:<address> [SIZE=n] [BODY=...]: the sender goes to the relay
-   as the client gave it. */
+   as the client gave it, after submission_sender_check. */
 static int cmd_mail(struct client *client, const char *args)
 {
+	const char *username = mail_user_get_username(client->worker.user);
 	struct smtp_mail_args mail;
 	enum smtp_command_arg_error error_code;
 	const char *error;
@@ -177,6 +241,13 @@ static int cmd_mail(struct client *client, const char *args)
 	if (mail.size > client->set->submission_max_mail_size) {
 		submission_client_reply(client, 552, "5.3.4",
 					"Message too big for system");
+		return 0;
+	}
+	if (client->set->submission_sender_check &&
+	    !smtp_address_is_users(mail.from, username)) {
+		submission_client_reply(client, 553, "5.7.1", t_strdup_printf(
+			"<%s>: Sender address not owned by user %s",
+			smtp_address_encode(mail.from), username));
 		return 0;
 	}
 	if (submission_relay_open(client) < 0)

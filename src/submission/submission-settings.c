@@ -17,6 +17,12 @@ static const struct setting_define submission_setting_defines[] = {
 		       struct submission_settings),
 	SETTING_DEFINE(SET_ENUM, submission_relay_ssl,
 		       struct submission_settings),
+	SETTING_DEFINE(SET_BOOL, submission_relay_ssl_verify,
+		       struct submission_settings),
+	SETTING_DEFINE(SET_STR, ssl_client_ca_file,
+		       struct submission_settings),
+	SETTING_DEFINE(SET_BOOL, submission_sender_check,
+		       struct submission_settings),
 	SETTING_DEFINE(SET_TIME, submission_relay_connect_timeout,
 		       struct submission_settings),
 	SETTING_DEFINE(SET_TIME, submission_relay_command_timeout,
@@ -34,6 +40,9 @@ static const struct submission_settings submission_default_settings = {
 	.submission_relay_user = "",
 	.submission_relay_password = "",
 	.submission_relay_ssl = "no:smtps:starttls",
+	.submission_relay_ssl_verify = true,
+	.ssl_client_ca_file = "",
+	.submission_sender_check = false,
 	.submission_relay_connect_timeout = 30,
 	.submission_relay_command_timeout = 5 * 60,
 	.submission_max_mail_size = 40 * 1024 * 1024,
@@ -50,11 +59,10 @@ static bool submission_settings_check(void *_set, pool_t pool ATTR_UNUSED,
 		*error_r = "submission_relay_port must be 1..65535";
 		return false;
 	}
-	if (strcmp(set->submission_relay_ssl, "no") != 0 ||
-	    set->submission_relay_user[0] != '\0' ||
+	if (set->submission_relay_user[0] == '\0' &&
 	    set->submission_relay_password[0] != '\0') {
-		*error_r = "submission_relay_ssl and submission_relay_user/"
-			"password are not supported yet";
+		*error_r = "submission_relay_password is set, but "
+			"submission_relay_user is not";
 		return false;
 	}
 	if (set->submission_max_mail_size == 0 ||

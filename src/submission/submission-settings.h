@@ -12,10 +12,17 @@ struct submission_settings {
 	/* The SMTP server that every message is relayed to. */
 	const char *submission_relay_host;
 	unsigned int submission_relay_port;
-	/* Not implemented yet: must stay empty / "no". */
+	/* AUTH PLAIN towards the relay when the user is set. */
 	const char *submission_relay_user;
 	const char *submission_relay_password;
+	/* "no", "smtps" (TLS from the start) or "starttls" */
 	const char *submission_relay_ssl;
+	/* The relay's certificate must be valid and name the relay host. */
+	bool submission_relay_ssl_verify;
+	/* PEM file of CAs trusted for the relay besides the system's. */
+	const char *ssl_client_ca_file;
+	/* MAIL FROM must be one of the user's addresses (553 5.7.1). */
+	bool submission_sender_check;
 	/* Bound connecting to the relay, and each of its replies. */
 	unsigned int submission_relay_connect_timeout;
 	unsigned int submission_relay_command_timeout;

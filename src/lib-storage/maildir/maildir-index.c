@@ -30,6 +30,9 @@ struct maildir_index_header {
 	uint32_t record_count;
 	uint32_t info_count;
 	uint32_t unused;
+	/* The view's mod-sequences (struct mailbox) */
+	uint64_t highest_modseq;
+	uint64_t expunge_modseq;
 	struct maildir_uidlist_id uidlist;
 	int64_t new_mtime_sec, new_mtime_nsec;
 	int64_t cur_mtime_sec, cur_mtime_nsec;
@@ -48,6 +51,7 @@ struct maildir_index_record {
 	int64_t received_date;
 	uint64_t physical_size;
 	uint64_t virtual_size;
+	uint64_t modseq;
 };
 
 static const char *maildir_index_path(const struct maildir_mailbox *mbox)
@@ -143,7 +147,7 @@ maildir_index_header_is_usable(struct maildir_mailbox *mbox,
 	if (memcmp(hdr->magic, MAILDIR_INDEX_MAGIC, sizeof(hdr->magic)) != 0 ||
 	    hdr->version != MAILDIR_INDEX_VERSION ||
 	    hdr->header_size != sizeof(*hdr) || hdr->file_size != size ||
-	    hdr->uidvalidity == 0 ||
+	    hdr->uidvalidity == 0 || hdr->highest_modseq == 0 ||
 	    hdr->checksum != maildir_index_checksum(data, size))
 		return false;
 	return maildir_uidlist_stat_id(mbox->path, &id) &&
@@ -204,6 +208,7 @@ static bool maildir_index_parse_records(struct maildir_mailbox *mbox,
 		filled = (irec.flags & MAILDIR_INDEX_RECORD_FILLED) != 0;
 		rec = mailbox_view_append(&mbox->box, filled);
 		rec->uid = irec.uid;
+		rec->modseq = irec.modseq;
 		rec->flags = info_flags[irec.info_idx];
 		rec->keywords = info_keywords[irec.info_idx];
 		if (filled) {
@@ -257,6 +262,8 @@ int maildir_index_read(struct maildir_mailbox *mbox, const char **error_r)
 	}
 	mbox->box.uidvalidity = hdr.uidvalidity;
 	mbox->box.uidnext = hdr.uidnext;
+	mbox->box.highest_modseq = hdr.highest_modseq;
+	mbox->box.expunge_modseq = hdr.expunge_modseq;
 	maildir_index_set_mtime(&mbox->new_mtime, hdr.new_mtime_sec,
 				hdr.new_mtime_nsec);
 	maildir_index_set_mtime(&mbox->cur_mtime, hdr.cur_mtime_sec,
@@ -302,6 +309,7 @@ static void maildir_index_append_records(struct maildir_mailbox *mbox,
 	for (i = 0; i < count; i++) {
 		i_zero(&irec);
 		irec.uid = recs[i].uid;
+		irec.modseq = recs[i].modseq;
 		irec.info_idx = (uintptr_t)hash_table_lookup(info_idx,
 							     mails[i].info) - 1;
 		irec.base_len = strlen(mails[i].base);
@@ -359,6 +367,8 @@ int maildir_index_write(struct maildir_mailbox *mbox, const char **error_r)
 	hdr.header_size = sizeof(hdr);
 	hdr.uidvalidity = mbox->box.uidvalidity;
 	hdr.uidnext = mbox->box.uidnext;
+	hdr.highest_modseq = mbox->box.highest_modseq;
+	hdr.expunge_modseq = mbox->box.expunge_modseq;
 	hdr.record_count = array_count(&mbox->box.records);
 	hdr.new_mtime_sec = mbox->new_mtime.tv_sec;
 	hdr.new_mtime_nsec = mbox->new_mtime.tv_nsec;

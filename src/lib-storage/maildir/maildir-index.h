@@ -15,13 +15,16 @@
    a header (struct maildir_index_header), info_count NUL-terminated info
    strings, then record_count records: struct maildir_index_record
    followed by its base name and a NUL. The checksum covers the whole file
-   with the checksum field zero. A new record field (e.g. a modseq) means
-   a new version: files of other versions are rebuilt. */
+   with the checksum field zero. A new record field means a new version:
+   files of other versions are rebuilt. Version 2 added the mod-sequences
+   (a record's modseq, the view's highest and expunge modseqs); they are
+   the uidlist's (maildir-uidlist.h) as of the uidlist file the index
+   matches, so a rebuilt index loses none. */
 
 #include "maildir-storage.h"
 
 #define MAILDIR_INDEX_NAME "cove-index"
-#define MAILDIR_INDEX_VERSION 1
+#define MAILDIR_INDEX_VERSION 2
 /* An index claiming more bytes than this is damaged. */
 #define MAILDIR_INDEX_MAX_SIZE (1024 * 1024 * 1024)
 

@@ -166,8 +166,10 @@ int maildir_list_init_uidlist(struct mail_user *user, const char *path,
 {
 	const char *uidlist = t_strconcat(path, "/", MAILDIR_UIDLIST_NAME,
 					  NULL);
+	struct file_dotlock *lock;
 	uint32_t uidvalidity = 0;
 	struct stat st;
+	int ret = 0;
 
 	if (stat(uidlist, &st) == 0)
 		return 0;
@@ -177,8 +179,26 @@ int maildir_list_init_uidlist(struct mail_user *user, const char *path,
 	}
 	if (maildir_list_next_uidvalidity(user, &uidvalidity, error_r) < 0)
 		return -1;
-	return mailbox_list_write_file(uidlist, t_strdup_printf(
-		"V%u N1\n", uidvalidity), error_r);
+	/* Sessions opening a new mailbox at once all get here: the file is
+	   created under the uidlist lock, and only if it is still missing
+	   then. Otherwise a later session's empty list (with another
+	   UIDVALIDITY) replaced the list an earlier one had already given
+	   UIDs in. A UIDVALIDITY taken but not used is harmless (they only
+	   need to grow); taking it first keeps the two locks unnested. */
+	if (mailbox_list_lock(uidlist, &lock, error_r) < 0)
+		return -1;
+	if (stat(uidlist, &st) < 0) {
+		if (errno != ENOENT) {
+			*error_r = t_strdup_printf("stat(%s) failed: %m",
+						   uidlist);
+			ret = -1;
+		} else {
+			ret = mailbox_list_write_file(uidlist,
+				t_strdup_printf("V%u N1\n", uidvalidity),
+				error_r);
+		}
+	}
+	return mailbox_list_unlock(&lock, ret, error_r);
 }
 
 static int maildir_list_create(struct mail_user *user, const char *name,

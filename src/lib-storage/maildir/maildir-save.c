@@ -10,6 +10,7 @@
 #include "lib.h"
 #include "buffer.h"
 #include "file-util.h"
+#include "message-crlf.h"
 #include "maildir-filename.h"
 #include "maildir-uidlist.h"
 #include "maildir-keywords.h"
@@ -35,8 +36,8 @@ struct maildir_save_context {
 	uoff_t virtual_size;
 	/* The last byte stored, for counting LFs without CR. */
 	unsigned char last_stored;
-	/* A CR at the end of the previous write, not stored yet. */
-	bool pending_cr;
+	/* CRLF -> LF across writes */
+	struct message_lf_converter lf;
 	/* A write failed: the error was returned; finish fails too. */
 	bool failed;
 };
@@ -92,9 +93,11 @@ static int maildir_save_flush(struct maildir_save_context *ctx,
 	return 0;
 }
 
-static void maildir_save_store(struct maildir_save_context *ctx,
-			       const unsigned char *data, size_t size)
+static void maildir_save_store(void *context, const unsigned char *data,
+			       size_t size)
 {
+	struct maildir_save_context *ctx = context;
+
 	for (size_t i = 0; i < size; i++) {
 		if (data[i] == '\n' &&
 		    (i > 0 ? data[i - 1] : ctx->last_stored) != '\r')
@@ -107,37 +110,16 @@ static void maildir_save_store(struct maildir_save_context *ctx,
 	buffer_append(ctx->buf, data, size);
 }
 
-int maildir_save_write(struct mail_save_context *_ctx, const void *_data,
+int maildir_save_write(struct mail_save_context *_ctx, const void *data,
 		       size_t size, const char **error_r)
 {
 	struct maildir_save_context *ctx = (struct maildir_save_context *)_ctx;
-	const unsigned char *data = _data;
-	size_t i, start = 0;
 
 	if (ctx->failed) {
 		*error_r = "Earlier write failed";
 		return -1;
 	}
-	if (size == 0)
-		return 0;
-	if (ctx->pending_cr) {
-		ctx->pending_cr = false;
-		if (data[0] != '\n')
-			maildir_save_store(ctx, (const unsigned char *)"\r", 1);
-	}
-	for (i = 0; i < size; i++) {
-		if (data[i] != '\r')
-			continue;
-		if (i + 1 == size) {
-			ctx->pending_cr = true;
-		} else if (data[i + 1] != '\n') {
-			continue;
-		}
-		/* drop the CR of CRLF */
-		maildir_save_store(ctx, data + start, i - start);
-		start = i + 1;
-	}
-	maildir_save_store(ctx, data + start, size - start);
+	message_lf_convert(&ctx->lf, data, size, maildir_save_store, ctx);
 	if (ctx->buf->used >= MAILDIR_SAVE_BUFFER_SIZE &&
 	    maildir_save_flush(ctx, error_r) < 0) {
 		ctx->failed = true;
@@ -152,10 +134,7 @@ static int maildir_save_close(struct maildir_save_context *ctx,
 {
 	struct timeval tv[2];
 
-	if (ctx->pending_cr) {
-		ctx->pending_cr = false;
-		maildir_save_store(ctx, (const unsigned char *)"\r", 1);
-	}
+	message_lf_convert_end(&ctx->lf, maildir_save_store, ctx);
 	if (maildir_save_flush(ctx, error_r) < 0)
 		return -1;
 	if (ctx->mbox->box.user->fsync_mode != MAIL_STORAGE_FSYNC_NEVER &&
@@ -223,10 +202,12 @@ static int maildir_save_move(struct maildir_save_context *ctx,
 
 /* Gives the saved message its UID now, unless the mailbox is only saved
    to. Returns the UID, or 0 if that failed (the next sync assigns it). */
-static uint32_t maildir_save_assign_uid(struct maildir_mailbox *mbox,
+static uint32_t maildir_save_assign_uid(struct maildir_save_context *ctx,
 					const char *final_base)
 {
+	struct maildir_mailbox *mbox = ctx->mbox;
 	enum mailbox_flags flags = mbox->box.flags;
+	const char *info;
 	const char *error;
 	uint32_t uid;
 
@@ -236,9 +217,12 @@ static uint32_t maildir_save_assign_uid(struct maildir_mailbox *mbox,
 
 	if (maildir_uidlist_lock(mbox->uidlist, &error) <= 0)
 		return 0;
+	info = maildir_keywords_info_set("", ctx->ctx.flags, ctx->ctx.keywords);
 	uid = maildir_uidlist_lookup(mbox->uidlist, final_base);
-	if (uid == 0)
-		uid = maildir_uidlist_add(mbox->uidlist, final_base);
+	if (uid == 0) {
+		uid = maildir_uidlist_add(mbox->uidlist, final_base,
+					  maildir_info_get_state(info));
+	}
 	if (maildir_uidlist_unlock(mbox->uidlist, &error) < 0)
 		return 0;
 	/* a save-only view was never synced: its UIDVALIDITY is the one
@@ -254,7 +238,6 @@ int maildir_save_finish(struct mail_save_context *_ctx, uint32_t *uid_r,
 			const char **error_r)
 {
 	struct maildir_save_context *ctx = (struct maildir_save_context *)_ctx;
-	struct maildir_mailbox *mbox = ctx->mbox;
 	const char *final_base;
 	int ret = -1;
 
@@ -266,7 +249,7 @@ int maildir_save_finish(struct mail_save_context *_ctx, uint32_t *uid_r,
 			(unsigned long long)ctx->virtual_size);
 		ret = maildir_save_move(ctx, final_base, error_r);
 		if (ret == 0)
-			*uid_r = maildir_save_assign_uid(mbox, final_base);
+			*uid_r = maildir_save_assign_uid(ctx, final_base);
 	}
 	maildir_save_free(ctx);
 	return ret;
@@ -325,8 +308,7 @@ int maildir_copy(struct mail_save_context *_ctx, struct mailbox *src,
 			(unsigned long long)rec->virtual_size);
 		ret = maildir_save_move(ctx, final_base, error_r);
 		if (ret == 0) {
-			*uid_r = maildir_save_assign_uid(ctx->mbox,
-							 final_base);
+			*uid_r = maildir_save_assign_uid(ctx, final_base);
 			ret = 1;
 		}
 	}

@@ -22,6 +22,8 @@
 
 /* Read buffer of message streams. */
 #define MAILDIR_MAIL_STREAM_BUFFER_SIZE 65536
+/* How often a flag change follows a file that others keep renaming. */
+#define MAILDIR_RENAME_MAX_TRIES 10
 
 static const char *const maildir_subdirs[] = { "cur", "new", "tmp" };
 
@@ -96,7 +98,8 @@ static int maildir_mailbox_open(struct mailbox *box, const char **error_r)
 	mbox->infos = hash_table_create_str(default_pool, false);
 	/* a cache: without it the first sync reads everything; a
 	   save-only mailbox keeps its view empty */
-	if ((box->flags & MAILBOX_FLAG_SAVEONLY) == 0 &&
+	if ((box->flags & (MAILBOX_FLAG_SAVEONLY |
+			   MAILBOX_FLAG_REBUILD_INDEX)) == 0 &&
 	    maildir_index_read(mbox, &error) < 0)
 		i_error("%s", error);
 	return 1;
@@ -372,9 +375,11 @@ static int maildir_update_flags(struct mailbox *box, unsigned int idx,
 			maildir_keywords_info_set(mail->info, new_flags,
 						  new_keywords),
 			error_r);
-		if (ret != 0 || try > 0)
+		if (ret != 0 || try == MAILDIR_RENAME_MAX_TRIES)
 			break;
-		/* renamed meanwhile: find its new name */
+		/* renamed meanwhile: find its new name (sessions that
+		   change the same messages at once can rename it again
+		   before this one, so a few times) */
 		if ((ret = maildir_mail_refind(mbox, idx, error_r)) <= 0)
 			break;
 	}
@@ -400,9 +405,9 @@ static const struct mailbox_vfuncs maildir_mailbox_vfuncs = {
 	.fill_record = maildir_fill_record,
 	.open_mail_stream = maildir_open_mail_stream,
 	.update_flags = maildir_update_flags,
+	.flags_commit = maildir_flags_commit,
 	.get_keywords = maildir_get_keywords,
 	.keywords_lookup = maildir_keywords_lookup_names,
-	.expunge_deleted = maildir_expunge_deleted,
 	.expunge_marked = maildir_expunge_marked,
 	.get_dir = maildir_mailbox_get_dir,
 	.get_notify_dirs = maildir_get_notify_dirs,
@@ -415,6 +420,8 @@ static const struct mailbox_vfuncs maildir_mailbox_vfuncs = {
 
 const struct mail_storage_backend maildir_storage_backend = {
 	.name = "maildir",
+	.name_sep = '.',
+	.subscriptions_name = MAILBOX_LIST_SUBSCRIPTIONS_FILE,
 	.location_check = maildir_location_check,
 	.mailbox_alloc = maildir_mailbox_alloc,
 	.v = &maildir_mailbox_vfuncs,

@@ -84,11 +84,13 @@ int maildir_list_init_uidlist(struct mail_user *user, const char *path,
 			      const char **error_r);
 
 /* maildir-sync.c */
+/* The flags and keywords of a file name's info as one number (the state
+   of maildir-uidlist.h). */
+uint32_t maildir_info_get_state(const char *info);
+/* See mailbox_flags_commit(). */
+int maildir_flags_commit(struct mailbox *box, const char **error_r);
 int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 		 void *context, const char **error_r);
-int maildir_expunge_deleted(struct mailbox *box,
-			    const struct mailbox_sync_callbacks *cb,
-			    void *context, const char **error_r);
 int maildir_expunge_marked(struct mailbox *box, const bool *marked,
 			   const struct mailbox_sync_callbacks *cb,
 			   void *context, const char **error_r);

@@ -11,13 +11,35 @@
    the view is found with one lookup in the view's base -> UID table; other
    files get their UIDs from the uidlist, or new ones under the uidlist
    lock, in file name order. uidlist records that existed before the scan
-   but whose file was not found are dropped then (the file was expunged).
+   but whose file was not found are dropped then (the file was
+   expunged). After an unstable scan a file not found may only have been
+   renamed meanwhile (by a flag change that the uidlist has not recorded
+   yet: the renamer takes the lock after the rename), so under the lock
+   the directories are read once more and such files are looked for
+   under the names of their recorded state and its flag changes; only a
+   file found by none of these is gone. Records that other sessions
+   added while this one scanned are looked for the same way, since a
+   saver links its file before it takes the lock (UIDs are not given in
+   the order files appear): one not found is "uncertain" (the scan may
+   have been too early for it, or it is being expunged), and no file
+   with a UID above it is appended (that file could never be shown
+   below one appended later); the next sync reads the directories again.
    When the directories' mtimes have not changed since the last scan (and
    the scan was not too close to the change), nothing is read at all.
 
    Then view records whose file was not found are expunged (reported
    highest first), changed infos become flag changes, and files with UIDs
-   above the view's last one are appended. */
+   above the view's last one are appended.
+
+   Last, mod-sequences (RFC 7162): every view record takes the modseq
+   that the uidlist has for its UID. A file whose flags and keywords (its
+   "state") differ from the state the uidlist recorded has changed since
+   (by this session, another one or another program): under the uidlist
+   lock, the uidlist is reread and each such record gets the next modseq
+   with its new state, so that sessions never disagree. A record's modseq
+   only grows. The view's HIGHESTMODSEQ counts only what the view shows
+   (its records' modseqs, and the expunge modseq once it saw an expunge):
+   a change it has not shown cannot hide below it. */
 
 #include "lib.h"
 #include "array.h"
@@ -70,6 +92,9 @@ struct maildir_sync_ctx {
 	/* Both directories stayed unchanged while they were read: a file
 	   not seen is gone. */
 	bool stable;
+	/* The lowest UID of an uncertain record not in the view (see the
+	   top of the file), 0 if none. */
+	uint32_t uncertain_uid;
 };
 
 /* Returns true if a change made after now could leave the directory's
@@ -174,9 +199,15 @@ static bool maildir_probe(const struct maildir_mailbox *mbox,
 	const char *cand;
 
 	for (unsigned int round = 0; round < MAILDIR_PROBE_ROUNDS; round++) {
+		/* a file in new/ has no info unless another program gave
+		   it one */
 		*in_new_r = true;
+		*info_r = "";
+		if (maildir_probe_name(mbox, "/new/", base, ""))
+			return true;
 		*info_r = info;
-		if (maildir_probe_name(mbox, "/new/", base, info))
+		if (info[0] != '\0' &&
+		    maildir_probe_name(mbox, "/new/", base, info))
 			return true;
 		*in_new_r = false;
 		if (maildir_probe_name(mbox, "/cur/", base, info))
@@ -192,28 +223,6 @@ static bool maildir_probe(const struct maildir_mailbox *mbox,
 		}
 	}
 	return false;
-}
-
-/* After an unstable scan: looks for the view's files that were not
-   seen. */
-static void maildir_scan_probe_view(struct maildir_sync_ctx *ctx)
-{
-	struct maildir_mailbox *mbox = ctx->mbox;
-	struct maildir_mail *mails;
-	const char *info;
-	unsigned int i, count;
-	bool in_new;
-
-	mails = array_get_modifiable(&mbox->mails, &count);
-	for (i = 0; i < count; i++) {
-		if (ctx->seen[i] ||
-		    !maildir_probe(mbox, mails[i].base, mails[i].info,
-				   &info, &in_new))
-			continue;
-		ctx->seen[i] = true;
-		mails[i].in_new = in_new;
-		mails[i].info = maildir_info_intern(mbox, info);
-	}
 }
 
 /* Returns the UID of the view's file base, or 0 if it is not in the
@@ -344,31 +353,131 @@ static bool maildir_scan_has(struct maildir_sync_ctx *ctx,
 		ctx->seen[mailbox_view_find_uid(&ctx->mbox->box, uid)];
 }
 
+/* The info of a uidlist record's state (see maildir_info_get_state()):
+   the name its file had when the state was recorded. */
+static const char *maildir_state_get_info(uint32_t state)
+{
+	return maildir_keywords_info_set("", state & MAIL_FLAGS_NONRECENT,
+					 state >> 5);
+}
+
+/* Looks for the file of a uidlist record that the scan did not see:
+   under the name of its recorded state and, for a view record, the
+   view's name (with their flag changes). A view record found is marked
+   seen, another file is added. Returns true if found. */
+static bool maildir_scan_probe_rec(struct maildir_sync_ctx *ctx,
+				   const struct maildir_uidlist_rec *rec)
+{
+	struct maildir_mailbox *mbox = ctx->mbox;
+	struct maildir_scan_file *file;
+	struct maildir_mail *mail = NULL;
+	const char *info;
+	unsigned int idx = 0;
+	bool in_new, found;
+
+	if (maildir_view_lookup(mbox, rec->base) == rec->uid) {
+		idx = mailbox_view_find_uid(&mbox->box, rec->uid);
+		mail = array_idx_modifiable(&mbox->mails, idx);
+	}
+	found = maildir_probe(mbox, rec->base,
+			      maildir_state_get_info(rec->state),
+			      &info, &in_new) ||
+		(mail != NULL &&
+		 maildir_probe(mbox, rec->base, mail->info, &info, &in_new));
+	if (!found)
+		return false;
+	if (mail != NULL) {
+		ctx->seen[idx] = true;
+		mail->in_new = in_new;
+		mail->info = maildir_info_intern(mbox, info);
+		return true;
+	}
+	file = array_append_space(&ctx->files);
+	file->base = p_strdup(ctx->pool, rec->base);
+	file->info = p_strdup(ctx->pool, info);
+	file->in_new = in_new;
+	file->uid = rec->uid;
+	hash_table_update(ctx->files_hash, file->base,
+			  (void *)(uintptr_t)array_count(&ctx->files));
+	return true;
+}
+
 /* After an unstable scan: looks for the files of uidlist records below
    old_next_uid that were not seen, and adds those found. */
 static void maildir_scan_probe_uidlist(struct maildir_sync_ctx *ctx,
 				       uint32_t old_next_uid)
 {
 	const struct maildir_uidlist_rec *recs;
-	struct maildir_scan_file *file;
-	const char *info;
 	unsigned int i, count;
-	bool in_new;
 
 	recs = maildir_uidlist_get_recs(ctx->mbox->uidlist, &count);
 	for (i = 0; i < count && recs[i].uid < old_next_uid; i++) {
-		if (recs[i].base == NULL || maildir_scan_has(ctx, &recs[i]) ||
-		    !maildir_probe(ctx->mbox, recs[i].base, "", &info,
-				   &in_new))
-			continue;
-		file = array_append_space(&ctx->files);
-		file->base = p_strdup(ctx->pool, recs[i].base);
-		file->info = p_strdup(ctx->pool, info);
-		file->in_new = in_new;
-		file->uid = recs[i].uid;
-		hash_table_update(ctx->files_hash, file->base,
-				  (void *)(uintptr_t)array_count(&ctx->files));
+		if (recs[i].base != NULL && !maildir_scan_has(ctx, &recs[i]))
+			(void)maildir_scan_probe_rec(ctx, &recs[i]);
 	}
+}
+
+/* Under the uidlist lock: what to do with a record whose file was not
+   seen (see the top of the file). A file that had its UID before the
+   scan is gone if a stable scan or the second scan and the probe did not
+   find it; one given its UID since is uncertain if not found. */
+static void maildir_scan_unseen_rec(struct maildir_sync_ctx *ctx,
+				    const struct maildir_uidlist_rec *rec,
+				    unsigned int idx, uint32_t old_next_uid)
+{
+	struct maildir_mailbox *mbox = ctx->mbox;
+
+	if (rec->uid < old_next_uid) {
+		if (ctx->stable || !maildir_scan_probe_rec(ctx, rec))
+			maildir_uidlist_drop(mbox->uidlist, idx);
+		return;
+	}
+	if (maildir_scan_probe_rec(ctx, rec))
+		return;
+	/* the next sync must look again, even if nothing changes */
+	mbox->scan_dirty = true;
+	if (ctx->uncertain_uid == 0 || rec->uid < ctx->uncertain_uid)
+		ctx->uncertain_uid = rec->uid;
+}
+
+/* Returns true if the file of a uidlist record below old_next_uid was not
+   seen. */
+static bool maildir_scan_have_unseen(struct maildir_sync_ctx *ctx,
+				     uint32_t old_next_uid)
+{
+	const struct maildir_uidlist_rec *recs;
+	unsigned int i, count;
+
+	recs = maildir_uidlist_get_recs(ctx->mbox->uidlist, &count);
+	for (i = 0; i < count && recs[i].uid < old_next_uid; i++) {
+		if (recs[i].base != NULL && !maildir_scan_has(ctx, &recs[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Reads new/ and then cur/ into the scan; *stable_r tells if both
+   stayed unchanged. Returns 0 or -1. */
+static int maildir_scan_dirs(struct maildir_sync_ctx *ctx, bool *stable_r,
+			     const char **error_r)
+{
+	struct maildir_mailbox *mbox = ctx->mbox;
+	ARRAY_TYPE(maildir_scan_name) new_names, cur_names;
+	bool new_stable, cur_stable;
+
+	p_array_init(&new_names, ctx->pool, 256);
+	p_array_init(&cur_names, ctx->pool, 1024);
+	if (maildir_scan_dir(ctx, t_strconcat(mbox->path, "/new", NULL),
+			     &new_names, &mbox->new_mtime, &new_stable,
+			     error_r) < 0 ||
+	    maildir_scan_dir(ctx, t_strconcat(mbox->path, "/cur", NULL),
+			     &cur_names, &mbox->cur_mtime, &cur_stable,
+			     error_r) < 0)
+		return -1;
+	maildir_scan_add_names(ctx, &new_names, true);
+	maildir_scan_add_names(ctx, &cur_names, false);
+	*stable_r = new_stable && cur_stable;
+	return 0;
 }
 
 /* Returns true if some uidlist records below old_next_uid have no file
@@ -421,8 +530,9 @@ static bool maildir_dirs_are_unchanged(struct maildir_mailbox *mbox)
 					 &mbox->cur_mtime);
 }
 
-/* Under the uidlist lock: drops the records of vanished files and gives
-   UIDs to the files that have none, in file name order. */
+/* Under the uidlist lock: drops the records of vanished files, looks for
+   the files of the others not seen (see maildir_scan_unseen_rec()) and
+   gives UIDs to the files that have none, in file name order. */
 static int maildir_scan_update_uidlist(struct maildir_sync_ctx *ctx,
 				       uint32_t old_next_uid,
 				       const char **error_r)
@@ -431,14 +541,25 @@ static int maildir_scan_update_uidlist(struct maildir_sync_ctx *ctx,
 	ARRAY(struct maildir_scan_file *) new_files;
 	const struct maildir_uidlist_rec *recs;
 	unsigned int i, count;
+	const char *error;
 	bool verify;
 
 	if (maildir_uidlist_lock(uidlist, error_r) <= 0)
 		return -1;
+	/* a stable second scan proves the files it does not see gone */
+	if (!ctx->stable && maildir_scan_have_unseen(ctx, old_next_uid)) {
+		if (maildir_scan_dirs(ctx, &ctx->stable, error_r) < 0) {
+			(void)maildir_uidlist_unlock(uidlist, &error);
+			return -1;
+		}
+		/* files delivered since the first scan are \Recent here */
+		if (!mailbox_is_readonly(&ctx->mbox->box))
+			maildir_scan_move_new(ctx);
+	}
 	recs = maildir_uidlist_get_recs(uidlist, &count);
-	for (i = 0; i < count && recs[i].uid < old_next_uid; i++) {
+	for (i = 0; i < count; i++) {
 		if (recs[i].base != NULL && !maildir_scan_has(ctx, &recs[i]))
-			maildir_uidlist_drop(uidlist, i);
+			maildir_scan_unseen_rec(ctx, &recs[i], i, old_next_uid);
 	}
 	if (maildir_scan_lookup_uids(ctx) > 0) {
 		/* the scan is older than the lock: a file expunged (and
@@ -461,7 +582,8 @@ static int maildir_scan_update_uidlist(struct maildir_sync_ctx *ctx,
 		array_sort(&new_files, maildir_scan_file_base_cmp);
 		array_foreach(&new_files, filep) {
 			(*filep)->uid = maildir_uidlist_add(uidlist,
-							    (*filep)->base);
+				(*filep)->base,
+				maildir_info_get_state((*filep)->info));
 		}
 	}
 	return maildir_uidlist_unlock(uidlist, error_r);
@@ -472,26 +594,13 @@ static int maildir_sync_scan(struct maildir_sync_ctx *ctx,
 {
 	struct maildir_mailbox *mbox = ctx->mbox;
 	uint32_t old_next_uid = maildir_uidlist_get_next_uid(mbox->uidlist);
-	ARRAY_TYPE(maildir_scan_name) new_names, cur_names;
-	bool new_stable, cur_stable, stale;
+	bool stale;
 
-	p_array_init(&new_names, ctx->pool, 256);
-	p_array_init(&cur_names, ctx->pool, 1024);
-	if (maildir_scan_dir(ctx, t_strconcat(mbox->path, "/new", NULL),
-			     &new_names, &mbox->new_mtime, &new_stable,
-			     error_r) < 0 ||
-	    maildir_scan_dir(ctx, t_strconcat(mbox->path, "/cur", NULL),
-			     &cur_names, &mbox->cur_mtime, &cur_stable,
-			     error_r) < 0)
+	if (maildir_scan_dirs(ctx, &ctx->stable, error_r) < 0)
 		return -1;
-	maildir_scan_add_names(ctx, &new_names, true);
-	maildir_scan_add_names(ctx, &cur_names, false);
-	ctx->stable = new_stable && cur_stable;
 	/* an unstable directory may change without a new mtime: read it
 	   again next time */
 	mbox->scan_dirty = !ctx->stable;
-	if (!ctx->stable)
-		maildir_scan_probe_view(ctx);
 
 	(void)maildir_scan_lookup_uids(ctx);
 	stale = maildir_scan_have_stale(ctx, old_next_uid);
@@ -534,8 +643,9 @@ maildir_view_expunge(struct maildir_mailbox *mbox, const bool *keep,
 	array_delete(&mbox->mails, dest, count - dest);
 }
 
-/* Expunges the records whose file is gone and finds flag changes. */
-static void maildir_sync_view_existing(struct maildir_sync_ctx *ctx,
+/* Expunges the records whose file is gone and finds flag changes.
+   Returns true if something was expunged. */
+static bool maildir_sync_view_existing(struct maildir_sync_ctx *ctx,
 				       const struct mailbox_sync_callbacks *cb,
 				       void *context)
 {
@@ -569,12 +679,13 @@ static void maildir_sync_view_existing(struct maildir_sync_ctx *ctx,
 	if (expunges)
 		maildir_view_expunge(mbox, ctx->seen, changed, cb, context);
 	if (cb == NULL || cb->flags_changed == NULL)
-		return;
+		return expunges;
 	count = array_count(&mbox->box.records);
 	for (i = 0; i < count; i++) {
 		if (changed[i])
 			cb->flags_changed(i + 1, context);
 	}
+	return expunges;
 }
 
 /* A file to append, sorted by UID without touching the file. */
@@ -589,7 +700,8 @@ static int maildir_new_file_cmp(const struct maildir_new_file *f1,
 	return f1->uid < f2->uid ? -1 : (f1->uid > f2->uid ? 1 : 0);
 }
 
-/* Appends the files with UIDs above the view's last one. */
+/* Appends the files with UIDs above the view's last one (and below an
+   uncertain one). */
 static void maildir_sync_view_new(struct maildir_sync_ctx *ctx)
 {
 	struct maildir_mailbox *mbox = ctx->mbox;
@@ -603,7 +715,9 @@ static void maildir_sync_view_new(struct maildir_sync_ctx *ctx)
 		last_uid = array_back(&mbox->box.records)->uid;
 	p_array_init(&new_files, ctx->pool, array_count(&ctx->files) + 1);
 	array_foreach(&ctx->files, file) {
-		if (file->uid > last_uid && !file->gone) {
+		if (file->uid > last_uid && !file->gone &&
+		    (ctx->uncertain_uid == 0 ||
+		     file->uid < ctx->uncertain_uid)) {
 			new_file = array_append_space(&new_files);
 			new_file->uid = file->uid;
 			new_file->file = file;
@@ -633,6 +747,80 @@ static void maildir_sync_view_new(struct maildir_sync_ctx *ctx)
 					  (void *)(uintptr_t)file->uid);
 		}
 	}
+}
+
+uint32_t maildir_info_get_state(const char *info)
+{
+	return maildir_filename_get_flags(info) |
+		(maildir_keywords_from_info(info) << 5);
+}
+
+/* Walks the view and the uidlist in UID order. A record whose file
+   state differs from the uidlist's gets the next modseq when locked
+   (else it is only counted); the others take the uidlist's modseq.
+   Returns the number of differences. */
+static unsigned int maildir_sync_modseqs_walk(struct maildir_mailbox *mbox,
+					      bool locked)
+{
+	const struct maildir_uidlist_rec *urecs;
+	const struct maildir_mail *mails;
+	struct mail_record *recs;
+	unsigned int i, j = 0, count, ucount, diffs = 0;
+	uint32_t state;
+
+	recs = array_get_modifiable(&mbox->box.records, &count);
+	mails = array_get(&mbox->mails, NULL);
+	urecs = maildir_uidlist_get_recs(mbox->uidlist, &ucount);
+	for (i = 0; i < count; i++) {
+		while (j < ucount && urecs[j].uid < recs[i].uid)
+			j++;
+		if (j == ucount)
+			break;
+		if (urecs[j].uid != recs[i].uid || urecs[j].base == NULL)
+			continue;
+		state = maildir_info_get_state(mails[i].info);
+		if (urecs[j].modseq == 0 || urecs[j].state != state) {
+			diffs++;
+			if (!locked)
+				continue;
+			(void)maildir_uidlist_set_state(mbox->uidlist, j,
+							state);
+		}
+		recs[i].modseq = urecs[j].modseq;
+		mbox->box.highest_modseq =
+			I_MAX(mbox->box.highest_modseq, recs[i].modseq);
+	}
+	return diffs;
+}
+
+/* Gives the view its modseqs (see the top of the file). Returns 0 or
+   -1. */
+static int maildir_sync_modseqs(struct maildir_mailbox *mbox,
+				const char **error_r)
+{
+	int ret = 0;
+
+	if (maildir_sync_modseqs_walk(mbox, false) > 0) {
+		if (maildir_uidlist_lock(mbox->uidlist, error_r) <= 0)
+			return -1;
+		(void)maildir_sync_modseqs_walk(mbox, true);
+		ret = maildir_uidlist_unlock(mbox->uidlist, error_r);
+	}
+	mbox->box.expunge_modseq =
+		maildir_uidlist_get_expunge_modseq(mbox->uidlist);
+	return ret;
+}
+
+int maildir_flags_commit(struct mailbox *box, const char **error_r)
+{
+	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
+
+	/* a view from the index has not read the uidlist yet */
+	mbox->uidlist_deferred = false;
+	if (maildir_uidlist_refresh(mbox->uidlist, error_r) < 0)
+		return -1;
+	mbox->index_dirty = true;
+	return maildir_sync_modseqs(mbox, error_r);
 }
 
 /* While the view is the index's: returns true if the uidlist file and
@@ -676,6 +864,7 @@ int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 	struct maildir_mailbox *mbox = (struct maildir_mailbox *)box;
 	struct maildir_sync_ctx ctx;
 	uint32_t uidvalidity;
+	bool expunged;
 	int ret;
 
 	/* the names of keyword letters seen in this sync */
@@ -706,14 +895,22 @@ int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 		ret = -1;
 	}
 	if (ret == 0) {
-		maildir_sync_view_existing(&ctx, cb, context);
+		/* the first sync shows every expunge there was */
+		expunged = maildir_sync_view_existing(&ctx, cb, context) ||
+			box->uidvalidity == 0;
 		maildir_sync_view_new(&ctx);
 		box->uidvalidity = uidvalidity;
 		box->uidnext = maildir_uidlist_get_next_uid(mbox->uidlist);
 		mbox->index_dirty = true;
-	} else {
-		mbox->scan_dirty = true;
+		ret = maildir_sync_modseqs(mbox, error_r);
+		if (expunged) {
+			box->highest_modseq = I_MAX(box->highest_modseq,
+						    box->expunge_modseq);
+		}
+		box->highest_modseq = I_MAX(box->highest_modseq, 1);
 	}
+	if (ret < 0)
+		mbox->scan_dirty = true;
 	pool_unref(&ctx.pool);
 	return ret;
 }
@@ -742,6 +939,38 @@ static int maildir_mail_unlink(struct maildir_mailbox *mbox, unsigned int idx,
 	return -1;
 }
 
+/* Drops the uidlist records of the UIDs whose keep[] is false, so that
+   the expunges get their modseqs now (a sync would only find them
+   later). Returns 0 or -1. */
+static int maildir_expunge_drop_uids(struct maildir_mailbox *mbox,
+				     const bool *keep, const char **error_r)
+{
+	const struct maildir_uidlist_rec *urecs;
+	const struct mail_record *recs;
+	unsigned int i, j = 0, count, ucount;
+
+	mbox->uidlist_deferred = false;
+	if (maildir_uidlist_lock(mbox->uidlist, error_r) <= 0)
+		return -1;
+	recs = array_get(&mbox->box.records, &count);
+	urecs = maildir_uidlist_get_recs(mbox->uidlist, &ucount);
+	for (i = 0; i < count; i++) {
+		if (keep[i])
+			continue;
+		while (j < ucount && urecs[j].uid < recs[i].uid)
+			j++;
+		if (j < ucount && urecs[j].uid == recs[i].uid)
+			maildir_uidlist_drop(mbox->uidlist, j);
+	}
+	if (maildir_uidlist_unlock(mbox->uidlist, error_r) < 0)
+		return -1;
+	mbox->box.expunge_modseq =
+		maildir_uidlist_get_expunge_modseq(mbox->uidlist);
+	mbox->box.highest_modseq = I_MAX(mbox->box.highest_modseq,
+					 mbox->box.expunge_modseq);
+	return 0;
+}
+
 int maildir_expunge_marked(struct mailbox *box, const bool *marked,
 			   const struct mailbox_sync_callbacks *cb,
 			   void *context, const char **error_r)
@@ -763,6 +992,8 @@ int maildir_expunge_marked(struct mailbox *box, const bool *marked,
 			expunges = true;
 		}
 	}
+	if (expunges && maildir_expunge_drop_uids(mbox, keep, error_r) < 0)
+		ret = -1;
 	if (expunges) {
 		maildir_view_expunge(mbox, keep, NULL, cb, context);
 		if (ret == 0 &&
@@ -775,20 +1006,3 @@ int maildir_expunge_marked(struct mailbox *box, const bool *marked,
 	return ret;
 }
 
-int maildir_expunge_deleted(struct mailbox *box,
-			    const struct mailbox_sync_callbacks *cb,
-			    void *context, const char **error_r)
-{
-	const struct mail_record *recs;
-	unsigned int i, count;
-	bool *marked;
-	int ret;
-
-	recs = array_get(&box->records, &count);
-	marked = i_new(bool, count + 1);
-	for (i = 0; i < count; i++)
-		marked[i] = (recs[i].flags & MAIL_DELETED) != 0;
-	ret = maildir_expunge_marked(box, marked, cb, context, error_r);
-	i_free(marked);
-	return ret;
-}

@@ -28,6 +28,9 @@ struct maildir_uidlist {
 	uint32_t next_uid;
 	uint64_t highest_modseq;
 	uint64_t expunge_modseq;
+	/* The modseq shared by the changes and expunges of this lock
+	   (0: none taken yet). */
+	uint64_t lock_modseq;
 	/* The file has "<uid> <modseq> <state> <base>" lines. */
 	bool has_modseqs;
 
@@ -400,6 +403,7 @@ int maildir_uidlist_lock(struct maildir_uidlist *uidlist,
 				  &uidlist->lock, error_r);
 	if (ret <= 0)
 		return ret;
+	uidlist->lock_modseq = 0;
 	if (maildir_uidlist_refresh(uidlist, error_r) < 0) {
 		const char *error;
 
@@ -426,6 +430,15 @@ uint32_t maildir_uidlist_add(struct maildir_uidlist *uidlist,
 	return rec.uid;
 }
 
+/* The modseq of the changes made under this lock: one per lock, as a
+   transaction (a STORE of many messages, an EXPUNGE) has one. */
+static uint64_t maildir_uidlist_lock_modseq(struct maildir_uidlist *uidlist)
+{
+	if (uidlist->lock_modseq == 0)
+		uidlist->lock_modseq = ++uidlist->highest_modseq;
+	return uidlist->lock_modseq;
+}
+
 void maildir_uidlist_drop(struct maildir_uidlist *uidlist, unsigned int idx)
 {
 	struct maildir_uidlist_rec *rec;
@@ -436,7 +449,7 @@ void maildir_uidlist_drop(struct maildir_uidlist *uidlist, unsigned int idx)
 		return;
 	(void)hash_table_remove(uidlist->hash, rec->base);
 	rec->base = NULL;
-	uidlist->expunge_modseq = ++uidlist->highest_modseq;
+	uidlist->expunge_modseq = maildir_uidlist_lock_modseq(uidlist);
 	uidlist->dirty = true;
 }
 
@@ -450,7 +463,7 @@ uint64_t maildir_uidlist_set_state(struct maildir_uidlist *uidlist,
 	if (rec->modseq != 0 && rec->state == state)
 		return rec->modseq;
 	rec->state = state;
-	rec->modseq = ++uidlist->highest_modseq;
+	rec->modseq = maildir_uidlist_lock_modseq(uidlist);
 	uidlist->dirty = true;
 	return rec->modseq;
 }

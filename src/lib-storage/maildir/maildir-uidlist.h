@@ -3,10 +3,22 @@
 #define MAILDIR_UIDLIST_H
 
 /* The UID list "cove-uidlist" of a maildir: the first line is
-   "V<uidvalidity> N<nextuid>", then one "<uid> <basename>" line per
-   message, sorted by UID. It is replaced atomically (temp file, fsync,
-   rename) while holding the dotlock "cove-uidlist.lock"; readers need no
-   lock. UIDs are never reused: nextuid only grows. */
+   "V<uidvalidity> N<nextuid> M<highestmodseq> X<expungemodseq>", then
+   one "<uid> <modseq> <state> <basename>" line per message, sorted by
+   UID. It is replaced atomically (temp file, fsync, rename) while holding
+   the dotlock "cove-uidlist.lock"; readers need no lock. UIDs are never
+   reused: nextuid only grows.
+
+   Mod-sequences (RFC 7162) live here too, because this is the one file
+   every session changes under a lock: <state> (hex) is the message's
+   flags and keywords as last given a mod-sequence, so a session that
+   finds another state in the file name takes the next modseq (M + 1;
+   one for all changes and expunges made under one lock, as Dovecot has
+   one per transaction) and records both; all sessions then agree.
+   X is the modseq of the last dropped record (expunge). A file of the
+   older format ("<uid> <basename>" lines, no M) is read with modseq 0
+   ("unknown") for every message: the next locked sync gives each a new
+   one. Mod-sequences start at 1 with the UIDVALIDITY and only grow. */
 
 #include "array.h"
 
@@ -16,6 +28,9 @@
 
 struct maildir_uidlist_rec {
 	uint32_t uid;
+	/* See the file format above; modseq 0: unknown. */
+	uint32_t state;
+	uint64_t modseq;
 	/* NULL once dropped (not written any more). */
 	const char *base;
 };
@@ -48,6 +63,12 @@ uint32_t maildir_uidlist_lookup(struct maildir_uidlist *uidlist,
 				const char *base);
 uint32_t maildir_uidlist_get_uidvalidity(const struct maildir_uidlist *uidlist);
 uint32_t maildir_uidlist_get_next_uid(const struct maildir_uidlist *uidlist);
+/* The highest modseq given to a message or an expunge (at least 1). */
+uint64_t
+maildir_uidlist_get_highest_modseq(const struct maildir_uidlist *uidlist);
+/* The modseq of the last expunge, 0 if none is known. */
+uint64_t
+maildir_uidlist_get_expunge_modseq(const struct maildir_uidlist *uidlist);
 /* The records sorted by UID; valid until the next refresh. */
 const struct maildir_uidlist_rec *
 maildir_uidlist_get_recs(const struct maildir_uidlist *uidlist,
@@ -71,10 +92,18 @@ int maildir_uidlist_lock(struct maildir_uidlist *uidlist,
    -1 (the lock is released either way). */
 int maildir_uidlist_unlock(struct maildir_uidlist *uidlist,
 			   const char **error_r);
-/* Locked only: gives base the next UID and returns it. */
+/* Locked only: gives base the next UID (and a modseq of its own, with
+   state) and returns it. */
 uint32_t maildir_uidlist_add(struct maildir_uidlist *uidlist,
-			     const char *base);
-/* Locked only: drops the record of index idx (see get_recs). */
+			     const char *base, uint32_t state);
+/* Locked only: drops the record of index idx (see get_recs). The
+   expunge gets the modseq of the lock: the next one, shared by all
+   drops and state changes until the unlock. */
 void maildir_uidlist_drop(struct maildir_uidlist *uidlist, unsigned int idx);
+/* Locked only: records state for the record of index idx with the
+   modseq of the lock (see drop), unless it already has that state and a
+   modseq. Returns the record's modseq. */
+uint64_t maildir_uidlist_set_state(struct maildir_uidlist *uidlist,
+				   unsigned int idx, uint32_t state);
 
 #endif

@@ -1,0 +1,30 @@
+/* Copyright (c) Cove authors. See AUTHORS. */
+#ifndef MBOX_LIST_H
+#define MBOX_LIST_H
+
+/* Where mbox mailboxes live (see mbox-list.c): the mailbox list vfuncs
+   (mbox_list_vfuncs in mail-storage-private.h) and the paths that the
+   storage shares with them. */
+
+#include "mail-storage-private.h"
+
+/* The directory under the root that holds the indexes; a dotfile, so
+   that it is never listed as a mailbox. */
+#define MBOX_LIST_INDEX_DIR_NAME ".imap"
+/* The file of INBOX when the location has no INBOX=. */
+#define MBOX_LIST_DEFAULT_INBOX_NAME "inbox"
+/* Dovecot's name for the subscriptions file of mbox. */
+#define MBOX_LIST_SUBSCRIPTIONS_NAME ".subscriptions"
+
+/* Sets path_r to the mbox file of storage name ("INBOX" or a '/'
+   separated name, stored in modified UTF-7 on disk); from the temporary
+   frame. Returns 0, or -1 with error_r if the name cannot be a file. */
+int mbox_list_get_path(struct mail_user *user, const char *name,
+		       const char **path_r, const char **error_r);
+/* Sets dir_r to the index directory of storage name:
+   "<root>/.imap/<name>" (from the temporary frame). Returns 0 or -1 as
+   mbox_list_get_path(). */
+int mbox_list_get_index_dir(struct mail_user *user, const char *name,
+			    const char **dir_r, const char **error_r);
+
+#endif
