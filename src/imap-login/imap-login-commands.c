@@ -103,6 +103,29 @@ static void cmd_authenticate(struct imap_client *client,
 	client_auth_begin(&client->common, mech, ir);
 }
 
+/* x-originating-ip and x-originating-port, as a proxy in front of Cove
+   (another Cove or Dovecot, nginx) sends them. */
+static void cmd_id_proxy_fields(struct imap_client *client,
+				const struct imap_arg *args)
+{
+	const struct imap_arg *list;
+	const char *name, *value, *ip = NULL, *port = NULL;
+
+	if (!imap_arg_get_list(&args[0], &list))
+		return;
+	for (; !imap_arg_is_eol(list); list += 2) {
+		if (!imap_arg_get_string(&list[0], &name) ||
+		    !imap_arg_get_nstring(&list[1], &value) || value == NULL)
+			continue;
+		if (strcasecmp(name, "x-originating-ip") == 0)
+			ip = value;
+		else if (strcasecmp(name, "x-originating-port") == 0)
+			port = value;
+	}
+	if (ip != NULL)
+		client_set_proxied_remote(&client->common, ip, port);
+}
+
 static void cmd_id(struct imap_client *client, const struct imap_arg *args)
 {
 	const char *log, *error;
@@ -116,6 +139,7 @@ static void cmd_id(struct imap_client *client, const struct imap_arg *args)
 		       net_ip2addr(&client->common.remote_ip),
 		       client->common.session_id);
 	}
+	cmd_id_proxy_fields(client, args);
 	imap_client_send_line(client, IMAP_ID_REPLY);
 	imap_client_send_tagline(client, "OK ID completed.");
 }

@@ -222,7 +222,9 @@ static void client_auth_request(struct client *client, const char *mech,
 		.remote_port = client->remote_port,
 		.initial_resp_base64 = initial_resp_base64,
 		.secured = client->secured,
-		.no_penalty = client->trusted,
+		/* a proxy's own failures are not penalised, those of the
+		   clients it names are */
+		.no_penalty = client->trusted && !client->proxied_remote,
 	};
 	struct auth_client_request *request;
 

@@ -48,6 +48,36 @@ static bool client_is_local(const struct client *client)
 		net_ip_compare(&client->remote_ip, &client->local_ip);
 }
 
+void client_set_proxied_remote(struct client *client, const char *ip,
+			       const char *port)
+{
+	struct ip_addr addr;
+	unsigned int port_num = 0;
+
+	if (!client->trusted) {
+		i_info("Ignored the client address from an untrusted peer "
+		       "(rip=%s, session=<%s>)",
+		       net_ip2addr(&client->remote_ip), client->session_id);
+		return;
+	}
+	if (net_addr2ip(ip, &addr) < 0 ||
+	    (port != NULL && (str_to_uint(port, &port_num) < 0 ||
+			      port_num == 0 || port_num > 65535))) {
+		i_info("Ignored an invalid client address from the proxy: "
+		       "%s%s%s (rip=%s, session=<%s>)", ip,
+		       port == NULL ? "" : " port ", port == NULL ? "" : port,
+		       net_ip2addr(&client->remote_ip), client->session_id);
+		return;
+	}
+	i_info("Client address from the proxy: %s (proxy=%s, session=<%s>)",
+	       net_ip2addr(&addr), net_ip2addr(&client->remote_ip),
+	       client->session_id);
+	client->remote_ip = addr;
+	if (port != NULL)
+		client->remote_port = port_num;
+	client->proxied_remote = true;
+}
+
 static bool client_is_trusted(const struct client *client)
 {
 	const char *error;

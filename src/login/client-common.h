@@ -102,6 +102,9 @@ struct client {
 	bool secured;
 	/* Remote is in login_trusted_networks. */
 	bool trusted;
+	/* remote_ip/port are the ones a trusted proxy gave
+	   (client_set_proxied_remote()), not the connection's. */
+	bool proxied_remote;
 	/* The connection is TLS (fd is the plaintext end of the proxy). */
 	bool ssl;
 
@@ -152,6 +155,12 @@ void clients_auth_connected(void *context);
 /* True if the protocol must stop processing input now: the client is
    destroyed or an authentication is in progress. */
 bool client_is_busy(const struct client *client);
+/* A trusted proxy (login_trusted_networks) names the client it serves
+   (IMAP ID x-originating-ip and x-originating-port): later log lines, the
+   auth request and the worker see that address. Ignored, with a log line,
+   for an untrusted peer or an invalid address; port may be NULL. */
+void client_set_proxied_remote(struct client *client, const char *ip,
+			       const char *port);
 /* Sends raw protocol text (no line ending added). */
 void client_send_raw(struct client *client, const char *text);
 /* Counts a bad command. Returns true if the limit is reached, and then
