@@ -14,7 +14,9 @@ from contextlib import closing
 
 import pytest
 
+from conftest import TARGET
 from helpers import RawClient, deliver, deliver_many, imap_session
+from mailserver import MailServer
 
 TIMEOUT = 60
 
@@ -61,10 +63,14 @@ def imap_flags(server, mailbox="INBOX", user="u1"):
         return result
 
 
-@pytest.fixture
-def filled(server):
+@pytest.fixture(params=["maildir", "mbox"])
+def filled(request, servers):
     """u1's INBOX: 1-3 from alice (2 mentions an invoice), 4-5 from bob;
-    a mailbox Work with one message; u2's INBOX with one message."""
+    a mailbox Work with one message; u2's INBOX with one message; on
+    Maildir and on mbox (INBOX in a spool, folders under ~/mail)."""
+    server = MailServer(TARGET, mbox=request.param == "mbox")
+    servers.servers.append(server)
+    server.start()
     deliver_many(server, [msg(1), msg(2, body="your invoice 42"), msg(3),
                           msg(4, frm="bob@example.net"),
                           msg(5, frm="bob@example.net",
@@ -294,6 +300,8 @@ def no_recent(out):
 @pytest.mark.cove_only
 def test_import_maildir(filled):
     s = filled
+    if s.mbox:
+        pytest.skip("the source is a copy of u1's Maildir")
     src = os.path.join(s.root, "import-src")
     r = subprocess.run(["cp", "-a", s.maildir("u1"), src], check=True)
     assert r.returncode == 0
@@ -327,6 +335,11 @@ def without_status(text):
     return re.sub(r"(?m)^X?-?Status: .*\n", "", text)
 
 
+def sep(server):
+    """The hierarchy separator: Maildir++'s '.', mbox's '/'."""
+    return "/" if server.mbox else "."
+
+
 @pytest.mark.cove_only
 def test_import_mbox(filled):
     s = filled
@@ -344,7 +357,7 @@ def test_import_mbox(filled):
     assert (r.returncode, r.stderr) == (0, "")
     out = json.loads(ok(admin(s, "-f", "json", "fetch", "-u", "u1",
                               "flags date.received text",
-                              "mailbox", "Mbox.INBOX")))
+                              "mailbox", "Mbox%sINBOX" % sep(s))))
     assert len(out) == 1000
     for i, row in enumerate(out):
         # the message: after the From_ line, before the separating line
@@ -455,6 +468,9 @@ def index_inode(server, user="u1"):
 @pytest.mark.cove_only
 def test_index_and_force_resync(filled):
     s = filled
+    if s.mbox:
+        pytest.skip("checks Maildir's cove-index; on mbox force-resync "
+                    "does nothing yet (an open gap)")
     before = imap_flags(s)
     ok(admin(s, "index", "-u", "u1"))
     inode = index_inode(s)
