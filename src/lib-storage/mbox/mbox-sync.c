@@ -632,9 +632,20 @@ int mbox_journal_write_append(struct mbox_mailbox *mbox, uoff_t offset,
 static int mbox_rewrite_tail(struct mbox_mailbox *mbox, uoff_t offset,
 			     const buffer_t *new_tail, const char **error_r)
 {
+	const char *error;
+
 	if (mbox_journal_write(mbox, MBOX_JOURNAL_MAGIC_REWRITE, offset,
 			       new_tail->used, new_tail->data, error_r) < 0)
 		return -1;
+	/* writing a large journal takes long: refresh the dotlock so that
+	   it does not go stale, and stop before touching the file if it was
+	   broken meanwhile (someone else may have changed the file, so the
+	   journal must not be applied either) */
+	if (mbox_lock_touch(mbox->lock, error_r) < 0) {
+		if (mbox_journal_remove(mbox, &error) < 0)
+			i_error("%s", error);
+		return -1;
+	}
 	if (pwrite_full(mbox->fd, new_tail->data, new_tail->used,
 			(off_t)offset) < 0 ||
 	    ftruncate(mbox->fd, (off_t)(offset + new_tail->used)) < 0) {
