@@ -223,15 +223,22 @@ static size_t mbox_line_end(const struct mbox_parser *parser, size_t pos)
 	return lf == NULL ? parser->size : (size_t)(lf - parser->data) + 1;
 }
 
+/* Returns true if line (with its LF, if any) is a separator. */
+static bool mbox_line_is_separator(const unsigned char *line, size_t size,
+				   time_t *date_r)
+{
+	if (size > 0 && line[size - 1] == '\n')
+		size--;
+	return size > 0 && line[0] == 'F' &&
+		mbox_from_line_parse(line, size, date_r);
+}
+
 /* Returns true if the line at pos is a separator. */
 static bool mbox_is_separator(const struct mbox_parser *parser, size_t pos,
 			      time_t *date_r)
 {
-	size_t end = mbox_line_end(parser, pos);
-
-	if (end > pos && parser->data[end - 1] == '\n')
-		end--;
-	return mbox_from_line_parse(parser->data + pos, end - pos, date_r);
+	return mbox_line_is_separator(parser->data + pos,
+				      mbox_line_end(parser, pos) - pos, date_r);
 }
 
 /* Counts the line data[pos..end) into the mail's sizes. */
@@ -497,12 +504,20 @@ void mbox_file_unquote(buffer_t *dest, const unsigned char *data,
 	const unsigned char *lf;
 	bool in_header = true, hidden = false;
 	size_t pos = 0, end, i;
+	time_t date;
 
 	while (pos < size) {
 		lf = memchr(data + pos, '\n', size - pos);
 		end = lf == NULL ? size : (size_t)(lf - data) + 1;
 		if (in_header) {
 			if (mbox_line_is_header_end(data + pos, end - pos)) {
+				in_header = false;
+				hidden = false;
+			} else if (mbox_line_is_separator(data + pos,
+							  end - pos, &date)) {
+				/* as the parser: a "From " line ends a
+				   header without an empty line (and
+				   Content-Length made it body) */
 				in_header = false;
 				hidden = false;
 			} else if (data[pos] != ' ' && data[pos] != '\t') {
