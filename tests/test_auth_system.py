@@ -13,6 +13,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -71,10 +72,18 @@ userdb {
 
 
 def auth_process(server):
-    for pid, _ in server.children():
-        st = proc_status(pid)
-        if st["Name"] == "auth":
-            return st
+    """The auth process's status; the master may still be starting it
+    (it forks the services one after another), so this waits a little."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        for pid, _ in server.children():
+            try:
+                st = proc_status(pid)
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if st["Name"] == "auth":
+                return st
+        time.sleep(0.05)
     raise AssertionError("no auth process")
 
 
