@@ -14,8 +14,6 @@ import random
 import re
 import threading
 
-import pytest
-
 import stress_client
 from helpers import imap_session, logout, ok
 
@@ -26,14 +24,6 @@ FIRST_USE_SESSIONS = 12
 FIRST_USE_APPENDS = 3
 RENAME_MESSAGES = 40
 RENAME_SELECTS = 60
-# An open Maildir bug that this test finds in about one 60-second run of
-# three: after concurrent STOREs a session's own keyword sometimes shows
-# set where it removed it (FETCH FLAGS or UID SEARCH KEYWORD). Until it is
-# fixed, such a run is reported as XFAIL (with the contradiction); every
-# other contradiction fails the test.
-KNOWN_KEYWORD_RACE = re.compile(
-    r"own keyword \S+ is set, expected unset|"
-    r"SEARCH KEYWORD \S+ finds UIDs without it")
 
 
 def test_stress_state_checked(servers):
@@ -49,12 +39,7 @@ def test_stress_state_checked(servers):
         server.imap_port, "u1", server.users["u1"][2], SECONDS, SESSIONS,
         SEED)
     print("commands: %s" % counts)
-    others = [e for e in errors if not KNOWN_KEYWORD_RACE.search(e)]
-    assert not others, "seed %d:\n%s" % (SEED, "\n\n".join(others[:3]))
-    if errors:
-        # an open bug, not a pass: shown as XFAIL with what was seen
-        pytest.xfail("known open bug (own keyword wrong after concurrent "
-                     "STOREs), seed %d:\n%s" % (SEED, errors[0]))
+    assert not errors, "seed %d:\n%s" % (SEED, "\n\n".join(errors[:3]))
     # every kind of command ran, and often
     for op in ("append", "store", "expunge", "copy", "fetch", "search",
                "select"):

@@ -241,6 +241,10 @@ int maildir_index_read(struct maildir_mailbox *mbox, const char **error_r)
 	int ret;
 
 	i_assert(array_count(&mbox->box.records) == 0);
+	/* read after the scan that wrote the index: the names of all the
+	   letters it saw (see maildir_sync()) */
+	if (maildir_keywords_refresh(mbox->keywords, error_r) < 0)
+		return -1;
 	ret = maildir_index_read_file(mbox, &data, &size, error_r);
 	if (ret <= 0)
 		return ret;

@@ -24,6 +24,8 @@
 #define MAILDIR_MAIL_STREAM_BUFFER_SIZE 65536
 /* How often a flag change follows a file that others keep renaming. */
 #define MAILDIR_RENAME_MAX_TRIES 10
+/* How often a file is looked for again while its directory changes. */
+#define MAILDIR_FIND_MAX_TRIES 5
 
 static const char *const maildir_subdirs[] = { "cur", "new", "tmp" };
 
@@ -161,15 +163,22 @@ int maildir_fsync_dir(struct maildir_mailbox *mbox, const char *dir,
 }
 
 /* Looks for base in dir. Returns 1 found (*name_r from the temporary
-   frame), 0 not found, -1 error. */
+   frame), 0 not found, -1 error. *changed_r tells if dir changed while
+   it was read: readdir() may then have missed a file renamed meanwhile. */
 static int maildir_find_in_dir(const char *dir, const char *base,
-			       const char **name_r, const char **error_r)
+			       const char **name_r, bool *changed_r,
+			       const char **error_r)
 {
 	size_t base_len = strlen(base);
+	struct stat st_before, st_after;
 	struct dirent *d;
 	DIR *dirp;
 	int ret = 0;
 
+	if (stat(dir, &st_before) < 0) {
+		*error_r = t_strdup_printf("stat(%s) failed: %m", dir);
+		return -1;
+	}
 	dirp = opendir(dir);
 	if (dirp == NULL) {
 		*error_r = t_strdup_printf("opendir(%s) failed: %m", dir);
@@ -189,26 +198,38 @@ static int maildir_find_in_dir(const char *dir, const char *base,
 		ret = -1;
 	}
 	(void)closedir(dirp);
+	*changed_r = stat(dir, &st_after) < 0 ||
+		st_before.st_mtim.tv_sec != st_after.st_mtim.tv_sec ||
+		st_before.st_mtim.tv_nsec != st_after.st_mtim.tv_nsec;
 	return ret;
 }
 
-/* Looks for the file of base in cur/ and new/. Returns 1 found (*name_r
+/* Looks for the file of base in new/ and cur/. Returns 1 found (*name_r
    from the temporary frame), 0 not found, -1 error. */
 static int maildir_find_mail(const struct maildir_mailbox *mbox,
 			     const char *base, const char **name_r,
 			     bool *in_new_r, const char **error_r)
 {
+	const char *new_dir = t_strconcat(mbox->path, "/new", NULL);
+	const char *cur_dir = t_strconcat(mbox->path, "/cur", NULL);
+	bool changed;
 	int ret;
 
-	/* cur/ first: files only ever move from new/ to cur/ */
-	*in_new_r = false;
-	ret = maildir_find_in_dir(t_strconcat(mbox->path, "/cur", NULL),
-				  base, name_r, error_r);
-	if (ret != 0)
-		return ret;
-	*in_new_r = true;
-	return maildir_find_in_dir(t_strconcat(mbox->path, "/new", NULL),
-				   base, name_r, error_r);
+	/* new/ first: files only ever move from new/ to cur/, so one that
+	   moves meanwhile is found in cur/; cur/ is read again while other
+	   renames in it could hide the file */
+	for (unsigned int try = 0;; try++) {
+		*in_new_r = true;
+		ret = maildir_find_in_dir(new_dir, base, name_r, &changed,
+					  error_r);
+		if (ret != 0)
+			return ret;
+		*in_new_r = false;
+		ret = maildir_find_in_dir(cur_dir, base, name_r, &changed,
+					  error_r);
+		if (ret != 0 || !changed || try == MAILDIR_FIND_MAX_TRIES)
+			return ret;
+	}
 }
 
 int maildir_mail_refind(struct maildir_mailbox *mbox, unsigned int idx,
@@ -220,12 +241,14 @@ int maildir_mail_refind(struct maildir_mailbox *mbox, unsigned int idx,
 	int ret;
 
 	ret = maildir_find_mail(mbox, mail->base, &name, &in_new, error_r);
-	if (ret > 0) {
-		mail->in_new = in_new;
-		mail->info = maildir_info_intern(mbox,
-			name + maildir_filename_base_len(name));
-	}
-	return ret;
+	if (ret <= 0)
+		return ret;
+	mail->in_new = in_new;
+	mail->info = maildir_info_intern(mbox,
+		name + maildir_filename_base_len(name));
+	/* the new name may have letters of keywords added since the last
+	   sync */
+	return maildir_keywords_refresh(mbox->keywords, error_r) < 0 ? -1 : 1;
 }
 
 /* Opens the file of mail idx, following a rename by someone else.

@@ -867,9 +867,6 @@ int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 	bool expunged;
 	int ret;
 
-	/* the names of keyword letters seen in this sync */
-	if (maildir_keywords_refresh(mbox->keywords, error_r) < 0)
-		return -1;
 	if (mbox->uidlist_deferred && maildir_index_view_is_current(mbox))
 		return 0;
 	ret = maildir_uidlist_refresh(mbox->uidlist, error_r);
@@ -886,6 +883,11 @@ int maildir_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 	p_array_init(&ctx.files, ctx.pool, 64);
 	ctx.files_hash = hash_table_create_str(ctx.pool, false);
 	ret = maildir_sync_scan(&ctx, error_r);
+	/* read after the scan: a keyword's name is written before any file
+	   name has its letter, so every letter the scan saw is named now
+	   (a session shows no keyword as missing that later appears) */
+	if (ret == 0)
+		ret = maildir_keywords_refresh(mbox->keywords, error_r);
 	uidvalidity = maildir_uidlist_get_uidvalidity(mbox->uidlist);
 	if (ret == 0 && box->uidvalidity != 0 &&
 	    box->uidvalidity != uidvalidity) {
