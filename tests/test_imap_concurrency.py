@@ -196,3 +196,26 @@ def test_deliveries_during_sessions(server):
         seen.update(va.uids)
         # a UID is never given to two messages
         assert len(seen) == count, (len(seen), count)
+
+
+def test_copy_of_a_message_expunged_meanwhile_copies_nothing(server):
+    """RFC 3501 6.4.7: a COPY that fails leaves the destination as it
+    was. Session a still has message 2 when b expunges it: a's COPY 1:3
+    fails with EXPUNGEISSUED, and neither message 1 nor 3 is copied (a
+    client retrying the COPY would otherwise duplicate them)."""
+    for i in range(3):
+        deliver(server, msg(i))
+    with closing(raw_select(server)) as a, closing(raw_select(server)) as b:
+        cmd_ok(a, "c", "CREATE Dest")
+        cmd_ok(b, "d", "STORE 2 +FLAGS.SILENT (\\Deleted)")
+        cmd_ok(b, "e", "EXPUNGE")
+        line, untagged = a.imap_cmd("f", "COPY 1:3 Dest")
+        assert line.startswith(b"f NO [EXPUNGEISSUED]"), line
+        assert b"* 2 EXPUNGE" in untagged, untagged
+        untagged = cmd_ok(a, "g", "STATUS Dest (MESSAGES)")
+        assert untagged == [b"* STATUS Dest (MESSAGES 0)"], untagged
+        # the retry copies the two that are left, once
+        line, _ = a.imap_cmd("h", "COPY 1:2 Dest")
+        assert line.startswith(b"h OK"), line
+        untagged = cmd_ok(a, "i", "STATUS Dest (MESSAGES)")
+        assert untagged == [b"* STATUS Dest (MESSAGES 2)"], untagged

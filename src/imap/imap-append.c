@@ -47,8 +47,6 @@ struct imap_append_message {
 };
 ARRAY_DEFINE_TYPE(imap_append_message, struct imap_append_message);
 
-ARRAY_DEFINE_TYPE(mail_save_context, struct mail_save_context *);
-
 struct imap_append_request {
 	const struct imap_arg *mailbox;
 	ARRAY_TYPE(imap_append_message) messages;
@@ -245,13 +243,6 @@ static int imap_append_check(struct client_command_context *cmd,
 	return 0;
 }
 
-static void imap_append_abort_all(ARRAY_TYPE(mail_save_context) *ctxs)
-{
-	array_foreach_modifiable(ctxs, ctxp)
-		mailbox_save_abort(ctxp);
-	array_clear(ctxs);
-}
-
 /* Writes one message into a new save context. Returns 1, 0 with the
    reply set, -1 with a storage error. */
 static int imap_append_write(struct client_command_context *cmd,
@@ -274,7 +265,8 @@ static int imap_append_write(struct client_command_context *cmd,
 	mailbox_save_set_keywords(ctx, keywords);
 	if (msg->received_date != (time_t)-1)
 		mailbox_save_set_received_date(ctx, msg->received_date);
-	if (mailbox_save_write(ctx, msg->data, msg->size, error_r) < 0) {
+	if (mailbox_save_write(ctx, msg->data, msg->size, error_r) < 0 ||
+	    mailbox_save_complete(ctx, error_r) < 0) {
 		mailbox_save_abort(&ctx);
 		return -1;
 	}
@@ -292,37 +284,21 @@ static int imap_append_save(struct client_command_context *cmd,
 {
 	ARRAY_TYPE(mail_save_context) ctxs;
 	struct mail_save_context *ctx;
-	unsigned int i, count;
-	uint32_t uid;
-	bool uids_known = true;
 	int ret;
 
 	t_array_init(&ctxs, array_count(&req->messages));
 	array_foreach(&req->messages, msg) {
 		ret = imap_append_write(cmd, box, msg, &ctx, error_r);
 		if (ret <= 0) {
-			imap_append_abort_all(&ctxs);
+			imap_copy_abort_all(&ctxs);
 			return ret;
 		}
 		array_push_back(&ctxs, &ctx);
 	}
-	count = array_count(&ctxs);
-	for (i = 0; i < count; i++) {
-		ctx = array_idx_elem(&ctxs, i);
-		if (mailbox_save_finish(&ctx, &uid, error_r) < 0) {
-			/* the temporary files of the rest are removed; the
-			   ones moved already cannot be taken back */
-			array_delete(&ctxs, 0, i + 1);
-			imap_append_abort_all(&ctxs);
-			return -1;
-		}
-		if (uid == 0)
-			uids_known = false;
-		array_push_back(uids, &uid);
-	}
-	if (!uids_known)
+	ret = imap_copy_save_all(&ctxs, uids, error_r);
+	if (ret == 0)
 		array_clear(uids);
-	return 1;
+	return ret < 0 ? -1 : 1;
 }
 
 bool cmd_append(struct client_command_context *cmd)

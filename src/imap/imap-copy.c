@@ -2,7 +2,9 @@
 
 /* COPY and UID COPY (RFC 3501 6.4.7) with UIDPLUS's COPYUID (RFC 4315),
    MOVE and UID MOVE (RFC 6851), and opening the mailbox that APPEND,
-   COPY and MOVE save into. */
+   COPY and MOVE save into. Like APPEND, a copy prepares every message
+   (a hard link or a temporary file) before the first is saved, so that
+   a message expunged meanwhile fails the command with nothing copied. */
 
 #include "lib.h"
 #include "array.h"
@@ -101,27 +103,86 @@ static const char *imap_copy_get_copyuid(struct imap_copy_context *ctx)
 	return str_c(str);
 }
 
-/* Copies the messages of seqs. Returns 1, 0 if some were expunged
-   meanwhile, -1 with error_r. */
-static int imap_copy_messages(struct imap_copy_context *ctx,
-			      const ARRAY_TYPE(seq_range) *seqs,
-			      const char **error_r)
+void imap_copy_abort_all(ARRAY_TYPE(mail_save_context) *ctxs)
 {
-	uint32_t seq, uid;
+	array_foreach_modifiable(ctxs, ctxp)
+		mailbox_save_abort(ctxp);
+	array_clear(ctxs);
+}
+
+int imap_copy_save_all(ARRAY_TYPE(mail_save_context) *ctxs,
+		       ARRAY_TYPE(uint32_t) *uids, const char **error_r)
+{
+	struct mail_save_context **ctxp;
+	unsigned int i, count;
+	uint32_t uid;
+	int ret = 1;
+
+	ctxp = array_get_modifiable(ctxs, &count);
+	for (i = 0; i < count; i++) {
+		if (mailbox_save_finish(&ctxp[i], &uid, error_r) < 0) {
+			array_delete(ctxs, 0, i + 1);
+			imap_copy_abort_all(ctxs);
+			return -1;
+		}
+		if (uid == 0)
+			ret = 0;
+		array_push_back(uids, &uid);
+	}
+	array_clear(ctxs);
+	return ret;
+}
+
+/* Prepares a copy of every message of seqs before the first is saved, so
+   that a message expunged meanwhile fails the COPY with nothing copied
+   (RFC 3501 6.4.7). Returns 1 with the contexts in ctxs, 0 if some
+   were expunged meanwhile, -1 with error_r. */
+static int imap_copy_prepare(struct imap_copy_context *ctx,
+			     const ARRAY_TYPE(seq_range) *seqs,
+			     ARRAY_TYPE(mail_save_context) *ctxs,
+			     const char **error_r)
+{
+	struct mail_save_context *save_ctx;
+	uint32_t seq;
 	int ret;
 
 	array_foreach(seqs, range) {
 		for (seq = range->seq1; seq <= range->seq2; seq++) {
-			ret = mailbox_copy(ctx->dest, ctx->src, seq, &uid,
-					   error_r);
-			if (ret <= 0)
+			ret = mailbox_copy_prepare(ctx->dest, ctx->src, seq,
+						   &save_ctx, error_r);
+			if (ret <= 0) {
+				imap_copy_abort_all(ctxs);
 				return ret;
+			}
+			array_push_back(ctxs, &save_ctx);
 			array_push_back(&ctx->src_uids,
 				&mailbox_get_record(ctx->src, seq)->uid);
-			array_push_back(&ctx->dest_uids, &uid);
-			if (uid == 0)
-				ctx->uids_unknown = true;
-			if (ctx->marked != NULL)
+		}
+	}
+	return 1;
+}
+
+/* Copies the messages of seqs. Returns 1, 0 if some were expunged
+   meanwhile (nothing copied), -1 with error_r. */
+static int imap_copy_messages(struct imap_copy_context *ctx,
+			      const ARRAY_TYPE(seq_range) *seqs,
+			      const char **error_r)
+{
+	ARRAY_TYPE(mail_save_context) ctxs;
+	uint32_t seq;
+	int ret;
+
+	t_array_init(&ctxs, 32);
+	ret = imap_copy_prepare(ctx, seqs, &ctxs, error_r);
+	if (ret <= 0)
+		return ret;
+	ret = imap_copy_save_all(&ctxs, &ctx->dest_uids, error_r);
+	if (ret < 0)
+		return -1;
+	ctx->uids_unknown = ret == 0;
+	if (ctx->marked != NULL) {
+		array_foreach(seqs, range) {
+			for (seq = range->seq1; seq <= range->seq2; seq++)
 				ctx->marked[seq - 1] = true;
 		}
 	}

@@ -139,17 +139,20 @@ struct mailbox_vfuncs {
 	struct mail_save_context *(*save_init)(struct mailbox *box);
 	int (*save_write)(struct mail_save_context *ctx, const void *data,
 			  size_t size, const char **error_r);
+	/* Optional: see mailbox_save_complete(). Returns 0 or -1. */
+	int (*save_complete)(struct mail_save_context *ctx,
+			     const char **error_r);
 	/* Returns 0 or -1; must free ctx. */
 	int (*save_finish)(struct mail_save_context *ctx, uint32_t *uid_r,
 			   const char **error_r);
 	void (*save_abort)(struct mail_save_context *ctx);
-	/* Optional: saves message idx of src (a mailbox of the same
-	   backend) with ctx's flags and keywords without reading it.
-	   Returns 1 done (*uid_r as in save_finish), 0 not possible here
-	   (e.g. another filesystem: the caller copies the bytes), -1 error;
-	   frees ctx unless it returns 0. */
+	/* Optional: puts message idx of src (a mailbox of the same
+	   backend) into ctx without reading it, completed as by
+	   save_complete; save_finish then saves it with ctx's flags and
+	   keywords. Returns 1 done, 0 not possible here (e.g. another
+	   filesystem: the caller writes the bytes), -1 error. */
 	int (*copy)(struct mail_save_context *ctx, struct mailbox *src,
-		    unsigned int idx, uint32_t *uid_r, const char **error_r);
+		    unsigned int idx, const char **error_r);
 };
 
 struct mail_storage_backend {

@@ -280,6 +280,12 @@ void mailbox_save_set_keywords(struct mail_save_context *ctx,
    is stored with LF. Returns 0 or -1. */
 int mailbox_save_write(struct mail_save_context *ctx, const void *data,
 		       size_t size, const char **error_r);
+/* After the last write: completes the temporary file (Maildir: flushed,
+   fsync()ed and closed), so that a context waiting for its finish holds
+   no file descriptor. Optional before mailbox_save_finish(). Returns 0
+   or -1. */
+int mailbox_save_complete(struct mail_save_context *ctx,
+			  const char **error_r);
 /* fsync()s the file (per mail_fsync) and moves it into place (Maildir:
    tmp/ -> new/, or cur/ when flags are set); only then returns 0. *uid_r
    is the new UID if it was assigned now, else 0. On -1 nothing is left
@@ -289,12 +295,21 @@ int mailbox_save_finish(struct mail_save_context **ctx, uint32_t *uid_r,
 /* Removes the temporary file and frees ctx. */
 void mailbox_save_abort(struct mail_save_context **ctx);
 
-/* Copies message seq of src into dest with its flags (not \Recent),
-   keywords (by name; those dest has no room for are left out) and
-   INTERNALDATE (Maildir: a hard link when both are on one filesystem,
-   else a byte copy). *uid_r is the new UID, 0 if it is assigned later
-   (as in mailbox_save_finish()). Returns 1 copied, 0 the message was
-   expunged meanwhile, -1 error. */
+/* Prepares a copy of message seq of src into dest with its flags (not
+   \Recent), keywords (by name; those dest has no room for are left out)
+   and INTERNALDATE (Maildir: a hard link when both are on one
+   filesystem, else a byte copy): *ctx_r is a completed save context
+   (see mailbox_save_complete()) that mailbox_save_finish() puts into
+   dest, or mailbox_save_abort() drops. Nothing is in dest before that,
+   so a copy of several messages can fail without leaving part of it.
+   Returns 1, 0 if the message was expunged meanwhile, -1 error. */
+int mailbox_copy_prepare(struct mailbox *dest, struct mailbox *src,
+			 uint32_t seq, struct mail_save_context **ctx_r,
+			 const char **error_r);
+/* mailbox_copy_prepare() and mailbox_save_finish() of one message. *uid_r
+   is the new UID, 0 if it is assigned later (as in
+   mailbox_save_finish()). Returns 1 copied, 0 the message was expunged
+   meanwhile, -1 error. */
 int mailbox_copy(struct mailbox *dest, struct mailbox *src, uint32_t seq,
 		 uint32_t *uid_r, const char **error_r);
 

@@ -336,6 +336,14 @@ int mailbox_save_write(struct mail_save_context *ctx, const void *data,
 	return ctx->box->v->save_write(ctx, data, size, error_r);
 }
 
+int mailbox_save_complete(struct mail_save_context *ctx,
+			  const char **error_r)
+{
+	if (ctx->box->v->save_complete == NULL)
+		return 0;
+	return ctx->box->v->save_complete(ctx, error_r);
+}
+
 int mailbox_save_finish(struct mail_save_context **_ctx, uint32_t *uid_r,
 			const char **error_r)
 {
@@ -383,11 +391,12 @@ static int mailbox_copy_keywords(struct mailbox *dest, struct mailbox *src,
 	return 0;
 }
 
-/* Copies the bytes of message idx of src with ctx. Returns as
-   mailbox_copy(); frees ctx. */
+/* Writes the bytes of message seq of src into ctx and completes it.
+   Returns 1, 0 if the message was expunged, -1 error; frees ctx unless
+   it returns 1. */
 static int mailbox_copy_stream(struct mail_save_context *ctx,
 			       struct mailbox *src, uint32_t seq,
-			       uint32_t *uid_r, const char **error_r)
+			       const char **error_r)
 {
 	struct istream *input;
 	const unsigned char *data;
@@ -415,18 +424,22 @@ static int mailbox_copy_stream(struct mail_save_context *ctx,
 		return -1;
 	}
 	i_stream_destroy(&input);
-	return mailbox_save_finish(&ctx, uid_r, error_r) < 0 ? -1 : 1;
+	if (mailbox_save_complete(ctx, error_r) < 0) {
+		mailbox_save_abort(&ctx);
+		return -1;
+	}
+	return 1;
 }
 
-int mailbox_copy(struct mailbox *dest, struct mailbox *src, uint32_t seq,
-		 uint32_t *uid_r, const char **error_r)
+int mailbox_copy_prepare(struct mailbox *dest, struct mailbox *src,
+			 uint32_t seq, struct mail_save_context **ctx_r,
+			 const char **error_r)
 {
 	const struct mail_record *rec = mailbox_get_record(src, seq);
 	struct mail_save_context *ctx;
 	uint32_t keywords;
 	int ret;
 
-	*uid_r = 0;
 	if (mailbox_copy_keywords(dest, src, rec->keywords, &keywords,
 				  error_r) < 0)
 		return -1;
@@ -434,12 +447,28 @@ int mailbox_copy(struct mailbox *dest, struct mailbox *src, uint32_t seq,
 	mailbox_save_set_flags(ctx, rec->flags);
 	mailbox_save_set_keywords(ctx, keywords);
 	mailbox_save_set_received_date(ctx, rec->received_date);
-	if (dest->v->copy != NULL && dest->v == src->v) {
-		ret = dest->v->copy(ctx, src, seq - 1, uid_r, error_r);
-		if (ret != 0)
-			return ret;
-	}
-	return mailbox_copy_stream(ctx, src, seq, uid_r, error_r);
+	ret = 0;
+	if (dest->v->copy != NULL && dest->v == src->v)
+		ret = dest->v->copy(ctx, src, seq - 1, error_r);
+	if (ret == 0)
+		ret = mailbox_copy_stream(ctx, src, seq, error_r);
+	else if (ret < 0)
+		mailbox_save_abort(&ctx);
+	*ctx_r = ret > 0 ? ctx : NULL;
+	return ret;
+}
+
+int mailbox_copy(struct mailbox *dest, struct mailbox *src, uint32_t seq,
+		 uint32_t *uid_r, const char **error_r)
+{
+	struct mail_save_context *ctx;
+	int ret;
+
+	*uid_r = 0;
+	ret = mailbox_copy_prepare(dest, src, seq, &ctx, error_r);
+	if (ret <= 0)
+		return ret;
+	return mailbox_save_finish(&ctx, uid_r, error_r) < 0 ? -1 : 1;
 }
 
 struct mail_record *mailbox_view_append(struct mailbox *box, bool filled)

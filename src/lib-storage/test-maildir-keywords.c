@@ -223,6 +223,7 @@ void test_mail_storage_copy(void)
 	struct mail_user *user;
 	struct mailbox *src, *dest, *view;
 	struct mailbox_status status;
+	struct mail_save_context *save_ctx;
 	const char *error, *fname;
 	struct stat st;
 	uint32_t mask, uid;
@@ -274,6 +275,22 @@ void test_mail_storage_copy(void)
 	test_assert(st.st_nlink == 3);
 	test_assert(test_storage_dir_count(t_strconcat(root, "/.Dest/tmp",
 						       NULL)) == 0);
+
+	/* a prepared copy is only in tmp/ until it is saved or dropped */
+	dest = test_keywords_open(user, "Dest", MAILBOX_FLAG_SAVEONLY |
+				  MAILBOX_FLAG_SAVE_UIDS);
+	test_assert(mailbox_copy_prepare(dest, src, 1, &save_ctx,
+					 &error) == 1);
+	test_assert(test_storage_dir_count(t_strconcat(root, "/.Dest/tmp",
+						       NULL)) == 1);
+	mailbox_save_abort(&save_ctx);
+	mailbox_close(&dest);
+	test_assert(test_storage_dir_count(t_strconcat(root, "/.Dest/tmp",
+						       NULL)) == 0);
+	view = test_keywords_open(user, "Dest", 0);
+	mailbox_get_status(view, &status);
+	test_assert(status.messages == 2);
+	mailbox_close(&view);
 
 	/* copying a message that another view expunged meanwhile */
 	view = test_keywords_open(user, "INBOX", 0);

@@ -5,7 +5,10 @@
    keywords) under its final name "BASE,S=<size>,W=<size>[:2,FLAGS]". The
    file's mtime is the received date. Only after that does the save
    succeed. A copy from another maildir hard links the source file into
-   tmp/ instead of writing it, then goes the same way. */
+   tmp/ instead of writing it, then goes the same way. A completed
+   context (its temp file closed, or linked) waits for its finish without
+   a file descriptor, so that a COPY can prepare all its messages before
+   the first one is moved into the mailbox. */
 
 #include "lib.h"
 #include "buffer.h"
@@ -40,6 +43,8 @@ struct maildir_save_context {
 	struct message_lf_converter lf;
 	/* A write failed: the error was returned; finish fails too. */
 	bool failed;
+	/* tmp_path is complete: written and closed, or linked */
+	bool completed;
 };
 
 struct mail_save_context *maildir_save_init(struct mailbox *box)
@@ -62,10 +67,10 @@ struct mail_save_context *maildir_save_init(struct mailbox *box)
 
 static void maildir_save_free(struct maildir_save_context *ctx)
 {
-	if (ctx->fd != -1) {
+	if (ctx->fd != -1)
 		(void)close(ctx->fd);
+	if (ctx->fd != -1 || ctx->completed)
 		(void)unlink(ctx->tmp_path);
-	}
 	buffer_free(&ctx->buf);
 	i_free(ctx->base);
 	i_free(ctx->tmp_path);
@@ -163,6 +168,25 @@ static int maildir_save_close(struct maildir_save_context *ctx,
 	return 0;
 }
 
+int maildir_save_complete(struct mail_save_context *_ctx,
+			  const char **error_r)
+{
+	struct maildir_save_context *ctx = (struct maildir_save_context *)_ctx;
+
+	if (ctx->failed) {
+		*error_r = "Earlier write failed";
+		return -1;
+	}
+	if (ctx->completed)
+		return 0;
+	if (maildir_save_close(ctx, error_r) < 0) {
+		ctx->failed = true;
+		return -1;
+	}
+	ctx->completed = true;
+	return 0;
+}
+
 /* Links the temp file into new/ or cur/ and removes it. Returns 0 or
    -1 (then the temp file is gone too). */
 static int maildir_save_move(struct maildir_save_context *ctx,
@@ -241,12 +265,12 @@ int maildir_save_finish(struct mail_save_context *_ctx, uint32_t *uid_r,
 	const char *final_base;
 	int ret = -1;
 
-	if (ctx->failed)
-		*error_r = "Earlier write failed";
-	else if (maildir_save_close(ctx, error_r) == 0) {
+	if (maildir_save_complete(_ctx, error_r) == 0) {
 		final_base = t_strdup_printf("%s,S=%llu,W=%llu", ctx->base,
 			(unsigned long long)ctx->physical_size,
 			(unsigned long long)ctx->virtual_size);
+		/* the temp file is gone after the move, also on failure */
+		ctx->completed = false;
 		ret = maildir_save_move(ctx, final_base, error_r);
 		if (ret == 0)
 			*uid_r = maildir_save_assign_uid(ctx, final_base);
@@ -288,30 +312,21 @@ static int maildir_copy_link(struct maildir_save_context *ctx,
 }
 
 int maildir_copy(struct mail_save_context *_ctx, struct mailbox *src,
-		 unsigned int idx, uint32_t *uid_r, const char **error_r)
+		 unsigned int idx, const char **error_r)
 {
 	struct maildir_save_context *ctx = (struct maildir_save_context *)_ctx;
-	struct maildir_mailbox *src_mbox = (struct maildir_mailbox *)src;
 	const struct mail_record *rec;
-	const char *final_base;
 	int ret;
 
-	ret = maildir_copy_link(ctx, src_mbox, idx, error_r);
-	if (ret == 0)
-		return 0;
-	if (ret > 0) {
-		/* the same file: its mtime (the received date) comes
-		   along; the sizes are the source's */
-		rec = mailbox_get_record(src, idx + 1);
-		final_base = t_strdup_printf("%s,S=%llu,W=%llu", ctx->base,
-			(unsigned long long)rec->physical_size,
-			(unsigned long long)rec->virtual_size);
-		ret = maildir_save_move(ctx, final_base, error_r);
-		if (ret == 0) {
-			*uid_r = maildir_save_assign_uid(ctx, final_base);
-			ret = 1;
-		}
-	}
-	maildir_save_free(ctx);
-	return ret;
+	ret = maildir_copy_link(ctx, (struct maildir_mailbox *)src, idx,
+				error_r);
+	if (ret <= 0)
+		return ret;
+	/* the same file: its mtime (the received date) comes along; the
+	   sizes are the source's */
+	rec = mailbox_get_record(src, idx + 1);
+	ctx->physical_size = rec->physical_size;
+	ctx->virtual_size = rec->virtual_size;
+	ctx->completed = true;
+	return 1;
 }

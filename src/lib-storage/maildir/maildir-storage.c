@@ -436,6 +436,7 @@ static const struct mailbox_vfuncs maildir_mailbox_vfuncs = {
 	.get_notify_dirs = maildir_get_notify_dirs,
 	.save_init = maildir_save_init,
 	.save_write = maildir_save_write,
+	.save_complete = maildir_save_complete,
 	.save_finish = maildir_save_finish,
 	.save_abort = maildir_save_abort,
 	.copy = maildir_copy,

@@ -111,10 +111,12 @@ int maildir_keywords_lookup_names(struct mailbox *box,
 struct mail_save_context *maildir_save_init(struct mailbox *box);
 int maildir_save_write(struct mail_save_context *ctx, const void *data,
 		       size_t size, const char **error_r);
+int maildir_save_complete(struct mail_save_context *ctx,
+			  const char **error_r);
 int maildir_save_finish(struct mail_save_context *ctx, uint32_t *uid_r,
 			const char **error_r);
 void maildir_save_abort(struct mail_save_context *ctx);
 int maildir_copy(struct mail_save_context *ctx, struct mailbox *src,
-		 unsigned int idx, uint32_t *uid_r, const char **error_r);
+		 unsigned int idx, const char **error_r);
 
 #endif
