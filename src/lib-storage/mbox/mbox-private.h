@@ -56,11 +56,13 @@ struct mbox_mail {
 };
 ARRAY_DEFINE_TYPE(mbox_mail, struct mbox_mail);
 
-/* A flag change of this session not yet written to the file. */
+/* A flag change of this session not yet written to the file: what it
+   adds and removes, applied to the flags the file has then (another
+   session may have changed others meanwhile). */
 struct mbox_pending_flags {
 	uint32_t uid;
-	enum mail_flags flags;
-	uint32_t keywords;
+	enum mail_flags flags_add, flags_remove;
+	uint32_t keywords_add, keywords_remove;
 };
 
 /* UIDs [first, last) that are \Recent in this session. */

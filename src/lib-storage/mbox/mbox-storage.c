@@ -346,20 +346,32 @@ static int mbox_open_mail_stream(struct mailbox *box, unsigned int idx,
 }
 
 static void mbox_pending_add(struct mbox_mailbox *mbox, uint32_t uid,
-			     enum mail_flags flags, uint32_t keywords)
+			     enum modify_type modify, enum mail_flags flags,
+			     const uint32_t *keywords)
 {
 	struct mbox_pending_flags *pending;
 	unsigned int count = array_count(&mbox->pending);
+	uint32_t add, remove;
 
 	/* STORE goes in UID order: a message changed twice is usually
 	   the last one */
-	pending = count > 0 &&
-		array_back(&mbox->pending)->uid == uid ?
-		array_idx_modifiable(&mbox->pending, count - 1) :
-		array_append_space(&mbox->pending);
-	pending->uid = uid;
-	pending->flags = flags & MAIL_FLAGS_NONRECENT;
-	pending->keywords = keywords;
+	if (count > 0 && array_back(&mbox->pending)->uid == uid)
+		pending = array_idx_modifiable(&mbox->pending, count - 1);
+	else {
+		pending = array_append_space(&mbox->pending);
+		pending->uid = uid;
+	}
+	add = pending->flags_add;
+	remove = pending->flags_remove;
+	mbox_pending_modify(&add, &remove, MAIL_FLAGS_NONRECENT, modify,
+			    flags & MAIL_FLAGS_NONRECENT);
+	pending->flags_add = add;
+	pending->flags_remove = remove;
+	if (keywords != NULL) {
+		mbox_pending_modify(&pending->keywords_add,
+				    &pending->keywords_remove, UINT32_MAX,
+				    modify, *keywords);
+	}
 }
 
 static int mbox_update_flags(struct mailbox *box, unsigned int idx,
@@ -374,7 +386,7 @@ static int mbox_update_flags(struct mailbox *box, unsigned int idx,
 	if (keywords != NULL)
 		rec->keywords = mail_keywords_modify(rec->keywords, modify,
 						     *keywords);
-	mbox_pending_add(mbox, rec->uid, rec->flags, rec->keywords);
+	mbox_pending_add(mbox, rec->uid, modify, flags, keywords);
 	return 1;
 }
 

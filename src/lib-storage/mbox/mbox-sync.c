@@ -659,23 +659,29 @@ static int mbox_rewrite_tail(struct mbox_mailbox *mbox, uoff_t offset,
 	return mbox_journal_remove(mbox, error_r);
 }
 
-/* Applies the pending flag changes to the state, setting changed[] for
-   the messages whose flags differ now. */
+/* Applies the pending flag changes to the state (the file's flags under
+   the write lock), setting changed[] for the messages whose flags differ
+   now. */
 static void mbox_rewrite_apply_pending(struct mbox_mailbox *mbox,
 				       bool *changed)
 {
 	struct mbox_mail *mails = array_get_modifiable(&mbox->mails, NULL);
 	const struct mbox_mail *mail;
+	enum mail_flags flags;
+	uint32_t keywords;
 
 	array_foreach(&mbox->pending, pending) {
 		mail = mbox_mail_lookup(mbox, pending->uid);
 		if (mail == NULL)
 			continue;
-		if (mail->flags != pending->flags ||
-		    mail->keywords != pending->keywords) {
+		flags = (mail->flags & ~pending->flags_remove) |
+			pending->flags_add;
+		keywords = (mail->keywords & ~pending->keywords_remove) |
+			pending->keywords_add;
+		if (mail->flags != flags || mail->keywords != keywords) {
 			changed[mail - mails] = true;
-			mails[mail - mails].flags = pending->flags;
-			mails[mail - mails].keywords = pending->keywords;
+			mails[mail - mails].flags = flags;
+			mails[mail - mails].keywords = keywords;
 		}
 	}
 }
