@@ -38,8 +38,9 @@ class ServerFactory:
     def __init__(self):
         self.servers = []
 
-    def new(self, extra_conf="", start=True):
-        s = MailServer(TARGET, extra_conf=extra_conf)
+    def new(self, extra_conf="", start=True, **kwargs):
+        """kwargs go to MailServer (mbox=True...)."""
+        s = MailServer(TARGET, extra_conf=extra_conf, **kwargs)
         self.servers.append(s)
         if start:
             s.start()

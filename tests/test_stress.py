@@ -2,8 +2,8 @@
 """Stress with state checking (tests/stress_client.py): concurrent IMAP
 sessions of one user run random APPEND, STORE, EXPUNGE, COPY, FETCH,
 SEARCH and SELECT on shared mailboxes; the client checks every response
-against what the server said before and fails on any contradiction.
-Two focused races of the Maildir sync follow: sessions opening a new
+against what the server said before and fails on any contradiction,
+on Maildir and on mbox. Two focused races of the Maildir sync follow: sessions opening a new
 INBOX at once, and SELECTs while other sessions rename the files.
 
 COVE_STRESS_SECONDS (default 60) and COVE_STRESS_SESSIONS (default 20)
@@ -13,6 +13,8 @@ import os
 import random
 import re
 import threading
+
+import pytest
 
 import stress_client
 from helpers import imap_session, logout, ok
@@ -26,10 +28,11 @@ RENAME_MESSAGES = 40
 RENAME_SELECTS = 60
 
 
-def test_stress_state_checked(servers):
+@pytest.mark.parametrize("backend", ["maildir", "mbox"])
+def test_stress_state_checked(servers, backend):
     print("COVE_TEST_SEED=%d" % SEED)
     server = servers.new("mail_max_userip_connections = %d\n" %
-                         (SESSIONS + 10))
+                         (SESSIONS + 10), mbox=backend == "mbox")
     # INBOX is first opened by the racing sessions
     with imap_session(server) as m:
         for name in stress_client.MAILBOXES[1:]:
