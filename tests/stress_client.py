@@ -1,8 +1,8 @@
 # Copyright (c) Cove authors. See AUTHORS.
 """A stress client that checks the server's state as it goes.
 
-N sessions of one user run random APPEND, STORE, EXPUNGE, COPY, FETCH,
-SEARCH, SELECT and NOOP commands on shared mailboxes for a bounded time.
+N sessions of one user run random APPEND, STORE, EXPUNGE, COPY, MOVE,
+FETCH, SEARCH, SELECT and NOOP commands on shared mailboxes for a bounded time.
 Each session keeps its view of the selected mailbox (sequence number ->
 UID) from the server's own untagged EXISTS, EXPUNGE and FETCH responses;
 all sessions share what is known for sure: the bytes of every UID, the
@@ -151,6 +151,7 @@ class Session:
         self.appended = 0
         self.fetched = set()
         self.search_result = None
+        self.copyuid = None
 
     # --- wire ------------------------------------------------------------
 
@@ -246,6 +247,10 @@ class Session:
             self.shared.set_uidvalidity(self.mailbox, int(m.group(1)))
         if resp.upper().startswith((b"SEARCH", b"ESEARCH")):
             self.search_result = resp
+        m = re.match(rb"OK (\[COPYUID [^]]*\])", resp, re.I)
+        if m:
+            # MOVE's COPYUID comes before the EXPUNGEs (RFC 6851)
+            self.copyuid = m.group(1)
 
     def exists(self, n):
         if n < len(self.seq):
@@ -433,7 +438,7 @@ class Session:
         if left and status == b"OK":
             self.fail("UIDs %s still there after EXPUNGE" % sorted(left))
 
-    def op_copy(self):
+    def op_copy(self, command=b"COPY"):
         uids = self.pick(4)
         if not uids:
             return
@@ -441,26 +446,38 @@ class Session:
         with self.shared.lock:
             floor = self.shared.max_uid[dest]
             src_content = dict(self.shared.content[self.mailbox])
-        status, text = self.command(b"UID COPY %s %s" % (
-            uid_set(uids).encode(), dest.encode()))
+        mine = {u: self.mine[(self.mailbox, u)] for u in uids
+                if (self.mailbox, u) in self.mine}
+        self.copyuid = None
+        status, text = self.command(b"UID %s %s %s" % (
+            command, uid_set(uids).encode(), dest.encode()))
         if status != b"OK":
             with self.shared.lock:
                 self.shared.failed_copies.append((self.mailbox, set(uids),
                                                   text))
             return
+        if command == b"MOVE":
+            text = self.copyuid or b""
+            left = set(uids) & set(self.seq)
+            if left:
+                self.fail("UIDs %s still there after MOVE" % sorted(left))
         m = re.match(rb"\[COPYUID (\d+) ([\d:,]+) ([\d:,]+)\]", text, re.I)
         if not m:
-            self.fail("COPY without COPYUID: %r" % text)
+            self.fail("%s without COPYUID: %r" % (command.decode(), text))
         src = expand_set(m.group(2).decode())
         dst = expand_set(m.group(3).decode())
         if len(src) != len(dst) or not set(src) <= set(uids):
             self.fail("bad COPYUID %r for %s" % (text, uids))
         for s, d in zip(src, dst):
-            self.shared.new_uid(dest, d, src_content.get(s), floor, "COPY")
-            if (self.mailbox, s) in self.mine:
-                self.mine[(dest, d)] = self.mine[(self.mailbox, s)]
+            self.shared.new_uid(dest, d, src_content.get(s), floor,
+                                command.decode())
+            if s in mine:
+                self.mine[(dest, d)] = mine[s]
         if dest == self.mailbox:
             self.fill()
+
+    def op_move(self):
+        self.op_copy(b"MOVE")
 
     def op_fetch(self):
         uids = self.pick(3)
@@ -496,7 +513,8 @@ class Session:
                 self.keyword, sorted(missed)))
 
     OPS = [("append", 4), ("store", 4), ("expunge", 1), ("copy", 2),
-           ("fetch", 4), ("search", 2), ("select", 1), ("noop", 1)]
+           ("move", 1), ("fetch", 4), ("search", 2), ("select", 1),
+           ("noop", 1)]
 
     def run(self, deadline):
         self.sock = socket.create_connection(("127.0.0.1", self.port),

@@ -44,8 +44,8 @@ def test_stress_state_checked(servers, backend):
     print("commands: %s" % counts)
     assert not errors, "seed %d:\n%s" % (SEED, "\n\n".join(errors[:3]))
     # every kind of command ran, and often
-    for op in ("append", "store", "expunge", "copy", "fetch", "search",
-               "select"):
+    for op in ("append", "store", "expunge", "copy", "move", "fetch",
+               "search", "select"):
         assert counts.get(op, 0) >= 3, counts
 
 
