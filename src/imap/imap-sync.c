@@ -38,6 +38,12 @@ static void imap_sync_expunge(uint32_t seq, void *context)
 	const struct mail_record *rec;
 
 	imap_search_update_expunge(ctx->client, seq);
+	if (seq > ctx->client->messages_count) {
+		/* a message that arrived after the last EXISTS (a sync
+		   inside a command appended it) is gone again: the client
+		   never heard of it */
+		return;
+	}
 	if (ctx->client->qresync_enabled) {
 		/* expunges come highest first: seq is still the record's */
 		rec = mailbox_get_record_flags(ctx->client->mailbox, seq);
