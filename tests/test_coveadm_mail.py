@@ -461,16 +461,21 @@ def test_help(filled):
         assert "\n  %s " % name in r.stdout
 
 
+def index_path(server, user="u1"):
+    """INBOX's index: Maildir's cove-index, or mbox's in ~/mail/.imap."""
+    if server.mbox:
+        return os.path.join(server.mbox_dir(user), ".imap", "INBOX",
+                            "cove-mbox-index")
+    return os.path.join(server.maildir(user), "cove-index")
+
+
 def index_inode(server, user="u1"):
-    return os.stat(os.path.join(server.maildir(user), "cove-index")).st_ino
+    return os.stat(index_path(server, user)).st_ino
 
 
 @pytest.mark.cove_only
 def test_index_and_force_resync(filled):
     s = filled
-    if s.mbox:
-        pytest.skip("checks Maildir's cove-index; on mbox force-resync "
-                    "does nothing yet (an open gap)")
     before = imap_flags(s)
     ok(admin(s, "index", "-u", "u1"))
     inode = index_inode(s)
@@ -482,9 +487,9 @@ def test_index_and_force_resync(filled):
     inode = index_inode(s)
     ok(admin(s, "index", "rebuild", "-A"))
     assert index_inode(s) != inode
-    assert os.path.exists(os.path.join(s.maildir("u2"), "cove-index"))
+    assert os.path.exists(index_path(s, "u2"))
     # a damaged index is rebuilt the same way
-    with open(os.path.join(s.maildir("u1"), "cove-index"), "r+b") as f:
+    with open(index_path(s), "r+b") as f:
         f.seek(40)
         f.write(b"\xff" * 16)
     ok(admin(s, "force-resync", "-u", "u1", "*"))

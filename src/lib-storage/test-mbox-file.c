@@ -72,27 +72,102 @@ void test_mbox_from_line(void)
 	test_end();
 }
 
+/* "X-Keywords:" + names, padded to n bytes in all with the LF */
+static const char *test_keywords_line(const char *names, size_t n)
+{
+	string_t *str = t_str_new(n);
+
+	str_printfa(str, "X-Keywords:%s", names);
+	while (str_len(str) < n - 1)
+		str_append_c(str, ' ');
+	str_append_c(str, '\n');
+	return str_c(str);
+}
+
 void test_mbox_flag_headers(void)
 {
 	static const char *const keywords[] = { "$Label1", "work", NULL };
+	const size_t empty_kw = strlen("X-Keywords:\n") +
+		MBOX_FLAG_HEADERS_PADDING;
 	string_t *str = t_str_new(128);
 
 	test_begin("mbox flag headers");
-	mbox_flag_headers_write(str, 0, NULL, false);
-	test_assert_strcmp(str_c(str), "");
-	mbox_flag_headers_write(str, 0, NULL, true);
-	test_assert_strcmp(str_c(str), "Status: O\n");
+	test_assert(mbox_flag_headers_write(str, 0, NULL, false, 0));
+	test_assert_strcmp(str_c(str), test_keywords_line("", empty_kw));
 	str_truncate(str, 0);
-	mbox_flag_headers_write(str, MAIL_SEEN | MAIL_ANSWERED | MAIL_FLAGGED |
-				MAIL_DRAFT | MAIL_DELETED, keywords, false);
-	test_assert_strcmp(str_c(str), "Status: RO\nX-Status: AFTD\n"
-			   "X-Keywords: $Label1 work\n");
+	test_assert(mbox_flag_headers_write(str, 0, NULL, true, 0));
+	test_assert_strcmp(str_c(str), t_strconcat("Status: O\n",
+		test_keywords_line("", empty_kw), NULL));
+	str_truncate(str, 0);
+	test_assert(mbox_flag_headers_write(str, MAIL_SEEN | MAIL_ANSWERED |
+					    MAIL_FLAGGED | MAIL_DRAFT |
+					    MAIL_DELETED, keywords, false, 0));
+	test_assert_strcmp(str_c(str), t_strconcat(
+		"Status: RO\nX-Status: AFTD\n",
+		test_keywords_line(" $Label1 work",
+				   empty_kw + strlen(" $Label1 work")), NULL));
+
+	/* in exactly the room of older flag headers, or not at all */
+	str_truncate(str, 0);
+	test_assert(mbox_flag_headers_write(str, MAIL_SEEN, keywords, true,
+					    60));
+	test_assert_strcmp(str_c(str), t_strconcat("Status: RO\n",
+		test_keywords_line(" $Label1 work", 60 - 11), NULL));
+	str_truncate(str, 0);
+	str_append(str, "x");
+	test_assert(!mbox_flag_headers_write(str, MAIL_SEEN, keywords, true,
+					     35));
+	test_assert_strcmp(str_c(str), "x");
+	test_assert(mbox_flag_headers_write(str, MAIL_SEEN, keywords, true,
+					    36));
+	test_assert_strcmp(str_c(str), "xStatus: RO\nX-Keywords: $Label1 "
+			   "work\n");
+
 	test_assert(mbox_header_is_internal((const unsigned char *)"x-uid: 5",
 					    8));
 	test_assert(!mbox_header_is_internal((const unsigned char *)
 					     "Subject: x", 10));
 	test_assert(!mbox_header_is_internal((const unsigned char *)
 					     "Status", 6));
+	test_assert(mbox_header_is_flags((const unsigned char *)
+					 "x-keywords: a", 13));
+	test_assert(!mbox_header_is_flags((const unsigned char *)
+					  "X-UID: 5", 8));
+	test_end();
+}
+
+void test_mbox_flag_headers_find(void)
+{
+	static const struct {
+		const char *header;
+		int ret;
+		size_t start, end;
+	} tests[] = {
+		{ "Subject: a\nStatus: RO\nX-Keywords: x   \n\nbody\n",
+		  1, 11, 39 },
+		{ "Status: O\nX-Status: F\nSubject: a\n\n", 1, 0, 22 },
+		/* a continuation line belongs to its field */
+		{ "X-Keywords: a\n b\nSubject: a\n\n", 1, 0, 17 },
+		{ "Subject: a\n c\n\n", 0, 0, 0 },
+		{ "Status: O\nSubject: a\nX-Status: F\n\n", 0, 0, 0 },
+		{ "Status: O\nSubject: a", -1, 0, 0 },
+		{ "Status: O\r\n\r\nbody", 1, 0, 11 },
+	};
+	size_t start, end;
+	int ret;
+
+	test_begin("mbox flag headers find");
+	for (unsigned int i = 0; i < N_ELEMENTS(tests); i++) {
+		start = end = 0;
+		ret = mbox_flag_headers_find(
+			(const unsigned char *)tests[i].header,
+			strlen(tests[i].header), &start, &end);
+		test_assert_idx(ret == tests[i].ret, i);
+		if (ret > 0) {
+			test_assert_idx(start == tests[i].start &&
+					end == tests[i].end, i);
+		}
+	}
 	test_end();
 }
 

@@ -3,16 +3,20 @@
 /* Tests for mbox-list.c through the generic mailbox list: folders as
    files, directories as NOSELECT parents, '/' as the storage separator
    (so "Archive.2024" is one name), hidden files, create/delete/rename,
-   the index directories and .subscriptions. */
+   the index directories (also under INDEX=), .subscriptions, and INBOX
+   created in a spool directory with mail_privileged_group. */
 
 #include "lib.h"
 #include "str.h"
 #include "file-util.h"
 #include "mail-storage-private.h"
+#include "mail-storage-settings.h"
 #include "mbox/mbox-list.h"
 #include "test-storage-common.h"
 
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 struct test_mbox_list_env {
 	const char *root;
@@ -21,14 +25,17 @@ struct test_mbox_list_env {
 };
 
 /* A user whose backend lists mailboxes with mbox_list_vfuncs (the list
-   side needs no mailbox vfuncs). */
-static void test_mbox_list_init(struct test_mbox_list_env *env)
+   side needs no mailbox vfuncs); options ("" or ":INDEX=...") follow the
+   root in the location. */
+static void test_mbox_list_init_with(struct test_mbox_list_env *env,
+				     const struct mail_storage_settings *set,
+				     const char *options)
 {
 	const char *error;
 
 	env->root = test_storage_mkdtemp();
-	if (mail_user_init(test_storage_settings(), "alice", NULL,
-			   t_strconcat("maildir:", env->root, NULL),
+	if (mail_user_init(set, "alice", NULL,
+			   t_strconcat("maildir:", env->root, options, NULL),
 			   &env->user, &error) < 0)
 		i_fatal("mail_user_init() failed: %s", error);
 	env->backend = *env->user->backend;
@@ -38,6 +45,11 @@ static void test_mbox_list_init(struct test_mbox_list_env *env)
 	env->backend.list_v = &mbox_list_vfuncs;
 	env->user->backend = &env->backend;
 	mailbox_list_user_init(env->user);
+}
+
+static void test_mbox_list_init(struct test_mbox_list_env *env)
+{
+	test_mbox_list_init_with(env, test_storage_settings(), "");
 }
 
 static void test_mbox_list_deinit(struct test_mbox_list_env *env)
@@ -269,5 +281,174 @@ void test_mbox_list_subscriptions(void)
 	test_assert_strcmp(test_mbox_list(&env, "*",
 		MAILBOX_LIST_ITER_SELECT_SUBSCRIBED), "Lists/cove.dev:IS\n");
 	test_mbox_list_deinit(&env);
+	test_end();
+}
+
+void test_mbox_list_index_location(void)
+{
+	struct test_mbox_list_env env;
+	enum mail_error code;
+	const char *error, *dir, *idx;
+
+	test_begin("mbox list INDEX=");
+	/* INDEX=MEMORY (Dovecot's "no index files") means the default */
+	test_mbox_list_init_with(&env, test_storage_settings(),
+				 ":INDEX=MEMORY");
+	test_assert(mbox_list_get_index_dir(env.user, "INBOX", &dir,
+					    &error) == 0);
+	test_assert_strcmp(dir, t_strconcat(env.root, "/.imap/INBOX", NULL));
+	test_mbox_list_deinit(&env);
+
+	idx = t_strconcat(test_storage_mkdtemp(), "/idx", NULL);
+	test_mbox_list_init_with(&env, test_storage_settings(),
+				 t_strconcat(":INDEX=", idx, NULL));
+	test_assert(mbox_list_get_index_dir(env.user, "INBOX", &dir,
+					    &error) == 0);
+	test_assert_strcmp(dir, t_strconcat(idx, "/INBOX", NULL));
+	test_assert(mbox_list_get_index_dir(env.user, "a/Entw\xc3\xbcrfe",
+					    &dir, &error) == 0);
+	test_assert_strcmp(dir, t_strconcat(idx, "/a/Entw&APw-rfe", NULL));
+	test_assert(mbox_list_get_index_dir(env.user, "a/.x", &dir,
+					    &error) < 0);
+
+	/* rename moves the index with the children's, delete removes it */
+	test_assert_strcmp(test_mbox_create(&env, "a/b/c"), "");
+	test_assert(mkdir_parents(t_strconcat(idx, "/a/b/c", NULL),
+				  0700) == 0);
+	test_storage_write_file(t_strconcat(idx, "/a/b/index", NULL), "b", 0);
+	test_storage_write_file(t_strconcat(idx, "/a/b/c/index", NULL), "c",
+				0);
+	test_assert(mailbox_rename(env.user, "a/b", "d/e", &code,
+				   &error) == 0);
+	test_assert(access(t_strconcat(idx, "/a/b", NULL), F_OK) < 0);
+	test_assert_strcmp(test_storage_read_file(t_strconcat(idx,
+		"/d/e/index", NULL)), "b");
+	test_assert_strcmp(test_storage_read_file(t_strconcat(idx,
+		"/d/e/c/index", NULL)), "c");
+	/* nothing under the root's default index directory */
+	test_assert(test_mbox_list_stat(&env, ".imap") == '-');
+	test_assert(mailbox_delete(env.user, "d/e", &code, &error) < 0 &&
+		    code == MAIL_ERROR_PARAMS);
+	test_assert(mailbox_delete(env.user, "d/e/c", &code, &error) == 0);
+	test_assert(access(t_strconcat(idx, "/d/e/c", NULL), F_OK) < 0);
+	test_assert(mailbox_delete(env.user, "d/e", &code, &error) == 0);
+	test_assert(access(t_strconcat(idx, "/d/e", NULL), F_OK) < 0);
+	test_mbox_list_deinit(&env);
+	test_storage_rmdir(t_strndup(idx, strlen(idx) - 4));
+	test_end();
+}
+
+/* In a child running as nobody, with the group mail as its saved gid
+   (supplementary false) or as a supplementary group: creates the INBOX
+   of user and checks the file's group. Exits 0 created in group
+   expect_gid, 1 creation failed with an error naming the path, the user
+   and the missing setting, 2 otherwise. */
+static void ATTR_NORETURN
+test_mbox_list_inbox_child(struct mail_user *user, gid_t mail_gid,
+			   bool supplementary, gid_t expect_gid)
+{
+	const char *path, *error;
+	struct stat st;
+	int ret;
+
+	if (mbox_list_get_path(user, "INBOX", &path, &error) < 0 ||
+	    setgroups(supplementary ? 1 : 0, &mail_gid) < 0 ||
+	    setresgid(65534, 65534, supplementary ? 65534 : mail_gid) < 0 ||
+	    setresuid(65534, 65534, 65534) < 0)
+		_exit(2);
+	ret = mbox_list_create_inbox(user, &error);
+	if (ret < 0) {
+		_exit(strstr(error, path) != NULL &&
+		      strstr(error, "user alice") != NULL &&
+		      strstr(error, "mail_privileged_group is not set") !=
+		      NULL ? 1 : 2);
+	}
+	if (ret == 0 || getegid() != 65534 || stat(path, &st) < 0 ||
+	    st.st_uid != 65534 || st.st_gid != expect_gid ||
+	    (st.st_mode & 07777) != 0600 || st.st_size != 0 ||
+	    mbox_list_create_inbox(user, &error) != 0)
+		_exit(2);
+	_exit(0);
+}
+
+/* Creates INBOX in a spool directory root:mail of mode spool_mode in a
+   child (see above). Returns the child's exit code. */
+static int test_mbox_list_inbox_run(const char *privileged_group,
+				    mode_t spool_mode, bool supplementary,
+				    gid_t expect_gid)
+{
+	struct mail_storage_settings set = *test_storage_settings();
+	struct group *gr = getgrnam("mail");
+	const char *root = test_storage_mkdtemp();
+	const char *spool = t_strconcat(root, "/spool", NULL);
+	struct mail_user *user;
+	const char *error;
+	pid_t pid;
+	int status;
+
+	set.mail_privileged_group = privileged_group;
+	if (mail_user_init(&set, "alice", NULL,
+			   t_strconcat("maildir:", root, ":INBOX=", spool,
+				       "/nobody", NULL), &user, &error) < 0)
+		i_fatal("mail_user_init() failed: %s", error);
+	test_assert(chmod(root, 0755) == 0);
+	test_assert(mkdir(spool, 0700) == 0);
+	test_assert(chown(spool, 0, gr->gr_gid) == 0);
+	test_assert(chmod(spool, spool_mode) == 0);
+	if ((pid = fork()) < 0)
+		i_fatal("fork() failed: %m");
+	if (pid == 0) {
+		test_mbox_list_inbox_child(user, gr->gr_gid, supplementary,
+					   expect_gid);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		i_fatal("waitpid() failed: %m");
+	mail_user_deinit(&user);
+	test_storage_rmdir(root);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void test_mbox_list_create_inbox(void)
+{
+	const char *root, *error, *inbox;
+	struct mail_user *user;
+	struct group *gr;
+	struct stat st;
+
+	test_begin("mbox list create INBOX");
+	/* missing, with its directory: created empty, 0600 */
+	root = test_storage_mkdtemp();
+	inbox = t_strconcat(root, "/spool/sub/alice", NULL);
+	if (mail_user_init(test_storage_settings(), "alice", NULL,
+			   t_strconcat("maildir:", root, ":INBOX=", inbox,
+				       NULL), &user, &error) < 0)
+		i_fatal("mail_user_init() failed: %s", error);
+	test_assert(mbox_list_create_inbox(user, &error) == 1);
+	test_assert(stat(inbox, &st) == 0 && st.st_size == 0 &&
+		    (st.st_mode & 07777) == 0600);
+	test_storage_write_file(inbox, "x", 0);
+	test_assert(mbox_list_create_inbox(user, &error) == 0);
+	test_assert_strcmp(test_storage_read_file(inbox), "x");
+	mail_user_deinit(&user);
+	test_storage_rmdir(root);
+
+	/* a spool like /var/mail (root:mail) needs root to set up */
+	gr = getgrnam("mail");
+	if (geteuid() == 0 && gr != NULL) {
+		/* the group as saved gid: the effective gid is switched */
+		test_assert(test_mbox_list_inbox_run("mail", 02775, false,
+						     gr->gr_gid) == 0);
+		test_assert(test_mbox_list_inbox_run("mail", 0775, false,
+						     gr->gr_gid) == 0);
+		/* as a supplementary group (the workers): the file is
+		   given the group, as a switch would have */
+		test_assert(test_mbox_list_inbox_run("mail", 0775, true,
+						     gr->gr_gid) == 0);
+		/* a directory everyone may write: the user's own group */
+		test_assert(test_mbox_list_inbox_run("mail", 01777, false,
+						     65534) == 0);
+		test_assert(test_mbox_list_inbox_run("", 02775, false,
+						     gr->gr_gid) == 1);
+	}
 	test_end();
 }

@@ -10,11 +10,13 @@
 #include "str.h"
 #include "istream.h"
 #include "mail-storage-private.h"
+#include "mbox/mbox-file.h"
 #include "test-storage-common.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 struct test_mbox_env {
 	const char *home;
@@ -34,6 +36,23 @@ static void test_mbox_env_init(struct test_mbox_env *env)
 			   "mbox:~/mail:INBOX=~/spool/%u", &env->user,
 			   &error) < 0)
 		i_fatal("mail_user_init() failed: %s", error);
+}
+
+/* The X-Keywords line Cove writes with names (" a b" or ""): spaces up
+   to size bytes with the LF; 0: as a save writes it. */
+static const char *test_mbox_keywords_line(const char *names, size_t size)
+{
+	string_t *str = t_str_new(128);
+
+	if (size == 0) {
+		size = strlen("X-Keywords:\n") + strlen(names) +
+			MBOX_FLAG_HEADERS_PADDING;
+	}
+	str_printfa(str, "X-Keywords:%s", names);
+	while (str_len(str) < size - 1)
+		str_append_c(str, ' ');
+	str_append_c(str, '\n');
+	return str_c(str);
 }
 
 static void test_mbox_env_deinit(struct test_mbox_env *env)
@@ -183,7 +202,8 @@ void test_mbox_storage_save_read(void)
 	file = test_storage_read_file(env.inbox);
 	test_assert(strstr(file, "\n>From the start\n>>From one\n"
 			   ">>>From two\nFrom\n") != NULL);
-	test_assert(strstr(file, "Subject: quoted\nStatus: RO\n\n") != NULL);
+	test_assert(strstr(file, t_strconcat("Subject: quoted\nStatus: RO\n",
+		test_mbox_keywords_line("", 0), "\n", NULL)) != NULL);
 
 	/* a large message goes through a temporary file */
 	large = t_str_new(3 * 1024 * 1024);
@@ -233,10 +253,13 @@ void test_mbox_storage_flags(void)
 		    NULL);
 	test_assert(mailbox_flags_commit(box, &error) == 0);
 	file = test_storage_read_file(env.inbox);
-	test_assert(strstr(file, "Subject: 1\nStatus: RO\nX-Status: F\n\n") !=
-		    NULL);
-	test_assert(strstr(file, "Subject: 2\nStatus: O\nX-Status: A\n"
-			   "X-Keywords: work\n\n") != NULL);
+	/* in place: in the room the saves left */
+	test_assert(strstr(file, t_strconcat("Subject: 1\nStatus: RO\n"
+		"X-Status: F\n", test_mbox_keywords_line("", 60 - 23),
+		"\n", NULL)) != NULL);
+	test_assert(strstr(file, t_strconcat("Subject: 2\nStatus: O\n"
+		"X-Status: A\n", test_mbox_keywords_line(" work", 60 - 22),
+		"\n", NULL)) != NULL);
 	/* another session sees the change */
 	test_mbox_sync(box2);
 	test_assert_strcmp(test_mbox_view(box2), "1: 2:SF 3:A");
@@ -249,7 +272,8 @@ void test_mbox_storage_flags(void)
 	box = test_mbox_open(&env, 0);
 	test_assert_strcmp(test_mbox_view(box), "1: 2:D 3:A");
 	test_assert(strstr(test_storage_read_file(env.inbox),
-			   "Subject: 0\n\nbody\n") != NULL);
+		t_strconcat("Subject: 0\n", test_mbox_keywords_line("", 0),
+			    "\nbody\n", NULL)) != NULL);
 	mailbox_close(&box);
 	test_mbox_env_deinit(&env);
 	test_end();
@@ -285,9 +309,11 @@ void test_mbox_storage_expunge(void)
 	test_assert_strcmp(test_mbox_view(box), "2:R 4:R");
 	test_assert_strcmp(test_storage_read_file(env.inbox) +
 			   strcspn(test_storage_read_file(env.inbox), "\n"),
-			   "\nSubject: 1\n\nbody 1\n\n"
-			   "From MAILER-DAEMON Tue Feb 27 13:05:09 2024\n"
-			   "Subject: 3\n\nbody 3\n\n");
+			   t_strconcat("\nSubject: 1\n",
+				test_mbox_keywords_line("", 0), "\nbody 1\n\n"
+				"From MAILER-DAEMON Tue Feb 27 13:05:09 2024\n"
+				"Subject: 3\n", test_mbox_keywords_line("", 0),
+				"\nbody 3\n\n", NULL));
 	/* another view follows (the first one saw them first), expunges
 	   reported highest first */
 	log = t_str_new(64);
@@ -597,6 +623,137 @@ void test_mbox_storage_large_file(void)
 		test_assert_strcmp(test_mbox_read(box, i), expected);
 	}
 	test_assert(mailbox_get_record(box, count)->uid == count);
+	mailbox_close(&box);
+	test_mbox_env_deinit(&env);
+	test_end();
+}
+
+/* Cuts the index after its first record (of count, no keyword names) and
+   a half. */
+static void test_mbox_index_cut(const char *index, unsigned int count)
+{
+	uint32_t header_size = 0;
+	struct stat st;
+	off_t record_size;
+	int fd;
+
+	fd = open(index, O_RDWR);
+	test_assert(fd >= 0 && fstat(fd, &st) == 0 &&
+		    pread(fd, &header_size, sizeof(header_size), 12) ==
+		    (ssize_t)sizeof(header_size));
+	record_size = (st.st_size - header_size) / count;
+	test_assert(ftruncate(fd, header_size + record_size * 3 / 2) == 0);
+	i_close_fd(&fd);
+}
+
+/* coveadm force-resync (MAILBOX_FLAG_REBUILD_INDEX): the records that a
+   damaged index still has keep their UIDs; without a usable header, new
+   UIDs under a greater UIDVALIDITY. */
+void test_mbox_storage_force_resync(void)
+{
+	struct test_mbox_env env;
+	struct mailbox_status status;
+	struct mailbox *box;
+	const char *index;
+	uint32_t uidvalidity;
+
+	test_begin("mbox storage force-resync");
+	test_mbox_env_init(&env);
+	test_storage_write_file(env.inbox, TEST_EXT_MSG1 TEST_EXT_MSG2
+				TEST_EXT_MSG3, 0);
+	box = test_mbox_open(&env, 0);
+	mailbox_get_status(box, &status);
+	uidvalidity = status.uidvalidity;
+	mailbox_close(&box);
+	index = t_strconcat(env.home, "/mail/.imap/INBOX/cove-mbox-index",
+			    NULL);
+
+	box = test_mbox_open(&env, MAILBOX_FLAG_REBUILD_INDEX);
+	test_assert_strcmp(test_mbox_view(box), "1: 2: 3:");
+	mailbox_close(&box);
+
+	test_mbox_index_cut(index, 3);
+	box = test_mbox_open(&env, MAILBOX_FLAG_REBUILD_INDEX);
+	test_assert_strcmp(test_mbox_view(box), "1: 4: 5:");
+	mailbox_get_status(box, &status);
+	test_assert(status.uidvalidity == uidvalidity);
+	test_assert_strcmp(test_mbox_read(box, 3), "Subject: 3\n\nx\n");
+	mailbox_close(&box);
+	/* not matched: as new to the next session as new mail */
+	box = test_mbox_open(&env, 0);
+	test_assert_strcmp(test_mbox_view(box), "1: 4:R 5:R");
+	mailbox_close(&box);
+
+	test_storage_write_file(index, "CoveMbx\ngarbage garbage garbage "
+				"garbage garbage garbage garbage garbage "
+				"garbage garbage", 0);
+	box = test_mbox_open(&env, MAILBOX_FLAG_REBUILD_INDEX);
+	test_assert_strcmp(test_mbox_view(box), "1: 2: 3:");
+	mailbox_get_status(box, &status);
+	test_assert(status.uidvalidity > uidvalidity);
+	mailbox_close(&box);
+	test_mbox_env_deinit(&env);
+	test_end();
+}
+
+/* Another program breaks the dotlock as soon as it exists, the way
+   liblockfile does (a new file linked into place). */
+static pid_t test_mbox_lock_breaker(const char *path)
+{
+	const char *lock = t_strconcat(path, ".lock", NULL);
+	const char *temp = t_strconcat(path, ".breaker", NULL);
+	struct stat st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		i_fatal("fork() failed: %m");
+	if (pid != 0)
+		return pid;
+	for (unsigned int i = 0; stat(lock, &st) < 0; i++) {
+		if (i == 10000)
+			_exit(1);
+		usleep(1000);
+	}
+	test_storage_write_file(temp, "1:otherhost\n", 0);
+	if (unlink(lock) < 0 || link(temp, lock) < 0 || unlink(temp) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* A dotlock broken during a long append (slowed down by the test hook)
+   fails it, and the file is left as it was. */
+void test_mbox_storage_append_lock_broken(void)
+{
+	struct test_mbox_env env;
+	struct mail_save_context *ctx;
+	struct mailbox *box;
+	const char *error, *line = "a line of a message of three megabytes\n";
+	uint32_t uid;
+	pid_t pid;
+	int ret, status;
+
+	test_begin("mbox storage append with the dotlock broken");
+	test_mbox_env_init(&env);
+	test_storage_write_file(env.inbox, TEST_EXT_MSG1, 0);
+	box = test_mbox_open(&env, MAILBOX_FLAG_SAVEONLY);
+	ctx = mailbox_save_init(box);
+	test_assert(mailbox_save_write(ctx, "Subject: big\n\n", 14,
+				       &error) == 0);
+	for (unsigned int i = 0; i < 3 * 1024 * 1024 / strlen(line); i++) {
+		test_assert(mailbox_save_write(ctx, line, strlen(line),
+					       &error) == 0);
+	}
+	pid = test_mbox_lock_breaker(env.inbox);
+	test_assert(setenv("COVE_TEST_MBOX_WRITE_DELAY_MSECS", "100", 1) == 0);
+	ret = mailbox_save_finish(&ctx, &uid, &error);
+	test_assert(unsetenv("COVE_TEST_MBOX_WRITE_DELAY_MSECS") == 0);
+	test_assert(waitpid(pid, &status, 0) == pid && status == 0);
+	test_assert(ret < 0 && strstr(error, "was broken") != NULL);
+	test_assert_strcmp(test_storage_read_file(env.inbox), TEST_EXT_MSG1);
+	test_assert(unlink(t_strconcat(env.inbox, ".lock", NULL)) == 0);
+	mailbox_close(&box);
+	box = test_mbox_open(&env, 0);
+	test_assert_strcmp(test_mbox_view(box), "1:R");
 	mailbox_close(&box);
 	test_mbox_env_deinit(&env);
 	test_end();

@@ -163,16 +163,34 @@ bool mbox_header_is_internal(const unsigned char *line, size_t size)
 	return false;
 }
 
-void mbox_flag_headers_write(string_t *str, enum mail_flags flags,
-			     const char *const *keywords, bool status_old)
+bool mbox_header_is_flags(const unsigned char *line, size_t size)
 {
-	size_t start;
+	static const char *const names[] = {
+		"Status:", "X-Status:", "X-Keywords:",
+	};
+	size_t len;
+
+	for (unsigned int i = 0; i < N_ELEMENTS(names); i++) {
+		len = strlen(names[i]);
+		if (size >= len &&
+		    strncasecmp((const char *)line, names[i], len) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool mbox_flag_headers_write(string_t *str, enum mail_flags flags,
+			     const char *const *keywords, bool status_old,
+			     size_t total)
+{
+	size_t start = str_len(str), status_start, used;
+	size_t pad = MBOX_FLAG_HEADERS_PADDING;
 
 	if ((flags & MAIL_SEEN) != 0)
 		str_append(str, "Status: RO\n");
 	else if (status_old)
 		str_append(str, "Status: O\n");
-	start = str_len(str);
+	status_start = str_len(str);
 	str_append(str, "X-Status: ");
 	if ((flags & MAIL_ANSWERED) != 0)
 		str_append_c(str, 'A');
@@ -182,18 +200,58 @@ void mbox_flag_headers_write(string_t *str, enum mail_flags flags,
 		str_append_c(str, 'T');
 	if ((flags & MAIL_DELETED) != 0)
 		str_append_c(str, 'D');
-	if (str_len(str) == start + 10)
-		str_truncate(str, start);
+	if (str_len(str) == status_start + 10)
+		str_truncate(str, status_start);
 	else
 		str_append_c(str, '\n');
-	if (keywords == NULL || keywords[0] == NULL)
-		return;
 	str_append(str, "X-Keywords:");
-	for (; *keywords != NULL; keywords++) {
+	for (; keywords != NULL && *keywords != NULL; keywords++) {
 		str_append_c(str, ' ');
 		str_append(str, *keywords);
 	}
+	/* with the LF */
+	used = str_len(str) - start + 1;
+	if (total != 0) {
+		if (used > total) {
+			str_truncate(str, start);
+			return false;
+		}
+		pad = total - used;
+	}
+	for (; pad > 0; pad--)
+		str_append_c(str, ' ');
 	str_append_c(str, '\n');
+	return true;
+}
+
+int mbox_flag_headers_find(const unsigned char *data, size_t size,
+			   size_t *start_r, size_t *end_r)
+{
+	const unsigned char *lf;
+	size_t pos, end;
+	bool in_flags = false, found = false, after = false;
+
+	for (pos = 0; pos < size; pos = end) {
+		lf = memchr(data + pos, '\n', size - pos);
+		if (lf == NULL)
+			break;
+		end = (size_t)(lf - data) + 1;
+		if (mbox_line_is_header_end(data + pos, end - pos))
+			return found ? 1 : 0;
+		if (data[pos] != ' ' && data[pos] != '\t')
+			in_flags = mbox_header_is_flags(data + pos, end - pos);
+		if (!in_flags) {
+			after = found;
+			continue;
+		}
+		if (after)
+			return 0;
+		if (!found)
+			*start_r = pos;
+		found = true;
+		*end_r = end;
+	}
+	return -1;
 }
 
 struct mbox_parser {

@@ -77,13 +77,31 @@ void mbox_from_line_write(string_t *str, const char *sender, time_t date);
 bool mbox_line_is_header_end(const unsigned char *line, size_t size);
 /* Returns true if the header line (name up to ':') is an internal one. */
 bool mbox_header_is_internal(const unsigned char *line, size_t size);
+/* Spaces that the X-Keywords line Cove writes keeps for later flag
+   changes, so that they can be written in place. */
+#define MBOX_FLAG_HEADERS_PADDING 48
+
+/* Returns true if the header line (with or without its LF) holds flags
+   or keywords: Status, X-Status or X-Keywords. */
+bool mbox_header_is_flags(const unsigned char *line, size_t size);
 /* Appends the internal flag headers for flags and the keyword names
-   (NULL-terminated, may be NULL) to str: "Status:", "X-Status:" and
-   "X-Keywords:" lines, only those that are not empty. "Status: O" (seen
-   by a mail reader, not new) is written for an unseen message only if
-   status_old is true. */
-void mbox_flag_headers_write(string_t *str, enum mail_flags flags,
-			     const char *const *keywords, bool status_old);
+   (NULL-terminated, may be NULL) to str: "Status:" and "X-Status:" lines
+   if not empty, and an "X-Keywords:" line padded with spaces, so that the
+   whole is total bytes (0: MBOX_FLAG_HEADERS_PADDING spaces). "Status: O"
+   (seen by a mail reader, not new) is written for an unseen message only
+   if status_old is true. Returns false (str as it was) if the headers do
+   not fit in total bytes. */
+bool mbox_flag_headers_write(string_t *str, enum mail_flags flags,
+			     const char *const *keywords, bool status_old,
+			     size_t total);
+/* Finds the flag header lines (see mbox_header_is_flags(), with their
+   continuation lines) in a header: data[0..size) from after the "From "
+   line on, not necessarily to the end of the message. Returns 1 with
+   [*start_r, *end_r) if they are one run of lines, 0 if there are none or
+   other lines are between them, -1 if the header does not end in
+   data. */
+int mbox_flag_headers_find(const unsigned char *data, size_t size,
+			   size_t *start_r, size_t *end_r);
 
 /* Parses data (offset is its position in the file) into mails (from
    pool). data must start with a "From " line (anything before the

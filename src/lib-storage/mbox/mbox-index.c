@@ -6,7 +6,8 @@
    without reading the file. It is also where UIDs live: writers update
    it under its dotlock (mbox-sync.c). Host byte order; a damaged or
    foreign file is ignored (the messages keep their flags in the mbox, the
-   UIDs start over with a new UIDVALIDITY).
+   UIDs start over with a new UIDVALIDITY), except by force-resync, which
+   takes the UIDs of what it can still match (mbox_index_salvage()).
 
    Layout: struct mbox_index_header, keyword_count NUL-terminated names,
    then mail_count struct mbox_mail records. */
@@ -85,33 +86,50 @@ static void mbox_index_remap_keywords(struct mbox_mailbox *mbox,
 	}
 }
 
-static bool mbox_index_parse(struct mbox_mailbox *mbox,
-			     const unsigned char *data, size_t size,
-			     struct mbox_stamp *stamp_r)
+/* Reads the header and the keyword names (mapped to the mailbox's in
+   map) of data. Returns true with *pos_r at the records, false if the
+   file is not an index or the names are damaged. */
+static bool mbox_index_parse_header(struct mbox_mailbox *mbox,
+				    const unsigned char *data, size_t size,
+				    struct mbox_index_header *hdr_r,
+				    uint32_t *map, size_t *pos_r)
 {
-	struct mbox_index_header hdr;
-	uint32_t map[MAIL_KEYWORDS_MAX];
 	const unsigned char *end;
 	size_t pos;
 
-	if (size < sizeof(hdr))
+	if (size < sizeof(*hdr_r))
 		return false;
-	memcpy(&hdr, data, sizeof(hdr));
-	if (memcmp(hdr.magic, MBOX_INDEX_MAGIC, sizeof(hdr.magic)) != 0 ||
-	    hdr.version != MBOX_INDEX_VERSION ||
-	    hdr.header_size != sizeof(hdr) ||
-	    hdr.record_size != sizeof(struct mbox_mail) ||
-	    hdr.uidvalidity == 0 || hdr.uidnext == 0 ||
-	    hdr.keyword_count > MAIL_KEYWORDS_MAX)
+	memcpy(hdr_r, data, sizeof(*hdr_r));
+	if (memcmp(hdr_r->magic, MBOX_INDEX_MAGIC,
+		   sizeof(hdr_r->magic)) != 0 ||
+	    hdr_r->version != MBOX_INDEX_VERSION ||
+	    hdr_r->header_size != sizeof(*hdr_r) ||
+	    hdr_r->record_size != sizeof(struct mbox_mail) ||
+	    hdr_r->uidvalidity == 0 || hdr_r->uidnext == 0 ||
+	    hdr_r->keyword_count > MAIL_KEYWORDS_MAX)
 		return false;
-	pos = sizeof(hdr);
-	for (unsigned int i = 0; i < hdr.keyword_count; i++) {
+	pos = sizeof(*hdr_r);
+	for (unsigned int i = 0; i < hdr_r->keyword_count; i++) {
 		end = memchr(data + pos, '\0', size - pos);
 		if (end == NULL)
 			return false;
 		map[i] = mbox_keywords_parse(mbox, (const char *)data + pos);
 		pos = end - data + 1;
 	}
+	*pos_r = pos;
+	return true;
+}
+
+static bool mbox_index_parse(struct mbox_mailbox *mbox,
+			     const unsigned char *data, size_t size,
+			     struct mbox_stamp *stamp_r)
+{
+	struct mbox_index_header hdr;
+	uint32_t map[MAIL_KEYWORDS_MAX];
+	size_t pos;
+
+	if (!mbox_index_parse_header(mbox, data, size, &hdr, map, &pos))
+		return false;
 	if ((size - pos) / sizeof(struct mbox_mail) != hdr.mail_count ||
 	    (size - pos) % sizeof(struct mbox_mail) != 0)
 		return false;
@@ -187,6 +205,73 @@ int mbox_index_read(struct mbox_mailbox *mbox, struct mbox_stamp *stamp_r,
 	ret = mbox_index_parse(mbox, buf->data, buf->used, stamp_r) ? 1 : 0;
 	buffer_free(&buf);
 	return ret;
+}
+
+/* Keeps the records of data from pos whose UIDs still make sense (each
+   above the one before and below UIDNEXT): a record damaged there is
+   dropped, its message will get a new UID. */
+static void mbox_index_salvage_records(struct mbox_mailbox *mbox,
+				       const unsigned char *data, size_t size,
+				       size_t pos,
+				       const struct mbox_index_header *hdr)
+{
+	struct mbox_mail mail;
+	uint32_t last_uid = 0;
+	size_t count = I_MIN((size - pos) / sizeof(mail), hdr->mail_count);
+
+	array_clear(&mbox->mails);
+	for (size_t i = 0; i < count; i++) {
+		memcpy(&mail, data + pos + i * sizeof(mail), sizeof(mail));
+		if (mail.uid <= last_uid || mail.uid >= hdr->uidnext)
+			continue;
+		/* only the UID and the fingerprint are used */
+		mail.keywords = 0;
+		array_push_back(&mbox->mails, &mail);
+		last_uid = mail.uid;
+	}
+}
+
+int mbox_index_salvage(struct mbox_mailbox *mbox, const char **error_r)
+{
+	const char *path = mbox_index_path(mbox);
+	struct mbox_index_header hdr;
+	uint32_t map[MAIL_KEYWORDS_MAX];
+	struct stat st;
+	buffer_t *buf;
+	size_t pos;
+	bool usable = false;
+	int ret;
+
+	array_clear(&mbox->mails);
+	mbox->uidvalidity = 0;
+	mbox->uidnext = 1;
+	mbox->recent_uid = 1;
+	ret = mbox_index_read_file(path, &buf, error_r);
+	if (ret < 0)
+		return -1;
+	if (ret > 0) {
+		usable = mbox_index_parse_header(mbox, buf->data, buf->used,
+						 &hdr, map, &pos);
+		if (usable) {
+			mbox_index_salvage_records(mbox, buf->data, buf->used,
+						   pos, &hdr);
+			mbox->uidvalidity = hdr.uidvalidity;
+			mbox->uidnext = hdr.uidnext;
+			mbox->recent_uid = I_MIN(hdr.recent_uid, hdr.uidnext);
+		}
+		buffer_free(&buf);
+	}
+	if (usable)
+		return 1;
+	/* a damaged index: the UIDVALIDITY it had was given before it was
+	   last written, the new one must be above it */
+	if (stat(path, &st) == 0) {
+		i_warning("mbox %s: its index %s is damaged", mbox->path,
+			  path);
+		mbox->uidvalidity = I_MAX((uint32_t)time(NULL),
+					  (uint32_t)st.st_mtime + 1);
+	}
+	return 0;
 }
 
 int mbox_index_write(struct mbox_mailbox *mbox, const char **error_r)

@@ -7,9 +7,11 @@
    "<root>/inbox"), usually in a spool directory; a file "inbox" in the
    root is never listed as another mailbox. Dotfiles (the index directory
    ".imap", ".subscriptions", temporary files) and "*.lock" dotlocks are
-   not mailboxes.
+   not mailboxes. INBOX's file is created when it is missing, in a spool
+   directory with mail_privileged_group (mbox_list_create_inbox()).
 
-   The index of mailbox "a/b" lives in "<root>/.imap/a/b/", so the index
+   The index of mailbox "a/b" lives in "<root>/.imap/a/b/" (or
+   "<INDEX>/a/b/" with INDEX= in the location), so the index
    directory of a parent holds its children's: deleting removes only the
    files of the mailbox's own index directory, renaming moves the whole
    directory with the mailbox. An index is a cache that the storage
@@ -73,16 +75,89 @@ int mbox_list_get_path(struct mail_user *user, const char *name,
 int mbox_list_get_index_dir(struct mail_user *user, const char *name,
 			    const char **dir_r, const char **error_r)
 {
+	const char *index_root = user->location.index_path;
 	string_t *str = t_str_new(128);
 
-	str_printfa(str, "%s/" MBOX_LIST_INDEX_DIR_NAME "/",
-		    user->location.root);
+	/* Dovecot's INDEX=MEMORY (no index files) is taken as the
+	   default */
+	if (index_root != NULL && strcmp(index_root, "MEMORY") != 0) {
+		str_printfa(str, "%s/", index_root);
+	} else {
+		str_printfa(str, "%s/" MBOX_LIST_INDEX_DIR_NAME "/",
+			    user->location.root);
+	}
 	if (strcmp(name, "INBOX") == 0)
 		str_append(str, "INBOX");
 	else if (mbox_list_append_name(str, name, error_r) < 0)
 		return -1;
 	*dir_r = str_c(str);
 	return 0;
+}
+
+/* Creates INBOX's file path, mode 0600, with group gid gained (see
+   mbox_lock_privileged_get()); the file gets group gid unless it is
+   (gid_t)-1. Returns 1, 0 if it exists already, -1 error. */
+static int mbox_list_create_inbox_file(const char *path, gid_t gid,
+				       const char **error_r)
+{
+	struct stat st;
+	gid_t old_gid;
+	int fd, ret = 1;
+
+	if (mbox_lock_privileged_begin(gid, &old_gid, error_r) < 0)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		ret = errno == EEXIST ? 0 : -1;
+		*error_r = t_strdup_printf("open(%s) failed: %m", path);
+	} else if (gid != (gid_t)-1 &&
+		   (fstat(fd, &st) < 0 ||
+		    (st.st_gid != gid && fchown(fd, (uid_t)-1, gid) < 0))) {
+		*error_r = t_strdup_printf("fchown(%s, -1, %ld) failed: %m",
+					   path, (long)gid);
+		ret = -1;
+	}
+	if (fd != -1 && close(fd) < 0 && ret > 0) {
+		*error_r = t_strdup_printf("close(%s) failed: %m", path);
+		ret = -1;
+	}
+	/* never leave a file that others could not use */
+	if (fd != -1 && ret < 0)
+		(void)unlink(path);
+	mbox_lock_privileged_end(old_gid);
+	return ret;
+}
+
+int mbox_list_create_inbox(struct mail_user *user, const char **error_r)
+{
+	const char *path, *slash, *dir, *error, *hint = "";
+	gid_t gid;
+	int ret = 0;
+
+	if (mbox_list_get_path(user, "INBOX", &path, error_r) < 0)
+		return -1;
+	slash = strrchr(path, '/');
+	dir = slash == NULL || slash == path ? NULL :
+		t_strndup(path, slash - path);
+	if (dir != NULL && mkdir_parents(dir, 0700) < 0 && errno != EEXIST) {
+		error = t_strdup_printf("mkdir(%s) failed: %m", dir);
+		ret = -1;
+	}
+	if (ret == 0)
+		ret = mbox_lock_privileged_get(path, user->set, &gid, &error);
+	if (ret == 0) {
+		hint = " (the directory is not writable for the user, and "
+			"mail_privileged_group is not set)";
+	}
+	if (ret >= 0)
+		ret = mbox_list_create_inbox_file(path, gid, &error);
+	if (ret < 0) {
+		*error_r = t_strdup_printf("Can't create INBOX %s for user %s: "
+					   "%s%s", path, user->username,
+					   error, hint);
+		return -1;
+	}
+	return ret;
 }
 
 /* Whether directory entry d_name (top: in the root) is no mailbox. */

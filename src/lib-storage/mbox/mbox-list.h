@@ -21,10 +21,19 @@
    frame. Returns 0, or -1 with error_r if the name cannot be a file. */
 int mbox_list_get_path(struct mail_user *user, const char *name,
 		       const char **path_r, const char **error_r);
-/* Sets dir_r to the index directory of storage name:
-   "<root>/.imap/<name>" (from the temporary frame). Returns 0 or -1 as
-   mbox_list_get_path(). */
+/* Sets dir_r to the index directory of storage name: "<INDEX>/<name>"
+   with INDEX= in the location (except Dovecot's INDEX=MEMORY), else
+   "<root>/.imap/<name>" (from the temporary frame). Every index file of
+   the mailbox lives there; DELETE and RENAME remove and move it. Returns 0
+   or -1 as mbox_list_get_path(). */
 int mbox_list_get_index_dir(struct mail_user *user, const char *name,
 			    const char **dir_r, const char **error_r);
+
+/* Creates INBOX's file if it does not exist: empty, mode 0600, owned by
+   the user, in a spool directory such as /var/mail (root:mail 2775) with
+   mail_privileged_group gained (see mbox-lock.h), the file then belonging
+   to that group. Returns 1 created, 0 it existed, -1 error (error_r names
+   the path and the user). */
+int mbox_list_create_inbox(struct mail_user *user, const char **error_r);
 
 #endif

@@ -14,6 +14,8 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MBOX_LOCK_RETRY_MIN_USECS 1000
 #define MBOX_LOCK_RETRY_MAX_USECS 100000
@@ -96,42 +98,75 @@ static void mbox_lock_stale_dotlock(const char *lock_path,
 	i_warning("Removed stale mbox dotlock %s: %s", lock_path, reason);
 }
 
-/* Sets gid_r to the group that the dotlock must be created with: (gid_t)-1
-   when the directory of path is writable (or mail_privileged_group is not
-   set: creating the dotlock then fails with a clear error). Returns 1,
-   0 if the directory is not writable and there is no group to use, -1
-   error. */
-static int mbox_lock_dotlock_gid(const char *path,
-				 const struct mail_storage_settings *set,
-				 gid_t *gid_r, const char **error_r)
+int mbox_lock_privileged_get(const char *path,
+			     const struct mail_storage_settings *set,
+			     gid_t *gid_r, const char **error_r)
 {
 	const char *p = strrchr(path, '/');
 	const char *dir = p == NULL ? "." :
 		(p == path ? "/" : t_strndup(path, p - path));
+	struct stat st;
+	bool writable;
+	gid_t gid;
 	int ret;
 
 	*gid_r = (gid_t)-1;
-	if (euidaccess(dir, W_OK) == 0 || errno != EACCES)
+	writable = euidaccess(dir, W_OK) == 0;
+	if (!writable && errno != EACCES) {
+		/* e.g. missing: creating the file reports it */
 		return 1;
+	}
 	if (set->mail_privileged_group[0] == '\0')
-		return 0;
-	ret = restrict_access_lookup_group(set->mail_privileged_group, gid_r,
+		return writable ? 1 : 0;
+	ret = restrict_access_lookup_group(set->mail_privileged_group, &gid,
 					   error_r);
 	if (ret == 0) {
 		*error_r = t_strdup_printf(
 			"mail_privileged_group %s does not exist",
 			set->mail_privileged_group);
 	}
-	return ret <= 0 ? -1 : 1;
+	if (ret <= 0)
+		return -1;
+	if (writable) {
+		if (stat(dir, &st) < 0) {
+			*error_r = t_strdup_printf("stat(%s) failed: %m", dir);
+			return -1;
+		}
+		/* writable for us only as a member of the group */
+		if (st.st_gid != gid || st.st_uid == geteuid() ||
+		    (st.st_mode & S_IWOTH) != 0)
+			return 1;
+	}
+	*gid_r = gid;
+	return 1;
 }
 
-/* Switches the effective gid to gid (nothing if (gid_t)-1) and sets
-   old_gid_r to the one to switch back to. Returns 0 or -1. */
-static int mbox_lock_privileged_begin(gid_t gid, gid_t *old_gid_r,
-				      const char **error_r)
+/* Whether gid is our effective gid or one of our supplementary groups. */
+static bool mbox_lock_have_group(gid_t gid)
+{
+	bool found = false;
+	int count;
+
+	if (getegid() == gid)
+		return true;
+	count = getgroups(0, NULL);
+	if (count <= 0)
+		return false;
+	T_BEGIN {
+		gid_t *groups = t_new(gid_t, (size_t)count);
+
+		count = getgroups(count, groups);
+		for (int i = 0; i < count && !found; i++)
+			found = groups[i] == gid;
+	} T_END;
+	return found;
+}
+
+int mbox_lock_privileged_begin(gid_t gid, gid_t *old_gid_r,
+			       const char **error_r)
 {
 	*old_gid_r = getegid();
-	if (gid == (gid_t)-1 || gid == *old_gid_r)
+	if (gid == (gid_t)-1 || mbox_lock_have_group(gid))
 		return 0;
 	if (setegid(gid) < 0) {
 		*error_r = t_strdup_printf(
@@ -143,7 +178,7 @@ static int mbox_lock_privileged_begin(gid_t gid, gid_t *old_gid_r,
 	return 0;
 }
 
-static void mbox_lock_privileged_end(gid_t old_gid)
+void mbox_lock_privileged_end(gid_t old_gid)
 {
 	/* continuing with the wrong group would be unsafe */
 	if (getegid() != old_gid && setegid(old_gid) < 0)
@@ -165,8 +200,8 @@ static int mbox_lock_dotlock(struct mbox_lock *lock,
 	gid_t old_gid;
 	int ret;
 
-	ret = mbox_lock_dotlock_gid(lock->path, set, &lock->dotlock_gid,
-				    error_r);
+	ret = mbox_lock_privileged_get(lock->path, set, &lock->dotlock_gid,
+				       error_r);
 	if (ret == 0 && method == MBOX_LOCK_METHOD_DOTLOCK_TRY) {
 		/* no permission to dotlock: the other methods suffice */
 		return 1;

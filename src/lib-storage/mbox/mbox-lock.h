@@ -19,10 +19,11 @@
    - mail_privileged_group: when the dotlock's directory (a spool such as
      /var/mail, root:mail 2775) is not writable with our effective ids,
      the effective gid is switched to this group around creating and
-     removing the dotlock. Workers keep the group as a supplementary group
-     (restrict_access()'s extra_gid), which makes the directory writable
-     without a switch; the switch serves processes that hold the group as
-     their real or saved gid.
+     removing the dotlock (mbox_lock_privileged_*(), which also serve
+     creating INBOX in the spool). Workers keep the group as a
+     supplementary group (restrict_access()'s extra_gid), which makes the
+     directory writable without a switch; the switch serves processes that
+     hold the group as their real or saved gid.
 
    fcntl locks belong to the process and are released when any of its
    descriptors for the file is closed: the caller keeps one descriptor
@@ -30,6 +31,8 @@
    opened for writing. */
 
 #include "mail-storage-settings.h"
+
+#include <sys/types.h>
 
 enum mbox_lock_type {
 	MBOX_LOCK_READ,
@@ -41,6 +44,26 @@ struct mbox_lock;
 /* Checks a mbox_read_locks / mbox_write_locks value (space-separated
    method names, each at most once). Returns 0, or -1 with error_r. */
 int mbox_lock_methods_check(const char *methods, const char **error_r);
+
+/* Sets gid_r to the group that creating a file next to path (in its
+   directory) needs: mail_privileged_group when the directory is writable
+   for us only through it (its group, not ours, not writable for others)
+   or not writable at all; else (gid_t)-1. A file created there belongs
+   to that group, as in Dovecot. Returns 1, 0 if the directory is not
+   writable and mail_privileged_group is not set (gid_r is (gid_t)-1), -1
+   error (the group does not exist). */
+int mbox_lock_privileged_get(const char *path,
+			     const struct mail_storage_settings *set,
+			     gid_t *gid_r, const char **error_r);
+/* Gains group gid for creating or removing files: nothing if gid is
+   (gid_t)-1 or already ours (effective or supplementary), else the
+   effective gid is switched to it. old_gid_r is what
+   mbox_lock_privileged_end() switches back to. Returns 0, or -1 if the
+   switch is not permitted. */
+int mbox_lock_privileged_begin(gid_t gid, gid_t *old_gid_r,
+			       const char **error_r);
+/* Switches the effective gid back; panics if that fails. */
+void mbox_lock_privileged_end(gid_t old_gid);
 
 /* Locks the mbox file path (fd is open on it, for fcntl/flock) with the
    methods of set->mbox_read_locks or set->mbox_write_locks, in order,

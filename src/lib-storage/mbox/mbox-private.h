@@ -131,12 +131,49 @@ int mbox_file_read(struct mbox_mailbox *mbox, uoff_t offset, size_t size,
    are undefined), -1 error. *stamp_r is the file it was made from. */
 int mbox_index_read(struct mbox_mailbox *mbox, struct mbox_stamp *stamp_r,
 		    const char **error_r);
+/* Reads what a damaged or stale index still has into the state, for
+   matching the file's messages by fingerprint (its stamp and offsets are
+   not trusted): UIDVALIDITY, UIDNEXT and the records whose UIDs make
+   sense. Returns 1, 0 if it is missing or its header is damaged (then
+   the state is empty, with UIDVALIDITY 0 for a missing index, or above
+   any the damaged one can have had), -1 error. */
+int mbox_index_salvage(struct mbox_mailbox *mbox, const char **error_r);
 /* Writes the state with the stamp. Returns 0 or -1. */
 int mbox_index_write(struct mbox_mailbox *mbox, const char **error_r);
 /* The index file's path, from the temporary frame. */
 const char *mbox_index_path(const struct mbox_mailbox *mbox);
 
 /* mbox-sync.c */
+/* A long write under the write lock (a journal, an append, a rewrite in
+   place) goes in chunks; between them the dotlock is refreshed every
+   mbox_dotlock_change_timeout/2 seconds so that other programs do not
+   take it for stale, and a dotlock broken meanwhile stops the write. */
+struct mbox_writer {
+	struct mbox_mailbox *mbox;
+	time_t last_touch;
+	/* Test hook: sleep this long after each chunk (environment
+	   MBOX_WRITER_DELAY_ENV). */
+	unsigned int delay_msecs;
+	/* Where the last completed chunk ended. */
+	uoff_t end_offset;
+	bool lock_broken;
+	/* The write cannot be undone any more (a rewrite in place, which
+	   its journal completes after a crash): a broken dotlock is logged,
+	   the write goes on. */
+	bool committed;
+};
+#define MBOX_WRITER_DELAY_ENV "COVE_TEST_MBOX_WRITE_DELAY_MSECS"
+#define MBOX_WRITER_CHUNK_SIZE (1024 * 1024)
+/* The caller holds the write lock; the first chunk refreshes it. */
+void mbox_writer_init(struct mbox_writer *writer, struct mbox_mailbox *mbox);
+/* pwrite()s data at offset of fd (path names it in the error). Returns
+   0, or -1 if a write failed or the dotlock was broken (lock_broken). */
+int mbox_writer_pwrite(struct mbox_writer *writer, int fd, const char *path,
+		       const void *data, size_t size, uoff_t offset,
+		       const char **error_r);
+/* Refreshes the dotlock now. Returns 0, or -1 if it was broken
+   (lock_broken; 0 if committed). */
+int mbox_writer_check(struct mbox_writer *writer, const char **error_r);
 /* Brings the state up to date with the file; the caller holds an mbox
    lock. Returns 0 or -1. */
 int mbox_sync_state(struct mbox_mailbox *mbox, const char **error_r);

@@ -7,13 +7,14 @@
    slow or dying sender never holds the lock or leaves half a message.
    save_finish() then takes the write lock, checks that the file is still
    an mbox and where it ends now (another program may have appended
-   since the last look), appends "From " line + message + empty line in
-   one go and fsync()s. If that fails half-way, the file is truncated
-   back to its old size; a large message is appended under a journal
-   that lets the next writer truncate it away after a crash (see
-   mbox-sync.c). A save-only mailbox (LMTP) never parses the
-   file; UIDs are assigned by the next reader, unless the caller wants
-   them now (MAILBOX_FLAG_SAVE_UIDS). */
+   since the last look), appends "From " line + message + empty line
+   (in chunks that keep the dotlock fresh, see struct mbox_writer) and
+   fsync()s. If that fails half-way, or the dotlock was found broken by
+   someone else, the file is truncated back to its old size; a large
+   message is appended under a journal that lets the next writer
+   truncate it away after a crash (see mbox-sync.c). A save-only mailbox
+   (LMTP) never parses the file; UIDs are assigned by the next reader,
+   unless the caller wants them now (MAILBOX_FLAG_SAVE_UIDS). */
 
 #include "lib.h"
 #include "array.h"
@@ -41,6 +42,9 @@ struct mbox_save_context {
 	buffer_t *line;
 	int temp_fd;
 	uoff_t temp_size;
+
+	/* Appending to the file under the write lock. */
+	struct mbox_writer writer;
 
 	/* CRLF -> LF across writes */
 	struct message_lf_converter lf;
@@ -76,8 +80,8 @@ static void mbox_save_flag_headers(struct mbox_save_context *ctx)
 {
 	string_t *str = t_str_new(128);
 
-	mbox_flag_headers_write(str, ctx->ctx.flags,
-		mbox_keywords_names(ctx->mbox, ctx->ctx.keywords), false);
+	(void)mbox_flag_headers_write(str, ctx->ctx.flags,
+		mbox_keywords_names(ctx->mbox, ctx->ctx.keywords), false, 0);
 	buffer_append(ctx->buf, str_data(str), str_len(str));
 }
 
@@ -233,26 +237,29 @@ static int mbox_save_check_end(struct mbox_mailbox *mbox, uoff_t size,
 static int mbox_save_copy_temp(struct mbox_save_context *ctx, uoff_t offset,
 			       const char **error_r)
 {
-	unsigned char buf[65536];
+	unsigned char *buf = i_malloc(MBOX_WRITER_CHUNK_SIZE);
 	uoff_t pos = 0;
 	ssize_t ret;
+	int result = 0;
 
-	while (pos < ctx->temp_size) {
-		ret = pread(ctx->temp_fd, buf, sizeof(buf), (off_t)pos);
+	while (pos < ctx->temp_size && result == 0) {
+		ret = pread(ctx->temp_fd, buf, MBOX_WRITER_CHUNK_SIZE,
+			    (off_t)pos);
 		if (ret <= 0) {
 			*error_r = ret == 0 ? "Temporary file shrank" :
 				t_strdup_printf("pread(temp file) failed: %m");
-			return -1;
+			result = -1;
+		} else {
+			result = mbox_writer_pwrite(&ctx->writer,
+						    ctx->mbox->fd,
+						    ctx->mbox->path, buf,
+						    (size_t)ret, offset + pos,
+						    error_r);
+			pos += ret;
 		}
-		if (pwrite_full(ctx->mbox->fd, buf, ret,
-				(off_t)(offset + pos)) < 0) {
-			*error_r = t_strdup_printf("write(%s) failed: %m",
-						   ctx->mbox->path);
-			return -1;
-		}
-		pos += ret;
 	}
-	return 0;
+	i_free(buf);
+	return result;
 }
 
 /* Appends the spilled message (prefix, the temporary file, the rest in
@@ -264,27 +271,23 @@ static int mbox_save_append_large(struct mbox_save_context *ctx,
 	struct mbox_mailbox *mbox = ctx->mbox;
 	uoff_t size = str_len(prefix) + ctx->temp_size + ctx->buf->used;
 
-	if (mbox_journal_write_append(mbox, offset, size, error_r) < 0)
+	if (mbox_journal_write_append(mbox, offset, size, error_r) < 0 ||
+	    mbox_writer_pwrite(&ctx->writer, mbox->fd, mbox->path,
+			       str_data(prefix), str_len(prefix), offset,
+			       error_r) < 0)
 		return -1;
-	if (pwrite_full(mbox->fd, str_data(prefix), str_len(prefix),
-			(off_t)offset) < 0) {
-		*error_r = t_strdup_printf("write(%s) failed: %m", mbox->path);
-		return -1;
-	}
 	offset += str_len(prefix);
 	if (mbox_save_copy_temp(ctx, offset, error_r) < 0)
 		return -1;
 	offset += ctx->temp_size;
-	if (pwrite_full(mbox->fd, ctx->buf->data, ctx->buf->used,
-			(off_t)offset) < 0) {
-		*error_r = t_strdup_printf("write(%s) failed: %m", mbox->path);
-		return -1;
-	}
-	return 0;
+	return mbox_writer_pwrite(&ctx->writer, mbox->fd, mbox->path,
+				  ctx->buf->data, ctx->buf->used, offset,
+				  error_r);
 }
 
 /* Appends the message at the end of the file (size) under the write
-   lock; a message in memory with one write(). */
+   lock, keeping the dotlock fresh; a dotlock found broken at the end
+   fails the append (the caller undoes it). */
 static int mbox_save_append(struct mbox_save_context *ctx, uoff_t size,
 			    const char **error_r)
 {
@@ -292,6 +295,7 @@ static int mbox_save_append(struct mbox_save_context *ctx, uoff_t size,
 	string_t *prefix = t_str_new(128);
 	bool prefix_nl;
 
+	mbox_writer_init(&ctx->writer, mbox);
 	if (mbox_save_check_end(mbox, size, &prefix_nl, error_r) < 0)
 		return -1;
 	/* the last message gets its final newline and the separator's
@@ -306,13 +310,13 @@ static int mbox_save_append(struct mbox_save_context *ctx, uoff_t size,
 			return -1;
 	} else {
 		buffer_insert(ctx->buf, 0, str_data(prefix), str_len(prefix));
-		if (pwrite_full(mbox->fd, ctx->buf->data, ctx->buf->used,
-				(off_t)size) < 0) {
-			*error_r = t_strdup_printf("write(%s) failed: %m",
-						   mbox->path);
+		if (mbox_writer_pwrite(&ctx->writer, mbox->fd, mbox->path,
+				       ctx->buf->data, ctx->buf->used, size,
+				       error_r) < 0)
 			return -1;
-		}
 	}
+	if (mbox_writer_check(&ctx->writer, error_r) < 0)
+		return -1;
 	if (mbox->box.user->fsync_mode != MAIL_STORAGE_FSYNC_NEVER &&
 	    fsync(mbox->fd) < 0) {
 		*error_r = t_strdup_printf("fsync(%s) failed: %m", mbox->path);
@@ -330,12 +334,37 @@ static bool mbox_save_wants_uid(const struct mbox_mailbox *mbox)
 		(flags & MAILBOX_FLAG_SAVE_UIDS) != 0;
 }
 
+/* Truncates the file back to size after a failed append. After our
+   dotlock was broken, only if nobody wrote after our last byte: another
+   writer's message is not cut off (what we wrote then stays, logged). */
+static void mbox_save_undo(struct mbox_save_context *ctx, uoff_t size)
+{
+	struct mbox_mailbox *mbox = ctx->mbox;
+	const char *error;
+	struct stat st;
+
+	if (ctx->writer.lock_broken &&
+	    (fstat(mbox->fd, &st) < 0 ||
+	     (uoff_t)st.st_size > ctx->writer.end_offset)) {
+		i_error("mbox %s: the dotlock was broken and the file written "
+			"by someone else during an append: not truncating "
+			"the partial message at offset %llu", mbox->path,
+			(unsigned long long)size);
+	} else if (ftruncate(mbox->fd, (off_t)size) < 0) {
+		/* the journal stays: the next writer truncates */
+		i_error("ftruncate(%s, %llu) failed after a failed "
+			"append: %m", mbox->path, (unsigned long long)size);
+		return;
+	}
+	if (ctx->temp_fd != -1 && mbox_journal_remove(mbox, &error) < 0)
+		i_error("%s", error);
+}
+
 static int mbox_save_locked(struct mbox_save_context *ctx, uint32_t *uid_r,
 			    const char **error_r)
 {
 	struct mbox_mailbox *mbox = ctx->mbox;
 	struct stat st;
-	const char *error;
 	bool wants_uid = mbox_save_wants_uid(mbox);
 
 	/* the state must end where this message starts, so that the
@@ -347,14 +376,7 @@ static int mbox_save_locked(struct mbox_save_context *ctx, uint32_t *uid_r,
 		return -1;
 	}
 	if (mbox_save_append(ctx, st.st_size, error_r) < 0) {
-		if (ftruncate(mbox->fd, st.st_size) < 0) {
-			i_error("ftruncate(%s, %llu) failed after a failed "
-				"append: %m", mbox->path,
-				(unsigned long long)st.st_size);
-		} else if (ctx->temp_fd != -1 &&
-			   mbox_journal_remove(mbox, &error) < 0) {
-			i_error("%s", error);
-		}
+		mbox_save_undo(ctx, st.st_size);
 		return -1;
 	}
 	if (!wants_uid)

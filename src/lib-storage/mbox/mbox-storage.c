@@ -41,14 +41,11 @@ static struct mailbox *mbox_mailbox_alloc(pool_t pool)
 
 /* Opens path, read-write unless box is read-only (or the file is not
    writable for us). Returns 1, 0 if it does not exist, -1 error. */
-static int mbox_file_open(struct mbox_mailbox *mbox, bool create,
-			  const char **error_r)
+static int mbox_file_open(struct mbox_mailbox *mbox, const char **error_r)
 {
 	int flags = mailbox_is_readonly(&mbox->box) ? O_RDONLY : O_RDWR;
 
-	if (create && flags == O_RDWR)
-		flags |= O_CREAT;
-	mbox->fd = open(mbox->path, flags | O_CLOEXEC, 0600);
+	mbox->fd = open(mbox->path, flags | O_CLOEXEC);
 	if (mbox->fd == -1 && errno == EACCES && (flags & O_RDWR) != 0)
 		mbox->fd = open(mbox->path, O_RDONLY | O_CLOEXEC);
 	if (mbox->fd != -1)
@@ -57,42 +54,6 @@ static int mbox_file_open(struct mbox_mailbox *mbox, bool create,
 		return 0;
 	*error_r = t_strdup_printf("open(%s) failed: %m", mbox->path);
 	return -1;
-}
-
-/* The index directory of mailbox name: under INDEX= if the location has
-   one (Dovecot's "MEMORY" is taken as the default), else the list's.
-   From the temporary frame. Returns 0 or -1. */
-static int mbox_get_index_dir(struct mail_user *user, const char *name,
-			      const char **dir_r, const char **error_r)
-{
-	const char *index_path = user->location.index_path;
-	size_t default_root_len;
-
-	if (mbox_list_get_index_dir(user, name, dir_r, error_r) < 0)
-		return -1;
-	if (index_path != NULL && strcmp(index_path, "MEMORY") != 0) {
-		default_root_len = strlen(user->location.root) +
-			strlen("/" MBOX_LIST_INDEX_DIR_NAME);
-		*dir_r = t_strconcat(index_path, *dir_r + default_root_len,
-				     NULL);
-	}
-	return 0;
-}
-
-/* Creates the directory that holds path. Returns 0 or -1. */
-static int mbox_mkdir_parent(const char *path, const char **error_r)
-{
-	const char *slash = strrchr(path, '/');
-	const char *dir;
-
-	if (slash == NULL || slash == path)
-		return 0;
-	dir = t_strndup(path, slash - path);
-	if (mkdir_parents(dir, 0700) < 0 && errno != EEXIST) {
-		*error_r = t_strdup_printf("mkdir(%s) failed: %m", dir);
-		return -1;
-	}
-	return 0;
 }
 
 static int mbox_mailbox_open(struct mailbox *box, const char **error_r)
@@ -105,14 +66,19 @@ static int mbox_mailbox_open(struct mailbox *box, const char **error_r)
 
 	/* a name that cannot be a file cannot exist */
 	if (mbox_list_get_path(box->user, box->name, &path, &error) < 0 ||
-	    mbox_get_index_dir(box->user, box->name, &index_dir,
-			       &error) < 0)
+	    mbox_list_get_index_dir(box->user, box->name, &index_dir,
+				    &error) < 0)
 		return 0;
 	mbox->path = p_strdup(box->pool, path);
 	mbox->index_dir = p_strdup(box->pool, index_dir);
 	if (inbox) {
-		if (mbox_mkdir_parent(mbox->path, error_r) < 0 ||
-		    mbox_file_open(mbox, true, error_r) < 0)
+		/* a missing INBOX is empty; it is created to be written */
+		ret = mbox_file_open(mbox, error_r);
+		if (ret == 0 && !mailbox_is_readonly(box)) {
+			ret = mbox_list_create_inbox(box->user, error_r) < 0 ?
+				-1 : mbox_file_open(mbox, error_r);
+		}
+		if (ret < 0)
 			return -1;
 	} else {
 		if (stat(mbox->path, &st) < 0) {
@@ -124,7 +90,7 @@ static int mbox_mailbox_open(struct mailbox *box, const char **error_r)
 		}
 		if (!S_ISREG(st.st_mode))
 			return 0;
-		if ((ret = mbox_file_open(mbox, false, error_r)) <= 0)
+		if ((ret = mbox_file_open(mbox, error_r)) <= 0)
 			return ret;
 	}
 	if (mkdir_parents(mbox->index_dir, 0700) < 0 && errno != EEXIST) {
@@ -217,7 +183,7 @@ static int mbox_file_reopen_if_replaced(struct mbox_mailbox *mbox,
 			return 0;
 		i_close_fd(&mbox->fd);
 	}
-	return mbox_file_open(mbox, false, error_r) < 0 ? -1 : 0;
+	return mbox_file_open(mbox, error_r) < 0 ? -1 : 0;
 }
 
 int mbox_file_lock(struct mbox_mailbox *mbox, enum mbox_lock_type type,
@@ -343,6 +309,30 @@ static int mbox_open_mail_stream(struct mailbox *box, unsigned int idx,
 	buffer_free(&buf);
 	buffer_free(&msg);
 	return 1;
+}
+
+/* Adds the change of the bits of mask given by modify and set (the new
+   bits for MODIFY_REPLACE) to *add and *remove, after what they hold. */
+static void mbox_pending_modify(uint32_t *add, uint32_t *remove,
+				uint32_t mask, enum modify_type modify,
+				uint32_t set)
+{
+	uint32_t new_add = 0, new_remove = 0;
+
+	switch (modify) {
+	case MODIFY_ADD:
+		new_add = set;
+		break;
+	case MODIFY_REMOVE:
+		new_remove = set;
+		break;
+	case MODIFY_REPLACE:
+		new_add = set;
+		new_remove = mask & ~set;
+		break;
+	}
+	*add = (*add & ~new_remove) | new_add;
+	*remove = (*remove & ~new_add) | new_remove;
 }
 
 static void mbox_pending_add(struct mbox_mailbox *mbox, uint32_t uid,

@@ -27,12 +27,20 @@
    journal removed. A crash before the journal is complete leaves the
    file untouched (the partial journal is discarded); a crash after it
    leaves a journal that the next writer (mbox_file_lock()) copies in
-   again. A message too large to be appended with one write() leaves a
-   journal with the old size while it is appended: after a crash the
-   next writer truncates the half-written message away. The file is
-   never renamed, so other programs that have it open or locked keep
-   seeing the one file, and its ownership in a spool directory is
-   kept. */
+   again. Both writes go in chunks between which the dotlock is kept
+   fresh (struct mbox_writer); a dotlock that someone else broke while
+   the journal was written drops the journal and fails the rewrite with
+   the file untouched, one broken while the file is written is logged
+   and the rewrite finished (the journal holds it anyway). A message too
+   large to be appended with one write() leaves a journal with the old
+   size while it is appended: after a crash the next writer truncates
+   the half-written message away. The file is never renamed, so other
+   programs that have it open or locked keep seeing the one file, and its
+   ownership in a spool directory is kept.
+
+   Force-resync (MAILBOX_FLAG_REBUILD_INDEX, see mbox_sync_resync())
+   parses the whole file under the write lock whatever the index says,
+   and matches it with what is left of the index. */
 
 #include "lib.h"
 #include "array.h"
@@ -234,10 +242,13 @@ static bool mbox_sync_append(struct mbox_mailbox *mbox,
 }
 
 /* Parses the whole file and matches its messages with the state by
-   fingerprint. */
+   fingerprint. salvaged: the state is what a damaged index still had, so
+   its UIDs are only trusted if some message matched (else the index may
+   be another file's, or had no usable header). A new UIDVALIDITY is
+   above the old one (RFC 3501 2.3.1.1). */
 static int mbox_sync_full(struct mbox_mailbox *mbox,
-			  const struct mbox_stamp *cur, pool_t pool,
-			  const char **error_r)
+			  const struct mbox_stamp *cur, bool salvaged,
+			  pool_t pool, const char **error_r)
 {
 	ARRAY_TYPE(mbox_file_mail) parsed;
 	ARRAY_TYPE(mbox_mail) new_mails;
@@ -247,7 +258,7 @@ static int mbox_sync_full(struct mbox_mailbox *mbox,
 	struct mbox_mail *mail;
 	unsigned int i, count, old_count, lo, hi;
 	int last = -1;
-	bool unmatched = false, renumber = false;
+	bool unmatched = false, renumber = false, foreign;
 
 	p_array_init(&parsed, pool, 256);
 	if (cur->size > 0 &&
@@ -291,15 +302,23 @@ static int mbox_sync_full(struct mbox_mailbox *mbox,
 		mail->uid = old[found->idx].uid;
 		last = (int)found->idx;
 	}
+	foreign = salvaged && last == -1 && count > 0;
 	array_free(&mbox->mails);
 	mbox->mails = new_mails;
-	if (renumber || mbox->uidvalidity == 0) {
-		if (mbox->uidvalidity != 0) {
-			i_warning("mbox %s was rewritten with messages "
-				  "inserted: new UIDVALIDITY", mbox->path);
-		}
-		mbox->uidvalidity = mbox->uidvalidity == (uint32_t)time(NULL) ?
-			mbox->uidvalidity + 1 : (uint32_t)time(NULL);
+	if (foreign && old_count > 0) {
+		i_warning("mbox %s: no message matches its index (the index "
+			  "of another file?): new UIDVALIDITY", mbox->path);
+	} else if (renumber && salvaged) {
+		i_warning("mbox %s: its index does not have the messages in "
+			  "the file's order (damaged?): new UIDVALIDITY",
+			  mbox->path);
+	} else if (renumber) {
+		i_warning("mbox %s was rewritten with messages inserted: new "
+			  "UIDVALIDITY", mbox->path);
+	}
+	if (renumber || foreign || mbox->uidvalidity == 0) {
+		mbox->uidvalidity = I_MAX((uint32_t)time(NULL),
+					  mbox->uidvalidity + 1);
 		mbox->uidnext = 1;
 		mbox->recent_uid = 1;
 		array_foreach_modifiable(&mbox->mails, new_mail)
@@ -401,7 +420,7 @@ int mbox_sync_state(struct mbox_mailbox *mbox, const char **error_r)
 	if (ret == 0 || !mbox_stamp_equals(&cur, &index_stamp)) {
 		pool = pool_alloconly_create("mbox sync", 65536);
 		ret = mbox_sync_append(mbox, &index_stamp, &cur, pool) ? 0 :
-			mbox_sync_full(mbox, &cur, pool, error_r);
+			mbox_sync_full(mbox, &cur, false, pool, error_r);
 		pool_unref(&pool);
 		if (ret < 0) {
 			mbox->state_loaded = false;
@@ -416,6 +435,57 @@ int mbox_sync_state(struct mbox_mailbox *mbox, const char **error_r)
 		write_index = true;
 	ret = write_index ? mbox_index_write(mbox, error_r) : 0;
 	return mailbox_list_unlock(&dotlock, ret, error_r);
+}
+
+/* The resync under the locks: what the index still has, the file parsed
+   whole, the index written anew. */
+static int mbox_sync_resync_locked(struct mbox_mailbox *mbox,
+				   const char **error_r)
+{
+	struct mbox_stamp cur;
+	pool_t pool;
+	int ret;
+
+	if (mbox_index_salvage(mbox, error_r) < 0 ||
+	    mbox_fstat_stamp(mbox, &cur, error_r) < 0)
+		return -1;
+	pool = pool_alloconly_create("mbox resync", 65536);
+	ret = mbox_sync_full(mbox, &cur, true, pool, error_r);
+	pool_unref(&pool);
+	if (ret < 0)
+		return -1;
+	mbox->stamp = cur;
+	mbox->state_loaded = true;
+	return mbox_index_write(mbox, error_r);
+}
+
+/* coveadm force-resync and index rebuild (MAILBOX_FLAG_REBUILD_INDEX):
+   under the write lock, which finishes or discards an interrupted
+   rewrite or append first, the file is parsed whole whatever the index's
+   stamp says, and matched by fingerprint with the records that the index
+   still has (its offsets are not trusted): matched messages keep their
+   UIDs and the UIDVALIDITY stays. A damaged header, or an index in which
+   no message matches (another file's), means new UIDs under a new
+   UIDVALIDITY. The index is then written anew. */
+static int mbox_sync_resync(struct mbox_mailbox *mbox, const char **error_r)
+{
+	struct file_dotlock *dotlock;
+	int ret;
+
+	ret = mbox_file_lock(mbox, mailbox_is_readonly(&mbox->box) ?
+			     MBOX_LOCK_READ : MBOX_LOCK_WRITE, error_r);
+	if (ret <= 0)
+		return -1;
+	if (mailbox_list_lock(mbox_index_path(mbox), &dotlock, error_r) < 0) {
+		mbox_file_unlock(mbox);
+		return -1;
+	}
+	ret = mbox_sync_resync_locked(mbox, error_r);
+	if (ret < 0)
+		mbox->state_loaded = false;
+	ret = mailbox_list_unlock(&dotlock, ret, error_r);
+	mbox_file_unlock(mbox);
+	return ret;
 }
 
 int mbox_sync_state_refresh(struct mbox_mailbox *mbox, const char **error_r)
@@ -530,34 +600,19 @@ int mbox_journal_remove(struct mbox_mailbox *mbox, const char **error_r)
 	return 0;
 }
 
-/* Returns true if the header line holds flags or keywords. */
-static bool mbox_header_is_flags(const unsigned char *line, size_t size)
-{
-	static const char *const names[] = {
-		"Status:", "X-Status:", "X-Keywords:",
-	};
-	size_t len;
-
-	for (unsigned int i = 0; i < N_ELEMENTS(names); i++) {
-		len = strlen(names[i]);
-		if (size >= len &&
-		    strncasecmp((const char *)line, names[i], len) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Appends message data[0..size) (from its "From " line to its next
-   message) to dest with the headers for flags and keywords. */
+   message) to dest: if changed, with its flag headers written anew, else
+   as it is, with an empty X-Keywords line added if it has none. Either
+   way the flag headers then have room for later changes in place. */
 static void mbox_rewrite_mail(struct mbox_mailbox *mbox, buffer_t *dest,
 			      const unsigned char *data, size_t size,
-			      const struct mbox_mail *mail)
+			      const struct mbox_mail *mail, bool changed)
 {
 	size_t hdr = mail->hdr_offset - mail->from_offset;
 	size_t pos = hdr, end;
 	const unsigned char *lf;
 	string_t *flags_str;
-	bool hidden = false;
+	bool flags_line = false, have_keywords = false;
 
 	buffer_append(dest, data, hdr);
 	for (; pos < size; pos = end) {
@@ -565,22 +620,98 @@ static void mbox_rewrite_mail(struct mbox_mailbox *mbox, buffer_t *dest,
 		end = lf == NULL ? size : (size_t)(lf - data) + 1;
 		if (mbox_line_is_header_end(data + pos, end - pos))
 			break;
-		if (data[pos] != ' ' && data[pos] != '\t')
-			hidden = mbox_header_is_flags(data + pos, end - pos);
-		if (!hidden)
+		if (data[pos] != ' ' && data[pos] != '\t') {
+			flags_line = mbox_header_is_flags(data + pos,
+							  end - pos);
+			have_keywords = have_keywords ||
+				(end - pos >= 11 &&
+				 strncasecmp((const char *)data + pos,
+					     "X-Keywords:", 11) == 0);
+		}
+		if (!changed || !flags_line)
 			buffer_append(dest, data + pos, end - pos);
 	}
 	flags_str = t_str_new(128);
-	mbox_flag_headers_write(flags_str, mail->flags,
-				mbox_keywords_names(mbox, mail->keywords),
-				true);
+	if (changed) {
+		(void)mbox_flag_headers_write(flags_str, mail->flags,
+			mbox_keywords_names(mbox, mail->keywords), true, 0);
+	} else if (!have_keywords) {
+		(void)mbox_flag_headers_write(flags_str, 0, NULL, false, 0);
+	}
 	buffer_append(dest, str_data(flags_str), str_len(flags_str));
 	buffer_append(dest, data + pos, size - pos);
 }
 
+void mbox_writer_init(struct mbox_writer *writer, struct mbox_mailbox *mbox)
+{
+	const char *delay = getenv(MBOX_WRITER_DELAY_ENV);
+
+	i_zero(writer);
+	writer->mbox = mbox;
+	if (delay != NULL && str_to_uint(delay, &writer->delay_msecs) < 0)
+		writer->delay_msecs = 0;
+}
+
+int mbox_writer_check(struct mbox_writer *writer, const char **error_r)
+{
+	if (writer->mbox->lock == NULL)
+		return 0;
+	writer->last_touch = time(NULL);
+	if (mbox_lock_touch(writer->mbox->lock, error_r) == 0)
+		return 0;
+	if (!writer->committed) {
+		writer->lock_broken = true;
+		return -1;
+	}
+	if (!writer->lock_broken) {
+		i_warning("mbox %s: %s: finishing the rewrite its journal "
+			  "holds", writer->mbox->path, *error_r);
+	}
+	writer->lock_broken = true;
+	return 0;
+}
+
+/* After a chunk: the test hook's delay, then the dotlock refreshed if
+   half of its change timeout has passed since the last time. */
+static int mbox_writer_refresh(struct mbox_writer *writer,
+			       const char **error_r)
+{
+	const struct mail_storage_settings *set = writer->mbox->box.user->set;
+	time_t interval = I_MAX(set->mbox_dotlock_change_timeout / 2, 1U);
+
+	if (writer->delay_msecs > 0)
+		usleep(writer->delay_msecs * 1000);
+	if (time(NULL) - writer->last_touch < interval)
+		return 0;
+	return mbox_writer_check(writer, error_r);
+}
+
+int mbox_writer_pwrite(struct mbox_writer *writer, int fd, const char *path,
+		       const void *data, size_t size, uoff_t offset,
+		       const char **error_r)
+{
+	size_t pos, len;
+
+	for (pos = 0; pos < size; pos += len) {
+		len = I_MIN(size - pos, MBOX_WRITER_CHUNK_SIZE);
+		if (pwrite_full(fd, (const unsigned char *)data + pos, len,
+				(off_t)(offset + pos)) < 0) {
+			*error_r = t_strdup_printf("write(%s) failed: %m",
+						   path);
+			return -1;
+		}
+		writer->end_offset = offset + pos + len;
+		if (mbox_writer_refresh(writer, error_r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Writes the journal: magic, the file's identity, offset and size, then
-   data (may be NULL). It is on disk when this returns 0. */
-static int mbox_journal_write(struct mbox_mailbox *mbox, const char *magic,
+   data (may be NULL; else written through writer). It is on disk when
+   this returns 0; on failure it is removed. */
+static int mbox_journal_write(struct mbox_mailbox *mbox,
+			      struct mbox_writer *writer, const char *magic,
 			      uoff_t offset, uoff_t size, const void *data,
 			      const char **error_r)
 {
@@ -602,9 +733,12 @@ static int mbox_journal_write(struct mbox_mailbox *mbox, const char *magic,
 		*error_r = t_strdup_printf("open(%s) failed: %m", path);
 		return -1;
 	}
-	if (write_full(fd, &hdr, sizeof(hdr)) < 0 ||
-	    (data != NULL && write_full(fd, data, size) < 0)) {
+	if (write_full(fd, &hdr, sizeof(hdr)) < 0) {
 		*error_r = t_strdup_printf("write(%s) failed: %m", path);
+		ret = -1;
+	} else if (data != NULL &&
+		   mbox_writer_pwrite(writer, fd, path, data, size,
+				      sizeof(hdr), error_r) < 0) {
 		ret = -1;
 	}
 	/* the journal must be complete on disk before the file changes */
@@ -624,33 +758,39 @@ static int mbox_journal_write(struct mbox_mailbox *mbox, const char *magic,
 int mbox_journal_write_append(struct mbox_mailbox *mbox, uoff_t offset,
 			      uoff_t size, const char **error_r)
 {
-	return mbox_journal_write(mbox, MBOX_JOURNAL_MAGIC_APPEND, offset,
-				  size, NULL, error_r);
+	return mbox_journal_write(mbox, NULL, MBOX_JOURNAL_MAGIC_APPEND,
+				  offset, size, NULL, error_r);
 }
 
 /* Writes new_tail over the file from offset through the journal. */
 static int mbox_rewrite_tail(struct mbox_mailbox *mbox, uoff_t offset,
 			     const buffer_t *new_tail, const char **error_r)
 {
+	struct mbox_writer writer;
 	const char *error;
 
-	if (mbox_journal_write(mbox, MBOX_JOURNAL_MAGIC_REWRITE, offset,
-			       new_tail->used, new_tail->data, error_r) < 0)
+	/* the dotlock is kept fresh while the journal is written; if it
+	   was broken meanwhile (the journal is then removed), or is found
+	   broken now, the file is not touched: someone else may have
+	   changed it, so the journal must not be applied either */
+	mbox_writer_init(&writer, mbox);
+	if (mbox_journal_write(mbox, &writer, MBOX_JOURNAL_MAGIC_REWRITE,
+			       offset, new_tail->used, new_tail->data,
+			       error_r) < 0)
 		return -1;
-	/* writing a large journal takes long: refresh the dotlock so that
-	   it does not go stale, and stop before touching the file if it was
-	   broken meanwhile (someone else may have changed the file, so the
-	   journal must not be applied either) */
-	if (mbox_lock_touch(mbox->lock, error_r) < 0) {
+	if (mbox_writer_check(&writer, error_r) < 0) {
 		if (mbox_journal_remove(mbox, &error) < 0)
 			i_error("%s", error);
 		return -1;
 	}
-	if (pwrite_full(mbox->fd, new_tail->data, new_tail->used,
-			(off_t)offset) < 0 ||
-	    ftruncate(mbox->fd, (off_t)(offset + new_tail->used)) < 0) {
-		/* the journal stays: the next writer finishes the job */
-		*error_r = t_strdup_printf("Rewriting %s failed: %m",
+	/* from here on a failure leaves the journal: the next writer
+	   finishes the job */
+	writer.committed = true;
+	if (mbox_writer_pwrite(&writer, mbox->fd, mbox->path, new_tail->data,
+			       new_tail->used, offset, error_r) < 0)
+		return -1;
+	if (ftruncate(mbox->fd, (off_t)(offset + new_tail->used)) < 0) {
+		*error_r = t_strdup_printf("ftruncate(%s) failed: %m",
 					   mbox->path);
 		return -1;
 	}
@@ -658,6 +798,10 @@ static int mbox_rewrite_tail(struct mbox_mailbox *mbox, uoff_t offset,
 		return -1;
 	return mbox_journal_remove(mbox, error_r);
 }
+
+/* Header bytes read to find a message's flag headers for a change in
+   place; a message with a longer header is rewritten with the tail. */
+#define MBOX_IN_PLACE_HEADER_MAX (64 * 1024)
 
 /* Applies the pending flag changes to the state (the file's flags under
    the write lock), setting changed[] for the messages whose flags differ
@@ -686,7 +830,8 @@ static void mbox_rewrite_apply_pending(struct mbox_mailbox *mbox,
 	}
 }
 
-/* Builds the new tail from message first on. Returns the kept messages'
+/* Builds the new tail from message first on (see mbox_rewrite_mail();
+   the folder data message stays as it is). Returns the kept messages'
    records in kept. */
 static void mbox_rewrite_build(struct mbox_mailbox *mbox, unsigned int first,
 			       const buffer_t *old_tail, const bool *changed,
@@ -708,13 +853,77 @@ static void mbox_rewrite_build(struct mbox_mailbox *mbox, unsigned int first,
 		start = mails[i].from_offset - base;
 		size = mails[i].next_offset - mails[i].from_offset;
 		data = (const unsigned char *)old_tail->data + start;
-		if (changed[i]) {
-			mbox_rewrite_mail(mbox, new_tail, data, size,
-					  &mails[i]);
-		} else {
+		if (mails[i].pseudo != 0 && !changed[i]) {
 			buffer_append(new_tail, data, size);
+		} else {
+			mbox_rewrite_mail(mbox, new_tail, data, size,
+					  &mails[i], changed[i]);
 		}
 	}
+}
+
+/* The file was written as the state says: the stamp and the index
+   follow. Returns 0 or -1. */
+static int mbox_state_written(struct mbox_mailbox *mbox, const char **error_r)
+{
+	struct file_dotlock *dotlock;
+	int ret;
+
+	if (mbox_fstat_stamp(mbox, &mbox->stamp, error_r) < 0)
+		return -1;
+	if (mailbox_list_lock(mbox_index_path(mbox), &dotlock, error_r) < 0)
+		return -1;
+	ret = mbox_index_write(mbox, error_r);
+	return mailbox_list_unlock(&dotlock, ret, error_r);
+}
+
+/* A flag change written in place: data at offset of the file. */
+struct mbox_in_place_write {
+	uoff_t offset;
+	string_t *data;
+};
+ARRAY_DEFINE_TYPE(mbox_in_place_write, struct mbox_in_place_write);
+
+/* Renders the flag headers of the changed messages into the room their
+   present ones take (from the temporary frame). Returns 1 with writes, 0
+   if a message has no room or its flag headers are apart, -1 error. */
+static int mbox_in_place_prepare(struct mbox_mailbox *mbox,
+				 const bool *changed,
+				 ARRAY_TYPE(mbox_in_place_write) *writes,
+				 const char **error_r)
+{
+	const struct mbox_mail *mails;
+	struct mbox_in_place_write *write;
+	unsigned int i, count;
+	size_t size, start = 0, end = 0;
+	buffer_t *hdr;
+	string_t *str;
+	int ret;
+
+	mails = array_get(&mbox->mails, &count);
+	for (i = 0; i < count; i++) {
+		if (!changed[i])
+			continue;
+		size = I_MIN(mails[i].end_offset - mails[i].hdr_offset,
+			     MBOX_IN_PLACE_HEADER_MAX);
+		if (mbox_file_read(mbox, mails[i].hdr_offset, size, &hdr,
+				   error_r) < 0)
+			return -1;
+		ret = mbox_flag_headers_find(hdr->data, hdr->used, &start,
+					     &end);
+		buffer_free(&hdr);
+		if (ret <= 0)
+			return 0;
+		str = t_str_new(end - start);
+		if (!mbox_flag_headers_write(str, mails[i].flags,
+				mbox_keywords_names(mbox, mails[i].keywords),
+				true, end - start))
+			return 0;
+		write = array_append_space(writes);
+		write->offset = mails[i].hdr_offset + start;
+		write->data = str;
+	}
+	return 1;
 }
 
 /* After a rewrite: the state from first on is the parsed new tail with
@@ -730,7 +939,6 @@ static int mbox_rewrite_update_state(struct mbox_mailbox *mbox,
 	const struct mbox_file_mail *pmails;
 	const struct mbox_mail *kmails;
 	struct mbox_mail *mail;
-	struct file_dotlock *dotlock;
 	uoff_t warn_offset;
 	unsigned int i, count, kept_count;
 	pool_t pool;
@@ -758,12 +966,40 @@ static int mbox_rewrite_update_state(struct mbox_mailbox *mbox,
 		mbox->state_loaded = false;
 		return mbox_sync_state(mbox, error_r);
 	}
-	if (mbox_fstat_stamp(mbox, &mbox->stamp, error_r) < 0)
+	return mbox_state_written(mbox, error_r);
+}
+
+/* Writes the changed messages' flags in place when the flag headers of
+   each one have room for its new ones (those Cove writes keep some, see
+   MBOX_FLAG_HEADERS_PADDING): no message moves, nothing else of the file
+   is read or written. Returns 1 done, 0 if one has no room (the tail is
+   rewritten then), -1 error. */
+static int mbox_rewrite_in_place(struct mbox_mailbox *mbox,
+				 const bool *changed, const char **error_r)
+{
+	ARRAY_TYPE(mbox_in_place_write) writes;
+	struct mbox_writer writer;
+	int ret;
+
+	t_array_init(&writes, 16);
+	ret = mbox_in_place_prepare(mbox, changed, &writes, error_r);
+	if (ret <= 0)
+		return ret;
+	mbox_writer_init(&writer, mbox);
+	array_foreach(&writes, write) {
+		if (mbox_writer_pwrite(&writer, mbox->fd, mbox->path,
+				       str_data(write->data),
+				       str_len(write->data), write->offset,
+				       error_r) < 0) {
+			/* some may be written: the file is parsed again */
+			mbox->state_loaded = false;
+			return -1;
+		}
+	}
+	if (mbox_fsync(mbox, mbox->fd, mbox->path, error_r) < 0 ||
+	    mbox_state_written(mbox, error_r) < 0)
 		return -1;
-	if (mailbox_list_lock(mbox_index_path(mbox), &dotlock, error_r) < 0)
-		return -1;
-	ret = mbox_index_write(mbox, error_r);
-	return mailbox_list_unlock(&dotlock, ret, error_r);
+	return 1;
 }
 
 static int mbox_uint32_cmp(const uint32_t *u1, const uint32_t *u2)
@@ -780,7 +1016,7 @@ static int mbox_rewrite_locked(struct mbox_mailbox *mbox,
 	const struct mbox_mail *mails;
 	buffer_t *old_tail, *new_tail;
 	unsigned int i, count, first;
-	bool *changed, *expunged;
+	bool *changed, *expunged, expunges = false;
 	uoff_t offset;
 	int ret;
 
@@ -793,15 +1029,19 @@ static int mbox_rewrite_locked(struct mbox_mailbox *mbox,
 	for (i = 0; i < count && expunge != NULL; i++) {
 		expunged[i] = array_bsearch(expunge, &mails[i].uid,
 					    mbox_uint32_cmp) != NULL;
+		expunges = expunges || expunged[i];
 	}
 	for (first = 0; first < count; first++) {
 		if (changed[first] || expunged[first])
 			break;
 	}
-	if (first == count) {
+	ret = first == count ? 1 : 0;
+	if (ret == 0 && !expunges)
+		ret = mbox_rewrite_in_place(mbox, changed, error_r);
+	if (ret != 0) {
 		i_free(changed);
 		i_free(expunged);
-		return 0;
+		return ret < 0 ? -1 : 0;
 	}
 	offset = mails[first].from_offset;
 	ret = mbox_file_read(mbox, offset, mbox->stamp.size - offset,
@@ -962,8 +1202,13 @@ int mbox_sync(struct mailbox *box, const struct mailbox_sync_callbacks *cb,
 	if (array_count(&mbox->pending) > 0 &&
 	    mbox_rewrite(mbox, NULL, error_r) < 0)
 		return -1;
-	if (mbox_sync_state_refresh(mbox, error_r) < 0)
+	if ((box->flags & MAILBOX_FLAG_REBUILD_INDEX) != 0 &&
+	    !mbox->state_loaded) {
+		if (mbox_sync_resync(mbox, error_r) < 0)
+			return -1;
+	} else if (mbox_sync_state_refresh(mbox, error_r) < 0) {
 		return -1;
+	}
 	return mbox_sync_view_from_state(mbox, cb, context, error_r);
 }
 
