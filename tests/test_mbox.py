@@ -208,6 +208,21 @@ def test_mbox_lmtp_while_session_open(mbox_server):
         logout(m)
 
 
+def test_mbox_from_line_has_envelope_sender(mbox_server):
+    """The "From " line names the delivery's MAIL FROM (Postfix's local
+    delivery does the same), MAILER-DAEMON for the null sender."""
+    s = mbox_server
+    deliver(s, message(0), sender="bounce-1@example.org")
+    deliver(s, message(1), sender="")
+    with open(s.spool("u1"), "rb") as f:
+        froms = [line for line in f.read().split(b"\n")
+                 if line.startswith(b"From ")]
+    assert len(froms) == 2, froms
+    assert re.match(rb"From bounce-1@example\.org  ?[A-Z][a-z]{2} ",
+                    froms[0]), froms
+    assert re.match(rb"From MAILER-DAEMON  ?[A-Z][a-z]{2} ", froms[1]), froms
+
+
 @pytest.mark.parametrize("expunge, left", [
     ("3", [0, 1, 3, 4]),
     ("1", [1, 2, 3, 4]),

@@ -197,6 +197,7 @@ static int mail_deliver_save(const struct mail_deliver_context *ctx,
 
 	save_ctx = mailbox_save_init(box);
 	mailbox_save_set_received_date(save_ctx, ioloop_time);
+	mailbox_save_set_envelope_sender(save_ctx, ctx->sender);
 	if (mail_deliver_save_write(ctx, save_ctx, error_r) < 0) {
 		mailbox_save_abort(&save_ctx);
 		return -1;

@@ -206,6 +206,9 @@ struct mail_save_context {
 	uint32_t keywords;
 	/* (time_t)-1 when not set: the time of saving. */
 	time_t received_date;
+	/* The delivery's MAIL FROM, NULL if none (see
+	   mailbox_save_set_envelope_sender()). */
+	const char *envelope_sender;
 };
 
 extern const struct mail_storage_backend maildir_storage_backend;

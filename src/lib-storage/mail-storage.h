@@ -276,6 +276,11 @@ void mailbox_save_set_received_date(struct mail_save_context *ctx,
 /* A mask from mailbox_keywords_lookup() on the saved-to mailbox. */
 void mailbox_save_set_keywords(struct mail_save_context *ctx,
 			       uint32_t keywords);
+/* The envelope sender of a delivery ("" for the null sender), for the
+   formats that record it (mbox's "From " line). It must stay valid until
+   the save is finished or aborted. */
+void mailbox_save_set_envelope_sender(struct mail_save_context *ctx,
+				      const char *sender);
 /* Data with CRLF or LF line ends (a CRLF split across calls is fine); it
    is stored with LF. Returns 0 or -1. */
 int mailbox_save_write(struct mail_save_context *ctx, const void *data,

@@ -330,6 +330,12 @@ void mailbox_save_set_keywords(struct mail_save_context *ctx,
 	ctx->keywords = keywords;
 }
 
+void mailbox_save_set_envelope_sender(struct mail_save_context *ctx,
+				      const char *sender)
+{
+	ctx->envelope_sender = sender;
+}
+
 int mailbox_save_write(struct mail_save_context *ctx, const void *data,
 		       size_t size, const char **error_r)
 {

@@ -49,6 +49,7 @@ static void test_set_utc(void)
 
 void test_mbox_from_line(void)
 {
+	static const char *const no_senders[] = { NULL, "", "a b@c", "a\n" };
 	string_t *str = t_str_new(128);
 	time_t date;
 	bool valid;
@@ -69,6 +70,13 @@ void test_mbox_from_line(void)
 			   "From a@b.org Tue Feb 27 13:05:09 2024\n");
 	valid = mbox_from_line_parse(str_data(str), str_len(str) - 1, &date);
 	test_assert(valid && date == 1709039109);
+	/* no sender, the null sender, or one the line cannot hold */
+	for (unsigned int i = 0; i < N_ELEMENTS(no_senders); i++) {
+		str_truncate(str, 0);
+		mbox_from_line_write(str, no_senders[i], 1709039109);
+		test_assert_idx(strcmp(str_c(str), "From MAILER-DAEMON Tue "
+				       "Feb 27 13:05:09 2024\n") == 0, i);
+	}
 	test_end();
 }
 

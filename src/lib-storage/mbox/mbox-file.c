@@ -123,11 +123,28 @@ bool mbox_from_line_parse(const unsigned char *line, size_t size,
 	return false;
 }
 
+/* Returns true if sender can be the "From " line's sender. */
+static bool mbox_from_line_sender_valid(const char *sender)
+{
+	const unsigned char *p;
+
+	if (sender == NULL || sender[0] == '\0' ||
+	    strlen(sender) > MBOX_FROM_LINE_MAX_LEN / 2)
+		return false;
+	for (p = (const unsigned char *)sender; *p != '\0'; p++) {
+		if (*p <= ' ' || *p == 0x7f)
+			return false;
+	}
+	return true;
+}
+
 void mbox_from_line_write(string_t *str, const char *sender, time_t date)
 {
 	struct tm tm;
 	char buf[64];
 
+	if (!mbox_from_line_sender_valid(sender))
+		sender = MBOX_FROM_LINE_NO_SENDER;
 	if (localtime_r(&date, &tm) == NULL ||
 	    strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Y", &tm) == 0)
 		buf[0] = '\0';

@@ -24,6 +24,8 @@
 
 /* A line longer than this is never a separator. */
 #define MBOX_FROM_LINE_MAX_LEN 1024
+/* The "From " line's sender when the envelope sender is not known. */
+#define MBOX_FROM_LINE_NO_SENDER "MAILER-DAEMON"
 
 /* A message as found in the data. Offsets are absolute (the data's
    offset added). */
@@ -69,7 +71,10 @@ enum mbox_file_warnings {
    otherwise (*date_r is then (time_t)-1). */
 bool mbox_from_line_parse(const unsigned char *line, size_t size,
 			  time_t *date_r);
-/* Appends "From SENDER DATE\n" to str (date in local time). */
+/* Appends "From SENDER DATE\n" to str (date in local time). SENDER is
+   the envelope sender, or MAILER-DAEMON (as Postfix's local delivery
+   writes it) when sender is NULL, the null sender "", or not one word
+   that the line can hold (a space or a control character). */
 void mbox_from_line_write(string_t *str, const char *sender, time_t date);
 
 /* Returns true if the line (with its LF) is the empty line that ends a

@@ -30,7 +30,6 @@
 
 /* Above this much, the converted message goes to a temporary file. */
 #define MBOX_SAVE_MEMORY_MAX (1024 * 1024)
-#define MBOX_SAVE_SENDER "MAILER-DAEMON"
 
 struct mbox_save_context {
 	struct mail_save_context ctx;
@@ -302,7 +301,7 @@ static int mbox_save_append(struct mbox_save_context *ctx, uoff_t size,
 	   empty line */
 	if (prefix_nl)
 		str_append(prefix, "\n\n");
-	mbox_from_line_write(prefix, MBOX_SAVE_SENDER,
+	mbox_from_line_write(prefix, ctx->ctx.envelope_sender,
 			     ctx->ctx.received_date != (time_t)-1 ?
 			     ctx->ctx.received_date : time(NULL));
 	if (ctx->temp_fd != -1) {
