@@ -7,6 +7,7 @@ imap_max_line_length, imap_max_append_size, lmtp_max_recipients,
 login_timeout, and slowloris: 500 connections sending a byte a second
 are timed out while a normal client logs in and fetches."""
 
+import re
 import resource
 import socket
 import threading
@@ -210,6 +211,11 @@ def test_append_over_limit(servers):
     c.sendline("c APPEND INBOX {2000+}")
     c.send(b"x" * 2000 + b"\r\n")
     assert c.closed()
+    # each refusal is logged with the user, mailbox, size and limit
+    log = re.compile(rb"^.* imap\(u1\)<\d+>: Info: APPEND to INBOX: Rejected "
+                     rb"2000 bytes of messages \(imap_max_append_size=1024\)$",
+                     re.M)
+    wait_for(lambda: len(log.findall(server.read_log())) == 2, "log lines")
     assert_works(other)
     with imap_session(server) as m:
         assert select(m) == 0

@@ -2,7 +2,8 @@
 
 /* The connection of one logged-in client: command reading and
    dispatch, tagged replies. The input loop, output flow control and the
-   idle timeout are the shared part in mail-worker-client.c.
+   inactivity timeout (imap_client_idle_timeout) are the shared part in
+   mail-worker-client.c.
 
    Commands run one at a time. A command's handler returns true when it
    is done; otherwise it has set cmd->func, input reading stops, and the
@@ -13,8 +14,10 @@
 #include "str.h"
 #include "mail-storage.h"
 #include "login-handoff.h"
+#include "imap-utf7.h"
 #include "imap-settings.h"
 #include "imap-commands.h"
+#include "imap-cmd-mailbox.h"
 #include "imap-sync.h"
 #include "imap-condstore.h"
 #include "imap-compress.h"
@@ -33,8 +36,6 @@
 /* Literals other than APPEND's message (imap_max_append_size) are only
    mailbox names, strings and flags. */
 #define IMAP_CLIENT_MAX_LITERAL_SIZE (64 * 1024)
-/* RFC 3501 5.4: at least 30 minutes. */
-#define IMAP_CLIENT_IDLE_TIMEOUT_MSECS (30 * 60 * 1000)
 /* Disconnect after this many BAD replies in a row. */
 #define IMAP_CLIENT_MAX_BAD_COMMANDS 20
 
@@ -267,12 +268,57 @@ static bool client_read_command_input(struct client *client)
 	return true;
 }
 
+/* The mailbox argument name as the client sent it, for the log ("?"
+   if arg is not a valid one). */
+static const char *client_log_mailbox_arg(const struct imap_arg *arg)
+{
+	string_t *vname = t_str_new(64);
+	const char *name;
+
+	if (!imap_arg_get_astring(arg, &name) ||
+	    imap_utf7_to_utf8(name, vname) < 0)
+		return "?";
+	return imap_mailbox_printable(str_c(vname));
+}
+
+/* Reads APPEND's arguments as imap_parser_read_args() does, with
+   literal8 (RFC 3516) and messages up to imap_max_append_size. The
+   mailbox is read first, for the log line when the messages are over
+   that limit. */
+static int client_read_append_args(struct client *client,
+				   const struct imap_arg **args_r)
+{
+	struct imap_arg mailbox = { .type = IMAP_ARG_EOL };
+	uoff_t size;
+	int ret;
+
+	imap_parser_set_max_literal_size(client->parser,
+					 client->set->imap_max_append_size);
+	ret = imap_parser_read_args(client->parser, 1,
+				    IMAP_PARSE_FLAG_LITERAL8, args_r);
+	/* a copy: the args array may move as more are parsed */
+	if (ret > 0)
+		mailbox = (*args_r)[0];
+	if (ret >= 0) {
+		ret = imap_parser_read_args(client->parser, 0,
+					    IMAP_PARSE_FLAG_LITERAL8, args_r);
+	}
+	size = imap_parser_get_refused_literals_size(client->parser);
+	if (ret == -1 && size > 0) {
+		i_info("APPEND to %s: Rejected %llu bytes of messages "
+		       "(imap_max_append_size=%llu)",
+		       client_log_mailbox_arg(&mailbox),
+		       (unsigned long long)size,
+		       (unsigned long long)client->set->imap_max_append_size);
+	}
+	return ret;
+}
+
 /* Reads and runs one command. Returns false when more input is
    needed. */
 static bool client_read_command(struct mail_worker_client *worker)
 {
 	struct client *client = client_from_worker(worker);
-	enum imap_parser_flags flags = IMAP_PARSE_FLAG_NONE;
 	const struct imap_arg *args;
 	int ret;
 
@@ -281,14 +327,11 @@ static bool client_read_command(struct mail_worker_client *worker)
 	ret = client_read_command_name(client);
 	if (ret == 0)
 		return false;
-	if (ret > 0 && strcasecmp(client->cmd_name, "APPEND") == 0) {
-		imap_parser_set_max_literal_size(client->parser,
-			client->set->imap_max_append_size);
-		/* RFC 3516 append-data */
-		flags = IMAP_PARSE_FLAG_LITERAL8;
-	}
 	if (ret > 0) {
-		ret = imap_parser_read_args(client->parser, 0, flags, &args);
+		ret = strcasecmp(client->cmd_name, "APPEND") == 0 ?
+			client_read_append_args(client, &args) :
+			imap_parser_read_args(client->parser, 0,
+					      IMAP_PARSE_FLAG_NONE, &args);
 		if (ret == -2)
 			return false;
 	}
@@ -307,7 +350,6 @@ static bool client_read_command(struct mail_worker_client *worker)
 static const struct mail_worker_client_def client_def = {
 	.bye_prefix = "* BYE",
 	.line_too_long = "Command line too long",
-	.idle_timeout_msecs = IMAP_CLIENT_IDLE_TIMEOUT_MSECS,
 	.read_command = client_read_command,
 	.output_more = client_output_more,
 	.destroy = client_worker_destroy,
@@ -340,7 +382,9 @@ client_start(int fd, const void *set, struct mail_user *user,
 	i_array_init(&client->search_saved_uids, 8);
 	i_array_init(&client->search_updates, 4);
 	mail_worker_client_init(&client->worker, &client_def, fd, user,
-				client->set->imap_max_line_length);
+				&handoff->remote_ip,
+				client->set->imap_max_line_length,
+				client->set->imap_client_idle_timeout);
 	client->parser = client_parser_create(client);
 	imap_parser_set_prefix(client->parser, handoff->input,
 			       handoff->input_size);

@@ -43,8 +43,7 @@ void imap_mailbox_append_name(string_t *dest, const char *vname)
 		imap_append_astring(dest, str_c(str));
 }
 
-/* The name for a reply text: modified UTF-7, control characters as '?'. */
-static const char *imap_mailbox_printable(const char *vname)
+const char *imap_mailbox_printable(const char *vname)
 {
 	string_t *str = t_str_new(strlen(vname) + 16);
 	char *p;

@@ -17,6 +17,9 @@ bool imap_mailbox_arg_get(struct client_command_context *cmd,
 			  const struct imap_arg *arg, const char **vname_r);
 /* Appends vname as modified UTF-7, quoted as needed (astring). */
 void imap_mailbox_append_name(string_t *dest, const char *vname);
+/* vname for a reply text or the log: modified UTF-7, control characters
+   as '?' (from the temporary frame). */
+const char *imap_mailbox_printable(const char *vname);
 /* Sets the tagged NO for a failed list operation: [NONEXISTENT],
    [ALREADYEXISTS], [CANNOT] or, for MAIL_ERROR_TEMP, [SERVERBUG] with
    error logged. */

@@ -5,9 +5,11 @@
    back when the mailbox's files change (mailbox_notify_changes()) and
    the sync sends EXPUNGE, EXISTS and FETCH FLAGS. A "* OK Still here"
    every imap_idle_notify_interval keeps NAT routers from dropping the
-   quiet connection; it also restarts the worker's inactivity timeout,
-   so a client that is still there is never dropped while idling. The
-   next line must be DONE; anything else ends IDLE with BAD. */
+   quiet connection. The inactivity timeout (imap_client_idle_timeout)
+   is paused while idling, as Dovecot never drops an idling client that
+   is still there: a dead connection shows when a keep-alive cannot be
+   written. The next line must be DONE; anything else ends IDLE with
+   BAD. */
 
 #include "lib.h"
 #include "ioloop.h"
@@ -42,7 +44,6 @@ static void imap_idle_send(struct client *client,
 static void imap_idle_keepalive_send(struct client *client)
 {
 	client_send_line(client, "* OK Still here");
-	timeout_reset(client->worker.to_idle);
 }
 
 static void imap_idle_keepalive(struct imap_idle_context *ctx)
@@ -62,6 +63,8 @@ static void imap_idle_deinit(struct client_command_context *cmd)
 	timeout_remove(&ctx->to_keepalive);
 	if (cmd->client->mailbox != NULL)
 		mailbox_notify_changes_stop(cmd->client->mailbox);
+	/* RFC 3501 5.4: the autologout timer starts again after IDLE */
+	mail_worker_client_idle_timeout_resume(&cmd->client->worker);
 }
 
 static bool imap_idle_input(struct client_command_context *cmd,
@@ -104,6 +107,7 @@ bool cmd_idle(struct client_command_context *cmd)
 	ctx->to_keepalive = timeout_add(
 		client->set->imap_idle_notify_interval * 1000,
 		imap_idle_keepalive, ctx);
+	mail_worker_client_idle_timeout_pause(&client->worker);
 	/* An idling session may stay for days: give the heap that login
 	   and SELECT freed back to the kernel (glibc keeps it otherwise). */
 	(void)malloc_trim(0);

@@ -7,12 +7,16 @@
 #include "imap-settings.h"
 
 #define IMAP_IDLE_NOTIFY_INTERVAL_MAX (15 * 60)
+/* Keeps the timeout's milliseconds far from overflowing. */
+#define IMAP_CLIENT_IDLE_TIMEOUT_MAX (24 * 60 * 60)
 
 static const struct setting_define imap_setting_defines[] = {
 	SETTING_DEFINE(SET_SIZE, imap_max_line_length, struct imap_settings),
 	SETTING_DEFINE(SET_STR, imap_capability, struct imap_settings),
 	SETTING_DEFINE(SET_SIZE, imap_max_append_size, struct imap_settings),
 	SETTING_DEFINE(SET_TIME, imap_idle_notify_interval,
+		       struct imap_settings),
+	SETTING_DEFINE(SET_TIME, imap_client_idle_timeout,
 		       struct imap_settings),
 	SETTING_DEFINE_LIST_END
 };
@@ -22,6 +26,8 @@ static const struct imap_settings imap_default_settings = {
 	.imap_capability = "",
 	.imap_max_append_size = 50 * 1024 * 1024,
 	.imap_idle_notify_interval = 2 * 60,
+	/* RFC 3501 5.4: at least 30 minutes (Dovecot hard-codes that) */
+	.imap_client_idle_timeout = 30 * 60,
 };
 
 static bool imap_settings_check(void *_set, pool_t pool ATTR_UNUSED,
@@ -39,12 +45,18 @@ static bool imap_settings_check(void *_set, pool_t pool ATTR_UNUSED,
 		*error_r = "imap_max_append_size must be above 0";
 		return false;
 	}
-	/* The keep-alive is what keeps an idling client connected: it
-	   must come before the worker's inactivity timeout (30 mins). */
+	/* The keep-alive keeps middleboxes from dropping an idling
+	   connection, and finds out when it is gone. */
 	if (set->imap_idle_notify_interval == 0 ||
 	    set->imap_idle_notify_interval > IMAP_IDLE_NOTIFY_INTERVAL_MAX) {
 		*error_r = "imap_idle_notify_interval must be "
 			"between 1 sec and 15 mins";
+		return false;
+	}
+	if (set->imap_client_idle_timeout == 0 ||
+	    set->imap_client_idle_timeout > IMAP_CLIENT_IDLE_TIMEOUT_MAX) {
+		*error_r = "imap_client_idle_timeout must be "
+			"between 1 sec and 1 day";
 		return false;
 	}
 	return true;

@@ -19,6 +19,10 @@ struct imap_settings {
 	uoff_t imap_max_append_size;
 	/* Seconds between the "* OK Still here" keep-alives in IDLE. */
 	unsigned int imap_idle_notify_interval;
+	/* Cove: seconds without input after which a logged-in client is
+	   disconnected (the autologout timer, RFC 3501 5.4); not counted
+	   while the client is in IDLE. */
+	unsigned int imap_client_idle_timeout;
 };
 
 extern const struct setting_parser_info imap_setting_parser_info;

@@ -56,6 +56,9 @@ struct imap_parser {
 	/* The sum of the current command's literals so far (bounded by
 	   cur_max_literal_size too). */
 	size_t literals_size;
+	/* After "Literal too large": literals_size plus the refused
+	   literal's size. */
+	uoff_t refused_literals_size;
 
 	/* Bytes of the current line consumed so far (literal data is not
 	   counted). */
@@ -185,6 +188,7 @@ void imap_parser_reset(struct imap_parser *parser)
 	parser->line_size = 0;
 	parser->cur_max_literal_size = parser->max_literal_size;
 	parser->literals_size = 0;
+	parser->refused_literals_size = 0;
 	parser->literal_data = NULL;
 	parser->line_ended = false;
 	parser->partial_eol = false;
@@ -211,6 +215,11 @@ const char *imap_parser_get_error(struct imap_parser *parser, bool *fatal_r)
 {
 	*fatal_r = parser->fatal;
 	return parser->error;
+}
+
+uoff_t imap_parser_get_refused_literals_size(struct imap_parser *parser)
+{
+	return parser->refused_literals_size;
 }
 
 /* Consumes count bytes of the line (not literal data). */
@@ -586,6 +595,9 @@ static int imap_parser_start_literal(struct imap_parser *parser,
 	parser->line_ended = true;
 	if (parser->literals_size > parser->cur_max_literal_size ||
 	    size > parser->cur_max_literal_size - parser->literals_size) {
+		parser->refused_literals_size =
+			size > UINT64_MAX - parser->literals_size ?
+			UINT64_MAX : parser->literals_size + size;
 		imap_parser_set_error(parser, "Literal too large", nonsync);
 		return -1;
 	}

@@ -93,6 +93,10 @@ int imap_parser_read_args(struct imap_parser *parser, unsigned int count,
    caller replies BAD and goes on: imap_parser_reset() and then
    imap_parser_read_word() skip the rest of the line. */
 const char *imap_parser_get_error(struct imap_parser *parser, bool *fatal_r);
+/* After a "Literal too large" error: the size of the command's literals
+   with the refused one (what the client wanted to send), for the log.
+   0 otherwise; imap_parser_reset() clears it. */
+uoff_t imap_parser_get_refused_literals_size(struct imap_parser *parser);
 
 /* Typed accessors: return false if arg is of another type. */
 bool imap_arg_get_atom(const struct imap_arg *arg, const char **str_r);

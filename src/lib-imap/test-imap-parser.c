@@ -447,7 +447,8 @@ void test_imap_parser_count(void)
 void test_imap_parser_literal_limit(void)
 {
 	static const char data[] =
-		"a APPEND {150+}\r\n" "%s\r\n" "b X {150}\r\n";
+		"a APPEND {150+}\r\n" "%s\r\n" "b X {150}\r\n"
+		"c X {60+}\r\n" "%.60s {41}\r\n";
 	char fill[151];
 	const char *input_data;
 	struct istream *input;
@@ -459,7 +460,7 @@ void test_imap_parser_literal_limit(void)
 	test_begin("imap parser literal limit");
 	memset(fill, 'x', 150);
 	fill[150] = '\0';
-	input_data = t_strdup_printf(data, fill);
+	input_data = t_strdup_printf(data, fill, fill);
 	input = test_istream_create_data(input_data, strlen(input_data));
 	parser = imap_parser_create(input, NULL, TEST_MAX_LINE,
 				    TEST_MAX_LITERAL);
@@ -470,6 +471,7 @@ void test_imap_parser_literal_limit(void)
 	test_assert(imap_parser_read_args(parser, 0, 0, &args) == 1);
 	test_assert(imap_arg_get_string(&args[0], &str) &&
 		    strlen(str) == 150 && args[0].str_len == 150);
+	test_assert(imap_parser_get_refused_literals_size(parser) == 0);
 	imap_parser_reset(parser);
 	test_assert_strcmp(imap_parser_read_word(parser), "b");
 	test_assert_strcmp(imap_parser_read_word(parser), "X");
@@ -477,6 +479,14 @@ void test_imap_parser_literal_limit(void)
 	test_assert_strcmp(imap_parser_get_error(parser, &fatal),
 			   "Literal too large");
 	test_assert(!fatal);
+	test_assert(imap_parser_get_refused_literals_size(parser) == 150);
+	/* the refused size counts the command's earlier literals */
+	imap_parser_reset(parser);
+	test_assert(imap_parser_get_refused_literals_size(parser) == 0);
+	test_assert_strcmp(imap_parser_read_word(parser), "c");
+	test_assert_strcmp(imap_parser_read_word(parser), "X");
+	test_assert(imap_parser_read_args(parser, 0, 0, &args) == -1);
+	test_assert(imap_parser_get_refused_literals_size(parser) == 101);
 	imap_parser_destroy(&parser);
 	i_stream_destroy(&input);
 	test_end();

@@ -1,8 +1,9 @@
 /* Copyright (c) Cove authors. See AUTHORS. */
 
 /* The connection part shared by the post-login workers' clients: the
-   input loop, output flow control, the idle timeout and the disconnect.
-   The protocol's parts come from its struct mail_worker_client_def. */
+   input loop, output flow control, the inactivity timeout and the
+   disconnect. The protocol's parts come from its struct
+   mail_worker_client_def. */
 
 #include "lib.h"
 #include "ioloop.h"
@@ -13,9 +14,15 @@
 #include "mail-storage.h"
 #include "mail-worker-client.h"
 
+/* RFC 3501 5.4, RFC 1939 3, RFC 5321 4.5.3.2.7: the server may close a
+   connection that has been idle for its autologout time. */
 static void mail_worker_client_idle_timeout(struct mail_worker_client *client)
 {
-	mail_worker_client_bye(client, "Disconnected for inactivity");
+	mail_worker_client_send_bye(client, "Disconnected for inactivity");
+	mail_worker_client_disconnect(client, t_strdup_printf(
+		"Inactivity - no input for %ld secs (rip=%s)",
+		(long)(ioloop_time - client->last_input),
+		net_ip2addr(&client->remote_ip)));
 }
 
 static void
@@ -36,7 +43,9 @@ static void mail_worker_client_input(struct mail_worker_client *client)
 {
 	ssize_t ret;
 
-	timeout_reset(client->to_idle);
+	client->last_input = ioloop_time;
+	if (client->to_idle != NULL)
+		timeout_reset(client->to_idle);
 	ret = i_stream_read(client->input);
 	if (ret == -1) {
 		mail_worker_client_disconnect(client,
@@ -57,7 +66,8 @@ static int mail_worker_client_output(struct mail_worker_client *client)
 
 	if (!client->output_continues || client->disconnected)
 		return 1;
-	timeout_reset(client->to_idle);
+	if (client->to_idle != NULL)
+		timeout_reset(client->to_idle);
 	o_stream_cork(client->output);
 	T_BEGIN {
 		finished = client->def->output_more(client);
@@ -74,10 +84,13 @@ static int mail_worker_client_output(struct mail_worker_client *client)
 void mail_worker_client_init(struct mail_worker_client *client,
 			     const struct mail_worker_client_def *def,
 			     int fd, struct mail_user *user,
-			     size_t max_line_length)
+			     const struct ip_addr *remote_ip,
+			     size_t max_line_length,
+			     unsigned int idle_timeout_secs)
 {
 	client->def = def;
 	client->user = user;
+	client->remote_ip = *remote_ip;
 	client->fd = fd;
 	fd_set_nonblock(fd, true);
 	if (net_set_tcp_nodelay(fd) < 0)
@@ -86,8 +99,8 @@ void mail_worker_client_init(struct mail_worker_client *client,
 	client->output = o_stream_create_fd(fd, false);
 	o_stream_set_flush_callback(client->output, mail_worker_client_output,
 				    client);
-	client->to_idle = timeout_add(def->idle_timeout_msecs,
-				      mail_worker_client_idle_timeout, client);
+	client->idle_timeout_secs = idle_timeout_secs;
+	mail_worker_client_idle_timeout_resume(client);
 }
 
 void mail_worker_client_replace_fd(struct mail_worker_client *client,
@@ -140,6 +153,20 @@ void mail_worker_client_continue(struct mail_worker_client *client)
 	o_stream_set_flush_pending(client->output, true);
 }
 
+void mail_worker_client_idle_timeout_pause(struct mail_worker_client *client)
+{
+	timeout_remove(&client->to_idle);
+}
+
+void mail_worker_client_idle_timeout_resume(struct mail_worker_client *client)
+{
+	if (client->disconnected || client->to_idle != NULL)
+		return;
+	client->last_input = ioloop_time;
+	client->to_idle = timeout_add(client->idle_timeout_secs * 1000,
+				      mail_worker_client_idle_timeout, client);
+}
+
 void mail_worker_client_uncork(struct mail_worker_client *client)
 {
 	o_stream_uncork(client->output);
@@ -175,10 +202,18 @@ void mail_worker_client_disconnect(struct mail_worker_client *client,
 	master_service_client_connection_destroyed(master_service);
 }
 
+void mail_worker_client_send_bye(struct mail_worker_client *client,
+				 const char *reason)
+{
+	mail_worker_client_send_line(client,
+		client->def->get_bye_line != NULL ?
+		client->def->get_bye_line(client, reason) :
+		t_strdup_printf("%s %s.", client->def->bye_prefix, reason));
+}
+
 void mail_worker_client_bye(struct mail_worker_client *client,
 			    const char *reason)
 {
-	mail_worker_client_send_line(client, t_strdup_printf("%s %s.",
-		client->def->bye_prefix, reason));
+	mail_worker_client_send_bye(client, reason);
 	mail_worker_client_disconnect(client, reason);
 }

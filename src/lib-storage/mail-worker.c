@@ -78,11 +78,9 @@ static void mail_worker_shutdown(void)
 {
 	if (worker_client == NULL)
 		return;
-	if (!worker_client->disconnected) {
-		mail_worker_client_send_line(worker_client, t_strconcat(
-			worker_client->def->bye_prefix,
-			" Server shutting down.", NULL));
-	}
+	if (!worker_client->disconnected)
+		mail_worker_client_send_bye(worker_client,
+					    "Server shutting down");
 	worker_client->def->destroy(worker_client);
 	worker_client = NULL;
 }

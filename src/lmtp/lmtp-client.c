@@ -30,9 +30,6 @@
 #include "lmtp-local.h"
 #include "lmtp-client.h"
 
-/* Idle clients are disconnected after this long (RFC 5321 4.5.3.2
-   suggests 5 minutes for commands). */
-#define LMTP_CLIENT_IDLE_TIMEOUT_MSECS (5 * 60 * 1000)
 /* Input buffer: a command line or a block of message data. */
 #define LMTP_CLIENT_MAX_INBUF_SIZE (64 * 1024)
 /* Stop reading commands while this much output waits for the client. */
@@ -67,11 +64,15 @@ static char *client_session_id_generate(void)
 	return id;
 }
 
+/* RFC 5321 4.5.3.2.7: the server may close a connection that has been
+   idle for lmtp_client_idle_timeout. */
 static void client_idle_timeout(struct client *client)
 {
 	client_send_line(client, "421 4.4.2 %s Disconnected for inactivity",
 			 client->hostname);
-	client_destroy(client, "Disconnected for inactivity");
+	client_destroy(client, t_strdup_printf(
+		"Disconnected: Inactivity - no input for %ld secs",
+		(long)(ioloop_time - client->last_input)));
 }
 
 static void client_resume(struct client *client)
@@ -121,7 +122,8 @@ struct client *client_create(const struct master_service_connection *conn,
 						  LMTP_MAX_LINE_LENGTH);
 	client->data_buf = buffer_create_dynamic(default_pool, 4096);
 	client->io = io_add(client->fd, IO_READ, client_input, client);
-	client->to_idle = timeout_add(LMTP_CLIENT_IDLE_TIMEOUT_MSECS,
+	client->last_input = ioloop_time;
+	client->to_idle = timeout_add(set->lmtp_client_idle_timeout * 1000,
 				      client_idle_timeout, client);
 
 	DLLIST_PREPEND(&clients, client);
@@ -443,6 +445,7 @@ static void client_process(struct client *client)
 
 static void client_input(struct client *client)
 {
+	client->last_input = ioloop_time;
 	timeout_reset(client->to_idle);
 	if (!client_is_reading_message(client) &&
 	    i_stream_read(client->input) == -1) {

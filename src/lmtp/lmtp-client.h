@@ -54,7 +54,10 @@ struct client {
 	struct istream *input;
 	struct ostream *output;
 	struct io *io;
+	/* Disconnects the client after lmtp_client_idle_timeout without
+	   input; last_input is when input last came. */
 	struct timeout *to_idle;
+	time_t last_input;
 	/* Resumes reading after output backpressure. */
 	struct timeout *to_resume;
 	struct smtp_command_parser *parser;

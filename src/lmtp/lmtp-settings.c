@@ -6,12 +6,17 @@
 #include "lib.h"
 #include "lmtp-settings.h"
 
+/* Keeps the idle timeout's milliseconds far from overflowing. */
+#define LMTP_CLIENT_IDLE_TIMEOUT_MAX (24 * 60 * 60)
+
 static const struct setting_define lmtp_setting_defines[] = {
 	SETTING_DEFINE(SET_STR, recipient_delimiter, struct lmtp_settings),
 	SETTING_DEFINE(SET_BOOL, lmtp_save_to_detail_mailbox,
 		       struct lmtp_settings),
 	SETTING_DEFINE(SET_SIZE, lmtp_max_message_size, struct lmtp_settings),
 	SETTING_DEFINE(SET_UINT, lmtp_max_recipients, struct lmtp_settings),
+	SETTING_DEFINE(SET_TIME, lmtp_client_idle_timeout,
+		       struct lmtp_settings),
 	SETTING_DEFINE_LIST_END
 };
 
@@ -24,6 +29,9 @@ static const struct lmtp_settings lmtp_default_settings = {
 	/* Cove limit: Postfix sends at most lmtp_destination_recipient_limit
 	   (default 50) per transaction */
 	.lmtp_max_recipients = 1000,
+	/* RFC 5321 4.5.3.2.7: at least 5 minutes (Dovecot hard-codes
+	   that) */
+	.lmtp_client_idle_timeout = 5 * 60,
 };
 
 static bool lmtp_settings_check(void *_set, pool_t pool ATTR_UNUSED,
@@ -33,6 +41,12 @@ static bool lmtp_settings_check(void *_set, pool_t pool ATTR_UNUSED,
 
 	if (set->lmtp_max_recipients == 0) {
 		*error_r = "lmtp_max_recipients must not be 0";
+		return false;
+	}
+	if (set->lmtp_client_idle_timeout == 0 ||
+	    set->lmtp_client_idle_timeout > LMTP_CLIENT_IDLE_TIMEOUT_MAX) {
+		*error_r = "lmtp_client_idle_timeout must be "
+			"between 1 sec and 1 day";
 		return false;
 	}
 	return true;

@@ -21,6 +21,9 @@ struct lmtp_settings {
 	uoff_t lmtp_max_message_size;
 	/* Cove: most RCPT commands accepted per transaction. */
 	unsigned int lmtp_max_recipients;
+	/* Cove: seconds without input after which a client is
+	   disconnected (RFC 5321 4.5.3.2.7). */
+	unsigned int lmtp_client_idle_timeout;
 };
 
 extern const struct setting_parser_info lmtp_setting_parser_info;

@@ -2,8 +2,8 @@
 
 /* The connection of one logged-in POP3 client: opening (and locking) the
    mailbox, command lines and the end of the session. The input loop,
-   output flow control and the idle timeout are the shared part in
-   mail-worker-client.c.
+   output flow control and the inactivity timeout (pop3_client_idle_timeout)
+   are the shared part in mail-worker-client.c.
 
    Commands run one at a time. RETR and TOP that do not fit in the output
    buffer continue from the output stream's flush callback, which sends
@@ -23,8 +23,6 @@
 /* Longest command line. RFC 2449 4 allows 255 octets; the rest is room
    for clients that send more. */
 #define POP3_CLIENT_MAX_LINE_LENGTH 2048
-/* RFC 1939 3: the autologout timer is at least 10 minutes. */
-#define POP3_CLIENT_IDLE_TIMEOUT_MSECS (10 * 60 * 1000)
 /* More -ERR replies in a row than this end the session. */
 #define POP3_CLIENT_MAX_BAD_COMMANDS 20
 /* RETR/TOP pause while this much output is waiting. */
@@ -324,7 +322,6 @@ static bool client_read_command(struct mail_worker_client *worker)
 static const struct mail_worker_client_def client_def = {
 	.bye_prefix = "-ERR",
 	.line_too_long = "Input line too long",
-	.idle_timeout_msecs = POP3_CLIENT_IDLE_TIMEOUT_MSECS,
 	.read_command = client_read_command,
 	.output_more = client_output_more,
 	.get_log_stats = client_get_log_stats,
@@ -340,7 +337,9 @@ client_start(int fd, const void *set, struct mail_user *user,
 	client = i_new(struct client, 1);
 	client->set = set;
 	mail_worker_client_init(&client->worker, &client_def, fd, user,
-				POP3_CLIENT_MAX_LINE_LENGTH);
+				&handoff->remote_ip,
+				POP3_CLIENT_MAX_LINE_LENGTH,
+				client->set->pop3_client_idle_timeout);
 	if (handoff->input_size > 0) {
 		client->prefix = buffer_create_dynamic(default_pool,
 						       handoff->input_size);

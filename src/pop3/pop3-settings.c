@@ -14,6 +14,8 @@
 
 /* Longest width in a UIDL format variable (%08Xu is 8). */
 #define POP3_UIDL_MAX_WIDTH 64
+/* Keeps the idle timeout's milliseconds far from overflowing. */
+#define POP3_CLIENT_IDLE_TIMEOUT_MAX (24 * 60 * 60)
 
 static const struct setting_define pop3_setting_defines[] = {
 	SETTING_DEFINE(SET_STR, pop3_uidl_format, struct pop3_settings),
@@ -22,6 +24,8 @@ static const struct setting_define pop3_setting_defines[] = {
 	SETTING_DEFINE(SET_ENUM, pop3_delete_type, struct pop3_settings),
 	SETTING_DEFINE(SET_STR, pop3_deleted_flag, struct pop3_settings),
 	SETTING_DEFINE(SET_BOOL, pop3_lock_session, struct pop3_settings),
+	SETTING_DEFINE(SET_TIME, pop3_client_idle_timeout,
+		       struct pop3_settings),
 	SETTING_DEFINE_LIST_END
 };
 
@@ -32,6 +36,8 @@ static const struct pop3_settings pop3_default_settings = {
 	.pop3_delete_type = "default:expunge:flag",
 	.pop3_deleted_flag = "",
 	.pop3_lock_session = false,
+	/* RFC 1939 3: at least 10 minutes (Dovecot hard-codes that) */
+	.pop3_client_idle_timeout = 10 * 60,
 };
 
 static const struct {
@@ -209,6 +215,12 @@ static bool pop3_settings_check(void *_set, pool_t pool ATTR_UNUSED,
 	    set->pop3_deleted_flag[0] != '\0') {
 		*error_r = "pop3_delete_type=flag and pop3_deleted_flag are "
 			"not supported: DELE'd messages are expunged";
+		return false;
+	}
+	if (set->pop3_client_idle_timeout == 0 ||
+	    set->pop3_client_idle_timeout > POP3_CLIENT_IDLE_TIMEOUT_MAX) {
+		*error_r = "pop3_client_idle_timeout must be "
+			"between 1 sec and 1 day";
 		return false;
 	}
 	return true;

@@ -30,6 +30,9 @@ struct pop3_settings {
 	const char *pop3_deleted_flag;
 	/* One POP3 session per mailbox at a time. */
 	bool pop3_lock_session;
+	/* Cove: seconds without input after which a logged-in client is
+	   disconnected (the autologout timer, RFC 1939 3). */
+	unsigned int pop3_client_idle_timeout;
 
 	/* Filled by the check function. */
 	enum pop3_client_workarounds parsed_workarounds;

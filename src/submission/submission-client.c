@@ -3,7 +3,8 @@
 /* The connection of one authenticated submission client: command lines
    through lib-smtp's parser, the message after DATA and BDAT chunks
    through its readers, and the end of the session. The input loop,
-   output flow control and the idle timeout are the shared part in
+   output flow control and the inactivity timeout
+   (submission_client_idle_timeout) are the shared part in
    mail-worker-client.c. */
 
 #include "lib.h"
@@ -25,8 +26,6 @@
 /* Longest command line: RFC 5321 4.5.3.1.4 says 512 octets, the rest is
    room for long parameters. */
 #define SUBMISSION_CLIENT_MAX_LINE_LENGTH 4096
-/* RFC 5321 4.5.3.2.7: the server timeout is at least 5 minutes. */
-#define SUBMISSION_CLIENT_IDLE_TIMEOUT_MSECS (5 * 60 * 1000)
 /* More bad commands in a row than this end the session. */
 #define SUBMISSION_CLIENT_MAX_BAD_COMMANDS 20
 
@@ -220,10 +219,18 @@ static void client_worker_destroy(struct mail_worker_client *worker)
 	i_free(client);
 }
 
+/* RFC 5321 3.8: 421 and the server's name before closing */
+static const char *
+client_get_bye_line(struct mail_worker_client *worker ATTR_UNUSED,
+		    const char *reason)
+{
+	return t_strdup_printf("421 4.4.2 %s %s",
+			       submission_client_hostname(), reason);
+}
+
 static const struct mail_worker_client_def client_def = {
-	.bye_prefix = "421 4.4.2",
+	.get_bye_line = client_get_bye_line,
 	.line_too_long = "Line too long",
-	.idle_timeout_msecs = SUBMISSION_CLIENT_IDLE_TIMEOUT_MSECS,
 	.read_command = client_read_command,
 	.output_more = client_output_more,
 	.get_log_stats = client_get_log_stats,
@@ -240,7 +247,9 @@ submission_client_start(int fd, const void *set, struct mail_user *user,
 	client->set = set;
 	/* the parser needs room for a whole line and its CRLF */
 	mail_worker_client_init(&client->worker, &client_def, fd, user,
-				SUBMISSION_CLIENT_MAX_LINE_LENGTH + 3);
+				&handoff->remote_ip,
+				SUBMISSION_CLIENT_MAX_LINE_LENGTH + 3,
+				client->set->submission_client_idle_timeout);
 	client->parser = smtp_command_parser_init(client->worker.input,
 		SUBMISSION_CLIENT_MAX_LINE_LENGTH);
 	o_stream_cork(client->worker.output);

@@ -6,6 +6,9 @@
 #include "lib.h"
 #include "submission-settings.h"
 
+/* Keeps the idle timeout's milliseconds far from overflowing. */
+#define SUBMISSION_CLIENT_IDLE_TIMEOUT_MAX (24 * 60 * 60)
+
 static const struct setting_define submission_setting_defines[] = {
 	SETTING_DEFINE(SET_STR, submission_relay_host,
 		       struct submission_settings),
@@ -31,6 +34,8 @@ static const struct setting_define submission_setting_defines[] = {
 		       struct submission_settings),
 	SETTING_DEFINE(SET_UINT, submission_max_recipients,
 		       struct submission_settings),
+	SETTING_DEFINE(SET_TIME, submission_client_idle_timeout,
+		       struct submission_settings),
 	SETTING_DEFINE_LIST_END
 };
 
@@ -47,6 +52,9 @@ static const struct submission_settings submission_default_settings = {
 	.submission_relay_command_timeout = 5 * 60,
 	.submission_max_mail_size = 40 * 1024 * 1024,
 	.submission_max_recipients = 1000,
+	/* RFC 5321 4.5.3.2.7: at least 5 minutes (Dovecot hard-codes
+	   that) */
+	.submission_client_idle_timeout = 5 * 60,
 };
 
 static bool submission_settings_check(void *_set, pool_t pool ATTR_UNUSED,
@@ -70,6 +78,13 @@ static bool submission_settings_check(void *_set, pool_t pool ATTR_UNUSED,
 		set->submission_max_mail_size = SUBMISSION_MAX_MAIL_SIZE_CAP;
 	if (set->submission_max_recipients == 0) {
 		*error_r = "submission_max_recipients must be at least 1";
+		return false;
+	}
+	if (set->submission_client_idle_timeout == 0 ||
+	    set->submission_client_idle_timeout >
+	    SUBMISSION_CLIENT_IDLE_TIMEOUT_MAX) {
+		*error_r = "submission_client_idle_timeout must be "
+			"between 1 sec and 1 day";
 		return false;
 	}
 	return true;

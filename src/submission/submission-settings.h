@@ -31,6 +31,9 @@ struct submission_settings {
 	uoff_t submission_max_mail_size;
 	/* Accepted recipients per transaction. */
 	unsigned int submission_max_recipients;
+	/* Cove: seconds without input after which a client is
+	   disconnected (RFC 5321 4.5.3.2.7). */
+	unsigned int submission_client_idle_timeout;
 };
 
 /* The most a message may have, whatever the setting: it is held in
