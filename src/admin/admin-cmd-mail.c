@@ -420,6 +420,12 @@ static int admin_flags_box(struct admin_mail *mail, struct mailbox *box,
 			return ADMIN_EXIT_TEMPFAIL;
 		}
 	}
+	/* written now (mbox), so that a failure is the exit code */
+	if (mailbox_flags_commit(box, &error) < 0) {
+		admin_mail_error(mail, "%s: Writing flags failed: %s",
+				 mailbox_get_vname(box), error);
+		return ADMIN_EXIT_TEMPFAIL;
+	}
 	return ADMIN_EXIT_OK;
 }
 

@@ -31,6 +31,14 @@ static const char *file_dotlock_hostname(void)
 	return hostname[0] == '\0' ? "localhost" : hostname;
 }
 
+/* This process's lock content without the LF: "<pid>:<host>" (from the
+   temporary frame). */
+static const char *file_dotlock_holder(void)
+{
+	return t_strdup_printf("%ld:%s", (long)getpid(),
+			       file_dotlock_hostname());
+}
+
 /* The lock file's content ("<pid>:<host>"), or NULL if it cannot be
    read; from the temporary frame. */
 static const char *file_dotlock_read_holder(const char *lock_path)
@@ -151,8 +159,7 @@ static int file_dotlock_try_create(struct file_dotlock *lock,
 		*error_r = t_strdup_printf("open(%s) failed: %m", tmp_path);
 		return -1;
 	}
-	content = t_strdup_printf("%ld:%s\n", (long)getpid(),
-				  file_dotlock_hostname());
+	content = t_strconcat(file_dotlock_holder(), "\n", NULL);
 	if (write_full(fd, content, strlen(content)) < 0 ||
 	    fstat(fd, &st) < 0) {
 		*error_r = t_strdup_printf("write(%s) failed: %m", tmp_path);
@@ -231,13 +238,19 @@ int file_dotlock_create(const char *path, unsigned int timeout_secs,
 	return file_dotlock_create_set(path, &set, lock_r, error_r);
 }
 
-/* Returns true if lock_path is still the file this lock created. */
+/* Returns true if lock_path is still the file this lock created: its
+   inode and its content (a lock that someone broke and another took may
+   have the same inode number again, but names another holder). */
 static bool file_dotlock_is_ours(const struct file_dotlock *lock)
 {
+	const char *holder;
 	struct stat st;
 
-	return stat(lock->lock_path, &st) == 0 && st.st_ino == lock->ino &&
-		st.st_dev == lock->dev;
+	if (stat(lock->lock_path, &st) < 0 || st.st_ino != lock->ino ||
+	    st.st_dev != lock->dev)
+		return false;
+	holder = file_dotlock_read_holder(lock->lock_path);
+	return holder != NULL && strcmp(holder, file_dotlock_holder()) == 0;
 }
 
 int file_dotlock_touch(struct file_dotlock *lock, const char **error_r)

@@ -73,6 +73,14 @@ void test_file_dotlock(void)
 	(void)unlink(lock_path);
 	test_assert(file_dotlock_touch(lock, &error) < 0);
 	test_assert(file_dotlock_delete(&lock, &error) < 0);
+	/* broken and taken by another holder whose lock got the same inode
+	   (written over here): noticed, and the other's lock stays */
+	test_assert(file_dotlock_create(path, 0, &lock, &error) == 1);
+	test_storage_write_file(lock_path, "1:otherhost\n", 0);
+	test_assert(file_dotlock_touch(lock, &error) < 0);
+	test_assert(strstr(error, "broken") != NULL);
+	test_assert(file_dotlock_delete(&lock, &error) < 0);
+	test_assert(access(lock_path, F_OK) == 0);
 
 	test_storage_rmdir(dir);
 	test_end();
