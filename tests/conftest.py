@@ -43,8 +43,17 @@ class ServerFactory:
         s = MailServer(TARGET, extra_conf=extra_conf, **kwargs)
         self.servers.append(s)
         if start:
-            s.start()
+            self.start(s)
         return s
+
+    @staticmethod
+    def start(s):
+        """Starts s; a server that does not come up fails the test with
+        its error (no traceback)."""
+        try:
+            s.start()
+        except ServerError as e:
+            pytest.fail(str(e), pytrace=False)
 
     def finish(self):
         problems = []
@@ -87,7 +96,4 @@ def servers():
 @pytest.fixture
 def server(servers):
     """A running server with users u1 (PLAIN) and u2 (SHA512-CRYPT)."""
-    try:
-        return servers.new()
-    except ServerError as e:
-        pytest.fail(str(e), pytrace=False)
+    return servers.new()

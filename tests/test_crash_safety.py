@@ -28,10 +28,8 @@ import pytest
 
 from helpers import (RawClient, deliver, fetch, flags_of, imap_session,
                      lmtp_connect, logout, ok)
-from mailserver import (MailServer, ServerError, child_pids, port_open,
-                        proc_status)
+from mailserver import child_pids, port_open, proc_status
 
-TARGET = os.environ.get("COVE_TEST_TARGET", "cove")
 # Mailbox format -> MailServer arguments (mbox: {"mbox": True}).
 BACKENDS = {
     "maildir": {},
@@ -45,13 +43,7 @@ WAIT = 20.0
 @pytest.fixture(params=sorted(BACKENDS))
 def crash_server(request, servers):
     print("COVE_TEST_SEED=%d backend=%s" % (SEED, request.param))
-    server = MailServer(TARGET, **BACKENDS[request.param])
-    servers.servers.append(server)
-    try:
-        server.start()
-    except ServerError as e:
-        pytest.fail(str(e), pytrace=False)
-    return server
+    return servers.new(**BACKENDS[request.param])
 
 
 def wait_for(check, what, timeout=WAIT):

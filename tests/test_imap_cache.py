@@ -10,7 +10,6 @@ import pytest
 
 from helpers import (deliver, imap_session, join_imaplib, logout, ok,
                      select)
-from mailserver import MailServer, ServerError
 
 TARGET = os.environ.get("COVE_TEST_TARGET", "cove")
 CACHE_NAME = "cove-cache"
@@ -49,13 +48,7 @@ PLAIN_ENVELOPE = (b'("Mon, 2 Jan 2023 10:00:00 +0000" "cached plain" '
 
 
 def new_server(servers, mbox):
-    s = MailServer(TARGET, mbox=mbox)
-    servers.servers.append(s)
-    try:
-        s.start()
-    except ServerError as e:
-        pytest.fail(str(e), pytrace=False)
-    return s
+    return servers.new(mbox=mbox)
 
 
 @pytest.fixture(params=["maildir", "mbox"])

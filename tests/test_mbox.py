@@ -37,7 +37,7 @@ import pytest
 
 from helpers import (RawClient, deliver, fetch, flags_of, imap_session,
                      lmtp_connect, logout, ok, pop3_login, select)
-from mailserver import MailServer, ServerError, child_pids, proc_status
+from mailserver import child_pids, proc_status
 
 TARGET = os.environ.get("COVE_TEST_TARGET", "cove")
 WAIT = 20.0
@@ -46,14 +46,7 @@ HAVE_SCRIPT = shutil.which("script") is not None
 
 
 def new_mbox_server(servers, pop3=False, start=True, extra_conf=""):
-    s = MailServer(TARGET, mbox=True, pop3=pop3, extra_conf=extra_conf)
-    servers.servers.append(s)
-    if start:
-        try:
-            s.start()
-        except ServerError as e:
-            pytest.fail(str(e), pytrace=False)
-    return s
+    return servers.new(extra_conf, start=start, mbox=True, pop3=pop3)
 
 
 @pytest.fixture

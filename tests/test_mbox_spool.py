@@ -29,7 +29,6 @@ import pytest
 
 from helpers import (deliver, fetch, flags_of, imap_session, lmtp_connect,
                      logout, ok, pop3_login, select, uidvalidity)
-from mailserver import MailServer, ServerError
 from test_mbox import TARGET, message, untrace
 from test_mbox_storage import split_messages
 
@@ -43,15 +42,11 @@ def spool_server(servers, spool_mode=0o2775, extra_conf="", remove=("u1",),
                  pop3=False):
     """A started mbox server whose spool has mode spool_mode (root:mail)
     and no file for the users in remove."""
-    s = MailServer(TARGET, mbox=True, extra_conf=extra_conf, pop3=pop3)
-    servers.servers.append(s)
+    s = servers.new(extra_conf, start=False, mbox=True, pop3=pop3)
     for user in remove:
         os.unlink(s.spool(user))
     os.chmod(s.spool_dir, spool_mode)
-    try:
-        s.start()
-    except ServerError as e:
-        pytest.fail(str(e), pytrace=False)
+    servers.start(s)
     return s
 
 
@@ -59,14 +54,8 @@ def index_server(servers):
     """A started mbox server with its indexes under INDEX=~/index."""
     root = tempfile.mkdtemp(prefix="covet-", dir="/tmp")
     location = "mbox:~/mail:INBOX=%s/spool/%%u:INDEX=~/index" % root
-    s = MailServer(TARGET, root=root, mbox=True,
-                   extra_conf="mail_location = %s\n" % location)
-    servers.servers.append(s)
-    try:
-        s.start()
-    except ServerError as e:
-        pytest.fail(str(e), pytrace=False)
-    return s
+    return servers.new("mail_location = %s\n" % location, root=root,
+                       mbox=True)
 
 
 def expected_group(s, user, spool_mode):

@@ -12,7 +12,6 @@ import base64
 import os
 import shutil
 import smtplib
-import socket
 import socketserver
 import ssl
 import subprocess
