@@ -439,8 +439,13 @@ static void client_process(struct client *client)
 			break;
 		}
 	}
-	if (client->quit)
+	if (client->quit) {
 		client_destroy(client, NULL);
+		return;
+	}
+	/* idle from the replies on: a delivery that waited long for a lock
+	   does not count */
+	timeout_reset(client->to_idle);
 }
 
 static void client_input(struct client *client)
