@@ -10,11 +10,13 @@
 #include "settings-parser-private.h"
 
 #include <glob.h>
+#include <sys/stat.h>
 
 /* Config files and <file values larger than this are refused. */
 #define SETTINGS_FILE_MAX_SIZE (4 * 1024 * 1024)
-/* Deeper !include nesting is an error (include loops end here). */
-#define SETTINGS_INCLUDE_MAX_DEPTH 20
+/* Files read in all by one parse: a few files that include each other
+   could otherwise be read 2^SETTINGS_INCLUDE_MAX_DEPTH times. */
+#define SETTINGS_INCLUDE_MAX_FILES 1000
 
 static void settings_file_line(struct settings_parser *parser,
 			       const char *text)
@@ -72,16 +74,33 @@ int settings_file_read(struct settings_parser *parser, const char *path,
 {
 	const char *prev_file = parser->cur_file;
 	unsigned int prev_line = parser->cur_line;
+	struct settings_file_id *id = &parser->file_ids[parser->file_level];
 	buffer_t *buf;
+	struct stat st;
 
 	*enoent_r = false;
+	if (stat(path, &st) < 0)
+		i_zero(&st);
+	else {
+		for (unsigned int i = 0; i < parser->file_level; i++) {
+			if (parser->file_ids[i].dev == st.st_dev &&
+			    parser->file_ids[i].ino == st.st_ino) {
+				*error_r = t_strdup_printf(
+					"%s includes itself", path);
+				return -1;
+			}
+		}
+	}
 	if (file_read_all(path, datastack_pool, SETTINGS_FILE_MAX_SIZE, &buf,
 			  enoent_r, error_r) < 0)
 		return -1;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
 
 	parser->cur_file = p_strdup(parser->pool, path);
 	parser->cur_line = 0;
 	parser->file_level++;
+	parser->files_read++;
 	settings_file_parse(parser, buf);
 	settings_file_close_sections(parser);
 	parser->file_level--;
@@ -112,6 +131,13 @@ void settings_file_include(struct settings_parser *parser,
 		settings_parser_error(parser,
 			"!include: Includes nested too deep (limit %u): %s",
 			SETTINGS_INCLUDE_MAX_DEPTH, path);
+		return;
+	}
+	if (parser->files_read >= SETTINGS_INCLUDE_MAX_FILES) {
+		settings_parser_error(parser,
+			"!include: Too many files included (limit %u; "
+			"do the includes loop?): %s",
+			SETTINGS_INCLUDE_MAX_FILES, path);
 		return;
 	}
 	if (strpbrk(path, "*?[") == NULL) {

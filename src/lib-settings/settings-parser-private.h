@@ -8,6 +8,8 @@
 
 #include "settings-parser.h"
 
+#include <sys/types.h>
+
 #define SETTINGS_PTR(set, offset) ((void *)((char *)(set) + (offset)))
 
 /* A generic view of an ARRAY(struct x *) or ARRAY_TYPE(const_string)
@@ -54,6 +56,15 @@ struct settings_frame {
 	bool protocol_override;
 };
 
+/* Deeper !include nesting is an error. */
+#define SETTINGS_INCLUDE_MAX_DEPTH 20
+
+/* A config file being read (include loops are found by these). */
+struct settings_file_id {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct settings_parser {
 	pool_t pool;
 	const char *protocol;
@@ -79,6 +90,10 @@ struct settings_parser {
 	const char *cur_file;
 	unsigned int cur_line;
 	unsigned int file_level;
+	/* The files being read, by level (file_ids[0]: the top one). */
+	struct settings_file_id file_ids[SETTINGS_INCLUDE_MAX_DEPTH + 1];
+	/* Files read so far (the top one and the included ones). */
+	unsigned int files_read;
 };
 
 /* A line of the config file, split by settings_line_parse(). */

@@ -8,6 +8,7 @@
 #include "str.h"
 #include "test-lib-settings.h"
 #include "test-settings-tables.h"
+#include "settings-parser-private.h"
 
 static struct settings_parser *
 test_settings_read(pool_t pool, const char *path, int expect_ret,
@@ -78,15 +79,52 @@ static void test_settings_include_glob(pool_t pool)
 static void test_settings_include_loop(pool_t pool)
 {
 	struct settings_parser *parser;
-	const char *path;
+	const char *path, *error;
 
 	path = test_settings_write("loop.conf",
 		"protocols = $protocols x\n!include loop.conf\n");
 	parser = test_settings_read(pool, path, -1,
-		"%s/loop.conf:2: !include: Includes nested too deep "
-		"(limit 20): %s/loop.conf");
+		"%s/loop.conf:2: !include: %s/loop.conf includes itself");
 	test_assert_strcmp(settings_parser_get_value(parser, "protocols"),
-			   "imap lmtp x x x x x x x x x x x x x x x x x x x x");
+			   "imap lmtp x");
+	settings_parser_deinit(&parser);
+	/* through another file, twice */
+	path = test_settings_write("loop2.conf",
+		"!include_try loop3.conf\n!include_try loop3.conf\n");
+	test_settings_write("loop3.conf", "!include loop2.conf\n");
+	parser = test_settings_read(pool, path, -1,
+		"%s/loop3.conf:1: !include: %s/loop2.conf includes itself\n"
+		"%s/loop3.conf:1: !include: %s/loop2.conf includes itself");
+	settings_parser_deinit(&parser);
+
+	/* a chain of 22 files: nested too deep */
+	for (unsigned int i = 0; i < 22; i++) {
+		test_settings_write(t_strdup_printf("chain%u.conf", i),
+			t_strdup_printf("!include chain%u.conf\n", i + 1));
+	}
+	parser = test_settings_read(pool,
+		test_settings_expand("%s/chain0.conf"), -1,
+		"%s/chain19.conf:1: !include: Includes nested too deep "
+		"(limit 20): %s/chain20.conf");
+	settings_parser_deinit(&parser);
+
+	/* 2^12 paths through 24 files: the files limit stops it */
+	for (unsigned int i = 0; i < 12; i++) {
+		test_settings_write(t_strdup_printf("fan%u-a.conf", i),
+			t_strdup_printf("!include_try fan%u-a.conf\n"
+					"!include_try fan%u-b.conf\n",
+					i + 1, i + 1));
+		test_settings_write(t_strdup_printf("fan%u-b.conf", i),
+			t_strdup_printf("!include_try fan%u-a.conf\n"
+					"!include_try fan%u-b.conf\n",
+					i + 1, i + 1));
+	}
+	parser = settings_parser_init(pool, test_roots, NULL, 0);
+	test_assert(settings_parser_read_file(parser,
+		test_settings_expand("%s/fan0-a.conf"), &error) == -1);
+	test_assert(strstr(error, "!include: Too many files included "
+			   "(limit 1000; do the includes loop?)") != NULL);
+	test_assert(parser->files_read == 1000);
 	settings_parser_deinit(&parser);
 }
 
@@ -149,8 +187,7 @@ static void test_settings_value_file(pool_t pool)
 	path = test_settings_write("value.conf",
 		"ssl_cert = <certs\n");
 	parser = test_settings_read(pool, path, -1,
-		"%s/value.conf:1: ssl_cert: read(%s/certs) failed: "
-		"Is a directory");
+		"%s/value.conf:1: ssl_cert: %s/certs is not a regular file");
 	settings_parser_deinit(&parser);
 }
 

@@ -75,15 +75,27 @@ int file_read_all(const char *path, pool_t pool, size_t max_size,
 		  buffer_t **data_r, bool *enoent_r, const char **error_r)
 {
 	buffer_t *buf;
+	struct stat st;
 	int fd, ret;
 
 	if (enoent_r != NULL)
 		*enoent_r = false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd == -1) {
 		if (errno == ENOENT && enoent_r != NULL)
 			*enoent_r = true;
 		*error_r = t_strdup_printf("open(%s) failed: %m", path);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		*error_r = t_strdup_printf("fstat(%s) failed: %m", path);
+		(void)close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*error_r = t_strdup_printf("%s is not a regular file", path);
+		(void)close(fd);
 		return -1;
 	}
 	buf = buffer_create_dynamic(pool, 1024);

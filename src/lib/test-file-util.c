@@ -43,6 +43,16 @@ void test_file_util(void)
 				  datastack_pool, 10, &data, &enoent,
 				  &error) == -1);
 	test_assert(enoent && strstr(error, "open(") != NULL);
+	/* a FIFO (no writer: reading it would block) or a directory */
+	test_assert(mkfifo(t_strconcat(dir, "/fifo", NULL), 0600) == 0);
+	test_assert(file_read_all(t_strconcat(dir, "/fifo", NULL),
+				  datastack_pool, 10, &data, &enoent,
+				  &error) == -1);
+	test_assert(!enoent && strstr(error, "not a regular file") != NULL);
+	(void)unlink(t_strconcat(dir, "/fifo", NULL));
+	test_assert(file_read_all(dir, datastack_pool, 10, &data, &enoent,
+				  &error) == -1);
+	test_assert(strstr(error, "not a regular file") != NULL);
 	/* a file in place of a directory */
 	test_assert(mkdir_parents(t_strconcat(path, "/x", NULL), 0700) < 0);
 
