@@ -159,16 +159,18 @@ const char *maildir_filename_generate(void)
 }
 
 /* Parses "SECS." and an optional ".M<usec>" at the start of base. */
-static bool maildir_filename_parse_time(const char *base, uint64_t *secs_r,
-					uint64_t *usecs_r, bool *have_usecs_r)
+void maildir_filename_key_init(struct maildir_filename_key *key,
+			       const char *base)
 {
 	const char *p;
 
-	if (str_parse_uint64(base, secs_r, &p) < 0 || *p != '.')
-		return false;
-	*have_usecs_r = p[1] == 'M' &&
-		str_parse_uint64(p + 2, usecs_r, &p) == 0;
-	return true;
+	i_zero(key);
+	key->base = base;
+	if (str_parse_uint64(base, &key->secs, &p) < 0 || *p != '.')
+		return;
+	key->have_time = true;
+	key->have_usecs = p[1] == 'M' &&
+		str_parse_uint64(p + 2, &key->usecs, &p) == 0;
 }
 
 static int uint64_cmp(uint64_t n1, uint64_t n2)
@@ -176,21 +178,28 @@ static int uint64_cmp(uint64_t n1, uint64_t n2)
 	return n1 < n2 ? -1 : (n1 > n2 ? 1 : 0);
 }
 
-int maildir_filename_base_cmp(const char *base1, const char *base2)
+int maildir_filename_key_cmp(const struct maildir_filename_key *key1,
+			     const struct maildir_filename_key *key2)
 {
-	uint64_t secs1, secs2, usecs1 = 0, usecs2 = 0;
-	bool have1, have2, usec1, usec2;
 	int ret;
 
-	have1 = maildir_filename_parse_time(base1, &secs1, &usecs1, &usec1);
-	have2 = maildir_filename_parse_time(base2, &secs2, &usecs2, &usec2);
-	if (have1 != have2)
-		return have1 ? -1 : 1;
-	if (have1) {
-		if ((ret = uint64_cmp(secs1, secs2)) != 0)
+	if (key1->have_time != key2->have_time)
+		return key1->have_time ? -1 : 1;
+	if (key1->have_time) {
+		if ((ret = uint64_cmp(key1->secs, key2->secs)) != 0)
 			return ret;
-		if (usec1 && usec2 && (ret = uint64_cmp(usecs1, usecs2)) != 0)
+		if (key1->have_usecs && key2->have_usecs &&
+		    (ret = uint64_cmp(key1->usecs, key2->usecs)) != 0)
 			return ret;
 	}
-	return strcmp(base1, base2);
+	return strcmp(key1->base, key2->base);
+}
+
+int maildir_filename_base_cmp(const char *base1, const char *base2)
+{
+	struct maildir_filename_key key1, key2;
+
+	maildir_filename_key_init(&key1, base1);
+	maildir_filename_key_init(&key2, base2);
+	return maildir_filename_key_cmp(&key1, &key2);
 }

@@ -35,6 +35,18 @@ const char *maildir_filename_info_set_flags(const char *old_info,
    have it, ".M<usec>" compared as numbers ("1.M99" before "1.M100"), then
    by name. Names without a leading time sort after those with one. */
 int maildir_filename_base_cmp(const char *base1, const char *base2);
+
+/* A base name with its delivery time parsed once, for sorting many with
+   maildir_filename_key_cmp() (the same order as above). */
+struct maildir_filename_key {
+	const char *base;
+	uint64_t secs, usecs;
+	bool have_time, have_usecs;
+};
+void maildir_filename_key_init(struct maildir_filename_key *key,
+			       const char *base);
+int maildir_filename_key_cmp(const struct maildir_filename_key *key1,
+			     const struct maildir_filename_key *key2);
 /* A new unique base name without sizes, "TIME.M<usec>P<pid>Q<n>.HOST".
    From the temporary frame. */
 const char *maildir_filename_generate(void);

@@ -506,10 +506,16 @@ static bool maildir_scan_have_stale(struct maildir_sync_ctx *ctx,
 	return below > found;
 }
 
-static int maildir_scan_file_base_cmp(struct maildir_scan_file *const *f1,
-				      struct maildir_scan_file *const *f2)
+/* A file that gets its UID now, with its sort key. */
+struct maildir_scan_new_file {
+	struct maildir_filename_key key;
+	struct maildir_scan_file *file;
+};
+
+static int maildir_scan_new_file_cmp(const struct maildir_scan_new_file *f1,
+				     const struct maildir_scan_new_file *f2)
 {
-	return maildir_filename_base_cmp((*f1)->base, (*f2)->base);
+	return maildir_filename_key_cmp(&f1->key, &f2->key);
 }
 
 static bool maildir_dir_is_unchanged(const char *dir,
@@ -538,7 +544,8 @@ static int maildir_scan_update_uidlist(struct maildir_sync_ctx *ctx,
 				       const char **error_r)
 {
 	struct maildir_uidlist *uidlist = ctx->mbox->uidlist;
-	ARRAY(struct maildir_scan_file *) new_files;
+	ARRAY(struct maildir_scan_new_file) new_files;
+	struct maildir_scan_new_file *new_file;
 	const struct maildir_uidlist_rec *recs;
 	unsigned int i, count;
 	const char *error;
@@ -576,14 +583,18 @@ static int maildir_scan_update_uidlist(struct maildir_sync_ctx *ctx,
 					file->base, file->info, &file->info,
 					&file->in_new);
 			}
-			if (!file->gone)
-				array_push_back(&new_files, &file);
+			if (file->gone)
+				continue;
+			new_file = array_append_space(&new_files);
+			maildir_filename_key_init(&new_file->key, file->base);
+			new_file->file = file;
 		}
-		array_sort(&new_files, maildir_scan_file_base_cmp);
-		array_foreach(&new_files, filep) {
-			(*filep)->uid = maildir_uidlist_add(uidlist,
-				(*filep)->base,
-				maildir_info_get_state((*filep)->info));
+		/* in delivery order (each name's time parsed once) */
+		array_sort(&new_files, maildir_scan_new_file_cmp);
+		array_foreach(&new_files, sorted) {
+			sorted->file->uid = maildir_uidlist_add(uidlist,
+				sorted->file->base,
+				maildir_info_get_state(sorted->file->info));
 		}
 	}
 	return maildir_uidlist_unlock(uidlist, error_r);
