@@ -8,6 +8,7 @@ import os
 import re
 import smtplib
 import socket
+import time
 
 TIMEOUT = 30
 
@@ -31,6 +32,24 @@ def deliver(server, msg, rcpt="u1@localhost", sender="sender@example.org"):
         assert refused == {}, refused
     finally:
         conn.quit()
+
+
+# --- waiting ------------------------------------------------------------
+
+WAIT = 20.0
+
+
+def wait_for(check, what, timeout=WAIT):
+    """Calls check() until it returns something true, which is returned;
+    fails the test naming what after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, "no %s within %d s" % (
+            what, timeout)
+        time.sleep(0.02)
 
 
 # --- IMAP --------------------------------------------------------------

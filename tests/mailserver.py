@@ -485,6 +485,26 @@ def proc_status(pid):
     return fields
 
 
+def service_pids(master_pid, name):
+    """The pids of the master's children called name ("imap", "lmtp")."""
+    out = []
+    for pid in child_pids(master_pid):
+        try:
+            if proc_status(pid)["Name"] == name:
+                out.append(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return out
+
+
+def process_gone(pid):
+    """True once pid has exited (gone, or a zombie not yet reaped)."""
+    try:
+        return proc_status(pid)["State"].startswith("Z")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
 def proc_start_time(pid):
     """Start time (field 22 of /proc/PID/stat); raises if pid is gone."""
     with open("/proc/%d/stat" % pid) as f:

@@ -27,8 +27,8 @@ import time
 import pytest
 
 from helpers import (RawClient, deliver, fetch, flags_of, imap_session,
-                     lmtp_connect, logout, ok)
-from mailserver import child_pids, port_open, proc_status
+                     lmtp_connect, logout, ok, wait_for)
+from mailserver import port_open, proc_status, process_gone, service_pids
 
 # Mailbox format -> MailServer arguments (mbox: {"mbox": True}).
 BACKENDS = {
@@ -37,42 +37,12 @@ BACKENDS = {
 }
 
 SEED = int(os.environ.get("COVE_TEST_SEED", random.randrange(1 << 30)))
-WAIT = 20.0
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def crash_server(request, servers):
     print("COVE_TEST_SEED=%d backend=%s" % (SEED, request.param))
     return servers.new(**BACKENDS[request.param])
-
-
-def wait_for(check, what, timeout=WAIT):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, "no %s within %d s" % (
-            what, timeout)
-        time.sleep(0.02)
-
-
-def service_pids(master_pid, name):
-    out = []
-    for pid in child_pids(master_pid):
-        try:
-            if proc_status(pid)["Name"] == name:
-                out.append(pid)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return out
-
-
-def gone(pid):
-    try:
-        return proc_status(pid)["State"].startswith("Z")
-    except (FileNotFoundError, ProcessLookupError):
-        return True
 
 
 def kill9(pid):
@@ -264,7 +234,7 @@ def kill_worker_during(server, rng, lines):
     c.sendline("k " + lines[-1])
     time.sleep(rng.choice([0, 0, rng.uniform(0, 0.01)]))
     kill9(pid)
-    wait_for(lambda: gone(pid), "end of the killed worker")
+    wait_for(lambda: process_gone(pid), "end of the killed worker")
     c.close()
 
 
@@ -365,7 +335,7 @@ def test_master_killed_and_restarted(crash_server):
         assert tagged.startswith(b"n OK"), tagged
         c.close()
         # the listening services notice and exit
-        wait_for(lambda: all(gone(pid) for pid in listening),
+        wait_for(lambda: all(process_gone(pid) for pid in listening),
                  "exit of the services of the killed master")
         assert server.reap_children(children) == []
         server.start()

@@ -11,25 +11,13 @@ import re
 import resource
 import socket
 import threading
-import time
 
 import pytest
 
 from helpers import (RawClient, deliver, fetch, imap_session, logout,
-                     new_pop3_server, select)
+                     new_pop3_server, select, wait_for)
 
 WAIT = 20.0
-
-
-def wait_for(check, what, timeout=WAIT):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, "no %s within %d s" % (
-            what, timeout)
-        time.sleep(0.05)
 
 
 def log_has(server, text):

@@ -6,37 +6,15 @@ as a daemon with a pid file, refusing a second instance. Cove-specific."""
 import os
 import signal
 import subprocess
-import time
 
 import pytest
 
-from helpers import imap_session, deliver, RawClient
-from mailserver import child_pids, proc_status, port_open
+from helpers import imap_session, deliver, RawClient, wait_for
+from mailserver import proc_status, port_open, service_pids
 
 pytestmark = pytest.mark.cove_only
 
 WAIT = 15.0
-
-
-def wait_for(cond, what, timeout=WAIT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
-
-
-def service_pids(master_pid, name):
-    out = []
-    for pid in child_pids(master_pid):
-        try:
-            if proc_status(pid)["Name"] == name:
-                out.append(pid)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return out
 
 
 def greeting(server):

@@ -36,8 +36,9 @@ import time
 import pytest
 
 from helpers import (RawClient, deliver, fetch, flags_of, imap_session,
-                     lmtp_connect, logout, ok, pop3_login, select)
-from mailserver import child_pids, proc_status
+                     lmtp_connect, logout, ok, pop3_login, select,
+                     wait_for)
+from mailserver import process_gone, service_pids
 
 TARGET = os.environ.get("COVE_TEST_TARGET", "cove")
 WAIT = 20.0
@@ -52,17 +53,6 @@ def new_mbox_server(servers, pop3=False, start=True, extra_conf=""):
 @pytest.fixture
 def mbox_server(servers):
     return new_mbox_server(servers)
-
-
-def wait_for(check, what, timeout=WAIT):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, "no %s within %d s" % (
-            what, timeout)
-        time.sleep(0.02)
 
 
 def message(n, subject=None, body=None):
@@ -536,24 +526,6 @@ def test_mbox_from_quoting_round_trip(mbox_server):
 
 # --- faults --------------------------------------------------------------
 
-def imap_pids(server):
-    out = []
-    for pid in child_pids(server.pid):
-        try:
-            if proc_status(pid)["Name"] == "imap":
-                out.append(pid)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return out
-
-
-def gone(pid):
-    try:
-        return proc_status(pid)["State"].startswith("Z")
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-
-
 def forget_kill_report(server, pid):
     """Drops the master's line about the child we killed (Dovecot logs it
     as Fatal) from the log, so that the teardown's check for Panic and
@@ -576,12 +548,12 @@ def test_mbox_writer_killed_mid_append(mbox_server):
         logout(m)
     size = os.path.getsize(s.spool("u1"))
 
-    known = set(imap_pids(s))
+    known = set(service_pids(s.pid, "imap"))
     c = RawClient(s.imap_port)
     assert c.readline().startswith(b"* OK")
     tagged, _ = c.imap_cmd("a", "LOGIN u1 %s" % s.users["u1"][2])
     assert tagged.startswith(b"a OK"), tagged
-    pids = wait_for(lambda: set(imap_pids(s)) - known, "IMAP worker")
+    pids = wait_for(lambda: set(service_pids(s.pid, "imap")) - known, "IMAP worker")
     assert len(pids) == 1, pids
     pid = pids.pop()
     big = message(100, body=b"".join(
@@ -597,7 +569,7 @@ def test_mbox_writer_killed_mid_append(mbox_server):
             time.monotonic() < deadline:
         time.sleep(0.01)
     os.kill(pid, signal.SIGKILL)
-    wait_for(lambda: gone(pid), "end of the killed worker")
+    wait_for(lambda: process_gone(pid), "end of the killed worker")
     c.close()
     forget_kill_report(s, pid)
 
