@@ -1035,6 +1035,8 @@ static int mbox_rewrite_locked(struct mbox_mailbox *mbox,
 		if (changed[first] || expunged[first])
 			break;
 	}
+	/* 1: nothing to write, or written in place; 0: the tail is
+	   rewritten */
 	ret = first == count ? 1 : 0;
 	if (ret == 0 && !expunges)
 		ret = mbox_rewrite_in_place(mbox, changed, error_r);
