@@ -10,8 +10,14 @@
 #include <zlib.h>
 
 #define IMAP_DEFLATE_CHUNK 4096
-/* raw DEFLATE (RFC 1951), the largest window */
-#define IMAP_DEFLATE_WINDOW_BITS (-15)
+/* raw DEFLATE (RFC 1951); what the client sends may use the largest
+   window */
+#define IMAP_INFLATE_WINDOW_BITS (-15)
+/* What Cove sends uses an 8 KB window and a smaller hash: 64 KB of zlib
+   state per connection instead of 256 KB, for a little less
+   compression (the peer's inflate takes any window). */
+#define IMAP_DEFLATE_WINDOW_BITS (-13)
+#define IMAP_DEFLATE_MEM_LEVEL 6
 
 struct imap_deflate {
 	z_stream out, in;
@@ -23,10 +29,10 @@ struct imap_deflate *imap_deflate_create(void)
 	struct imap_deflate *zd = i_new(struct imap_deflate, 1);
 
 	if (deflateInit2(&zd->out, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
-			 IMAP_DEFLATE_WINDOW_BITS, 8,
+			 IMAP_DEFLATE_WINDOW_BITS, IMAP_DEFLATE_MEM_LEVEL,
 			 Z_DEFAULT_STRATEGY) != Z_OK)
 		i_fatal("deflateInit2() failed");
-	if (inflateInit2(&zd->in, IMAP_DEFLATE_WINDOW_BITS) != Z_OK)
+	if (inflateInit2(&zd->in, IMAP_INFLATE_WINDOW_BITS) != Z_OK)
 		i_fatal("inflateInit2() failed");
 	return zd;
 }
